@@ -1,0 +1,15 @@
+"""Messages for people when something failed."""
+
+from __future__ import annotations
+
+
+def unexpected_error_text(reference: str) -> str:
+    """Short and specific enough to report: the reference finds the stack trace in the logs."""
+    return (
+        f":warning: Something went wrong on our side (ref {reference}). "
+        "Nothing was changed; please try again, or give the ref to whoever runs socialops."
+    )
+
+
+def not_available_text(feature: str) -> str:
+    return f"{feature} isn't switched on in this version of socialops yet."

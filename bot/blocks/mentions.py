@@ -1,0 +1,14 @@
+"""What the bot says when someone mentions it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def build_mention_reply(*, user_id: str) -> dict[str, Any]:
+    """A thread reply that greets the person who mentioned the bot and points to the commands."""
+    text = (
+        f"Hi <@{user_id}>! I'm socialops. "
+        "Type `/social help` to see what I can do for the social media team."
+    )
+    return {"text": text, "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]}

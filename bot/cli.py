@@ -1,0 +1,196 @@
+"""The ``socialops`` command line: run the bot, the clock, migrations, checks and the demo.
+
+Known mistakes (missing settings, an unreachable database, a rejected token) end with one line on
+stderr and a non-zero exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from typing import Annotated, ParamSpec, TypeVar
+
+import typer
+from slack_bolt.error import BoltError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.db import SchemaOutOfDate
+from bot.settings import Settings, SettingsError, load_settings, require
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+EXIT_USAGE = 2
+EXIT_FAILURE = 1
+
+cli = typer.Typer(
+    name="socialops",
+    help="A Slack bot for a brand's social media team.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+db_cli = typer.Typer(help="Manage the store's schema.", no_args_is_help=True)
+cli.add_typer(db_cli, name="db")
+
+
+def fail(message: str, code: int = EXIT_FAILURE) -> typer.Exit:
+    typer.echo(f"socialops: {message}", err=True)
+    return typer.Exit(code)
+
+
+def friendly_errors(command: Callable[P, R]) -> Callable[P, R]:
+    """Turn the mistakes an operator can make into one line and an exit code."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except SettingsError as exc:
+            raise fail(str(exc), EXIT_USAGE) from None
+        except SchemaOutOfDate as exc:
+            raise fail(str(exc), EXIT_USAGE) from None
+        except BoltError as exc:
+            raise fail(f"Slack rejected the start-up: {exc}", EXIT_USAGE) from None
+        except SQLAlchemyError as exc:
+            origin = getattr(exc, "orig", None) or exc
+            reason = str(origin).splitlines()[0]
+            raise fail(f"the database did not answer: {reason}") from None
+
+    return wrapper
+
+
+def _settings_for(command: str) -> Settings:
+    settings = load_settings()
+    require(settings, command)  # type: ignore[arg-type]
+    return settings
+
+
+def _describe_database(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@cli.command()
+@friendly_errors
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "0.0.0.0",
+    port: Annotated[int | None, typer.Option(help="Port; default $PORT or 3000.")] = None,
+    workers: Annotated[int, typer.Option(min=1, help="gunicorn worker processes.")] = 2,
+    threads: Annotated[int, typer.Option(min=1, help="Threads per worker.")] = 8,
+) -> None:
+    """Serve Slack over HTTP (POST /slack/events, GET /healthz) with gunicorn."""
+    from bot.logs import configure_logging
+    from bot.server import serve_http
+    from bot.services import Services
+
+    settings = _settings_for("serve")
+    configure_logging(settings)
+    # Migrate (SQLite) or check the schema once, in the master, before any worker starts.
+    services = Services.build(settings)
+    try:
+        from bot.db import prepare_database
+
+        prepare_database(services.engine)
+    finally:
+        services.close()
+    serve_http(settings, host=host, port=port or settings.port, workers=workers, threads=threads)
+
+
+@cli.command()
+@friendly_errors
+def run() -> None:
+    """Run the bot: Socket Mode when SLACK_APP_TOKEN is set, otherwise the same as serve."""
+    settings = load_settings()
+    if settings.slack_app_token is None:
+        serve(host="0.0.0.0", port=None, workers=2, threads=8)
+        return
+    from bot.logs import configure_logging
+    from bot.server import run_socket_mode
+
+    require(settings, "socket")
+    configure_logging(settings)
+    run_socket_mode(settings)
+
+
+@cli.command()
+@friendly_errors
+def clock() -> None:
+    """Run the scheduler process (one per deployment); stops cleanly on SIGTERM."""
+    from bot.db import prepare_database
+    from bot.logs import configure_logging
+    from bot.scheduler import run_clock
+    from bot.services import Services
+
+    settings = _settings_for("clock")
+    configure_logging(settings)
+    services = Services.build(settings)
+    try:
+        prepare_database(services.engine)
+        run_clock(services)
+    finally:
+        services.close()
+
+
+@db_cli.command("upgrade")
+@friendly_errors
+def db_upgrade() -> None:
+    """Apply every pending migration to DATABASE_URL."""
+    from bot.db import create_db_engine, upgrade_database
+
+    settings = _settings_for("db")
+    engine = create_db_engine(settings.database_url)
+    try:
+        upgrade_database(engine)
+    finally:
+        engine.dispose()
+    typer.echo(f"database at {_describe_database(settings.database_url)} is up to date")
+
+
+@cli.command()
+@friendly_errors
+def check() -> None:
+    """Validate the settings and the store; exit 2 on the first problem."""
+    from bot.db import create_db_engine, database_answers, schema_is_current
+
+    settings = _settings_for("check")
+    typer.echo("settings: ok")
+    engine = create_db_engine(settings.database_url)
+    try:
+        where = _describe_database(settings.database_url)
+        if not database_answers(engine):
+            raise fail(f"the database at {where} did not answer", EXIT_USAGE)
+        if not schema_is_current(engine):
+            raise fail(f"the database at {where} needs `socialops db upgrade`", EXIT_USAGE)
+    finally:
+        engine.dispose()
+    typer.echo(f"database: ok ({where})")
+    missing_slack = [
+        name
+        for name, value in (
+            ("SLACK_BOT_TOKEN", settings.slack_bot_token),
+            ("SLACK_SIGNING_SECRET", settings.slack_signing_secret),
+        )
+        if value is None
+    ]
+    if missing_slack:
+        typer.echo(
+            f"slack: not configured ({', '.join(missing_slack)} unset); `socialops demo` works without"
+        )
+    else:
+        typer.echo("slack: configured")
+
+
+@cli.command()
+@friendly_errors
+def demo() -> None:
+    """Play a scripted scenario against a local Slack emulator; needs no workspace or settings."""
+    from bot.demo import run_demo
+
+    code = run_demo(out=sys.stdout)
+    raise typer.Exit(code)
+
+
+def main() -> None:
+    cli()

@@ -1,0 +1,74 @@
+"""Process entry points for Slack traffic: gunicorn over HTTP, or Socket Mode."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+from slack_bolt import App
+
+from bot.app import create_app
+from bot.db import prepare_database
+from bot.logs import configure_logging
+from bot.services import Services
+from bot.settings import Settings
+from bot.web import WSGIApp, create_wsgi_app
+
+log = logging.getLogger(__name__)
+
+
+def build_bot(settings: Settings) -> tuple[Services, App]:
+    """Services and the bolt App for one process, with the store ready."""
+    services = Services.build(settings)
+    prepare_database(services.engine)
+    return services, create_app(settings, services)
+
+
+class GunicornServer(BaseApplication):  # type: ignore[misc]
+    """gunicorn, configured from code so `socialops serve` needs no config file.
+
+    The WSGI app is built in ``load``, which runs in each worker after the fork: every worker gets
+    its own engine and HTTP connections instead of sharing the master's.
+    """
+
+    def __init__(self, settings: Settings, options: dict[str, Any]) -> None:
+        self._settings = settings
+        self._options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self._options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> WSGIApp:
+        configure_logging(self._settings)
+        services, app = build_bot(self._settings)
+        return create_wsgi_app(app, services)
+
+
+def serve_http(settings: Settings, *, host: str, port: int, workers: int, threads: int) -> None:
+    options = {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        # Threads per worker: bolt acks from the request thread while the listener runs on its own
+        # pool, so a few request threads keep acks flowing while other requests wait on the store.
+        "worker_class": "gthread",
+        "threads": threads,
+        "accesslog": "-",
+        "errorlog": "-",
+        "timeout": 30,
+        "graceful_timeout": 10,
+        "proc_name": "socialops-web",
+    }
+    GunicornServer(settings, options).run()
+
+
+def run_socket_mode(settings: Settings) -> None:
+    """Connect out to Slack over a websocket; no public URL needed."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    _services, app = build_bot(settings)
+    log.info("socialops: connecting to Slack in Socket Mode")
+    handler = SocketModeHandler(app, app_token=settings.secret("slack_app_token"))
+    handler.start()  # type: ignore[no-untyped-call]

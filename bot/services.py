@@ -1,0 +1,31 @@
+"""The dependencies a listener or job needs, built once per process and passed down explicitly."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from bot.clock import Clock, system_clock
+from bot.db import SessionFactory, create_db_engine, make_session_factory
+from bot.settings import Settings
+
+
+@dataclass(frozen=True)
+class Services:
+    """What the bot's code may reach: settings, the store and the time. Nothing global."""
+
+    settings: Settings
+    engine: Engine
+    sessions: SessionFactory
+    clock: Clock
+
+    @classmethod
+    def build(cls, settings: Settings, *, clock: Clock = system_clock) -> Services:
+        engine = create_db_engine(settings.database_url)
+        return cls(
+            settings=settings, engine=engine, sessions=make_session_factory(engine), clock=clock
+        )
+
+    def close(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,201 @@
+"""Typed settings read from the environment and an optional ``.env`` file.
+
+The variable names are part of the public interface (README, manifest, Procfile), so every field
+carries its exact environment name as an alias. Secrets are ``SecretStr``: their repr is masked, so a
+settings object can be logged without leaking a token.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+DEFAULT_DATABASE_URL = "sqlite:///socialops.db"
+
+# Slack ids: users (U…/W…), user groups (S…), conversations (C…/G…/D…).
+_USER_OR_GROUP_ID = re.compile(r"^[UWS][A-Z0-9]{2,}$")
+_CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
+
+Command = Literal["serve", "run", "socket", "clock", "db", "check", "demo"]
+
+
+class SettingsError(Exception):
+    """A setting the chosen command needs is missing or malformed; the message is one line for people."""
+
+
+def _env(name: str) -> AliasChoices:
+    return AliasChoices(name)
+
+
+class Settings(BaseSettings):
+    """Every knob of socialops. Field docs double as the README's configuration table."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        populate_by_name=True,
+        # Field names are Python names; the environment names are the aliases.
+        case_sensitive=True,
+    )
+
+    slack_bot_token: SecretStr | None = Field(
+        default=None, validation_alias=_env("SLACK_BOT_TOKEN")
+    )
+    slack_signing_secret: SecretStr | None = Field(
+        default=None, validation_alias=_env("SLACK_SIGNING_SECRET")
+    )
+    slack_app_token: SecretStr | None = Field(
+        default=None, validation_alias=_env("SLACK_APP_TOKEN")
+    )
+    slack_api_url: str = Field(
+        default=DEFAULT_SLACK_API_URL, validation_alias=_env("SLACK_API_URL")
+    )
+    database_url: str = Field(default=DEFAULT_DATABASE_URL, validation_alias=_env("DATABASE_URL"))
+    port: int = Field(default=3000, ge=1, le=65535, validation_alias=_env("PORT"))
+    openai_api_key: SecretStr | None = Field(default=None, validation_alias=_env("OPENAI_API_KEY"))
+    openai_base_url: str | None = Field(default=None, validation_alias=_env("OPENAI_BASE_URL"))
+    openai_model: str = Field(default="gpt-4o-mini", validation_alias=_env("OPENAI_MODEL"))
+    faq_dir: str = Field(default="faq", validation_alias=_env("SOCIALOPS_FAQ_DIR"))
+    responses_dir: str = Field(
+        default="responses", validation_alias=_env("SOCIALOPS_RESPONSES_DIR")
+    )
+    approvals_channel: str | None = Field(
+        default=None, validation_alias=_env("SOCIALOPS_APPROVALS_CHANNEL")
+    )
+    approvers: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, validation_alias=_env("SOCIALOPS_APPROVERS")
+    )
+    admins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, validation_alias=_env("SOCIALOPS_ADMINS")
+    )
+    support_channel: str | None = Field(
+        default=None, validation_alias=_env("SOCIALOPS_SUPPORT_CHANNEL")
+    )
+    sales_channel: str | None = Field(
+        default=None, validation_alias=_env("SOCIALOPS_SALES_CHANNEL")
+    )
+    escalation_channel: str | None = Field(
+        default=None, validation_alias=_env("SOCIALOPS_ESCALATION_CHANNEL")
+    )
+
+    @field_validator("approvers", "admins", mode="before")
+    @classmethod
+    def _split_id_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("approvers", "admins")
+    @classmethod
+    def _check_user_or_group_ids(cls, value: list[str]) -> list[str]:
+        for item in value:
+            if not _USER_OR_GROUP_ID.match(item):
+                raise ValueError(
+                    f"'{item}' is not a Slack user id (U…/W…) or user-group id (S…); "
+                    "use ids, not @names"
+                )
+        return value
+
+    @field_validator("approvals_channel", "support_channel", "sales_channel", "escalation_channel")
+    @classmethod
+    def _check_channel_id(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        if not _CHANNEL_ID.match(value):
+            raise ValueError(f"'{value}' is not a Slack channel id (C…/G…); use the id, not #name")
+        return value
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _check_api_url(cls, value: str) -> str:
+        if not re.match(r"^https?://[^\s/]+", value):
+            raise ValueError("must be an http(s) URL such as https://slack.com/api/")
+        # slack_sdk joins the method name onto the base URL, so it must end with a slash.
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str) -> str:
+        if not value.startswith(("sqlite:///", "postgresql+psycopg://", "postgresql://")):
+            raise ValueError("must be sqlite:///PATH or postgresql+psycopg://USER:PASSWORD@HOST/DB")
+        # SQLAlchemy's bare postgresql:// means psycopg2, which we do not ship; psycopg 3 it is.
+        if value.startswith("postgresql://"):
+            return "postgresql+psycopg://" + value.removeprefix("postgresql://")
+        return value
+
+    def secret(
+        self, name: Literal["slack_bot_token", "slack_signing_secret", "slack_app_token"]
+    ) -> str:
+        """The plain value of a required secret; call only after :func:`require` checked it."""
+        value = getattr(self, name)
+        if value is None:
+            raise SettingsError(f"{_ENV_NAMES[name]} is not set")
+        return str(value.get_secret_value())
+
+    @property
+    def uses_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+# Python field name → environment variable, for error messages.
+_ENV_NAMES: dict[str, str] = {
+    name: str(field.validation_alias.choices[0])  # type: ignore[union-attr]
+    for name, field in Settings.model_fields.items()
+}
+
+_HINTS: dict[str, str] = {
+    "SLACK_BOT_TOKEN": "set it to the app's Bot User OAuth Token (xoxb-…) from api.slack.com/apps",
+    "SLACK_SIGNING_SECRET": "set it to the Signing Secret under Basic Information at api.slack.com/apps",
+    "SLACK_APP_TOKEN": "set it to an app-level token (xapp-…) with connections:write for Socket Mode",
+}
+
+_TOKEN_PREFIXES: dict[str, str] = {"slack_bot_token": "xoxb-", "slack_app_token": "xapp-"}
+
+# What each command needs beyond the defaults.
+_REQUIRED: dict[str, tuple[str, ...]] = {
+    "serve": ("slack_bot_token", "slack_signing_secret"),
+    "run": ("slack_bot_token", "slack_signing_secret"),
+    "socket": ("slack_bot_token", "slack_app_token"),
+}
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings from the environment (and ``.env``); raise :class:`SettingsError` on bad values.
+
+    The error names the variable and what is wrong, never the value: it could be a secret.
+    """
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = str(first["loc"][0]) if first["loc"] else ""
+        env_name = _ENV_NAMES.get(field, field)
+        reason = str(first["msg"]).removeprefix("Value error, ")
+        raise SettingsError(f"{env_name} is malformed: {reason}") from None
+
+
+def require(settings: Settings, command: Command) -> None:
+    """Check that ``settings`` hold what ``command`` needs; raise one :class:`SettingsError` naming all gaps."""
+    missing = [name for name in _REQUIRED.get(command, ()) if getattr(settings, name) is None]
+    if missing:
+        env_names = [_ENV_NAMES[name] for name in missing]
+        hint = _HINTS.get(env_names[0], "set it in the environment or .env")
+        raise SettingsError(
+            f"{', '.join(env_names)} {'is' if len(env_names) == 1 else 'are'} not set: {hint}. "
+            "To try socialops without a Slack workspace, run `socialops demo`."
+        )
+    for name in _REQUIRED.get(command, ()):
+        prefix = _TOKEN_PREFIXES.get(name)
+        value = getattr(settings, name)
+        if prefix and value is not None and not value.get_secret_value().startswith(prefix):
+            raise SettingsError(f"{_ENV_NAMES[name]} is malformed: it should start with '{prefix}'")
+
+
+def get_settings() -> Settings:
+    """The settings for this process; tests build their own ``Settings`` instead of patching this."""
+    return load_settings()
