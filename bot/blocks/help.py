@@ -15,6 +15,8 @@ class HelpEntry:
     summary: str
 
 
+DISMISS_ACTION_ID = "socialops_dismiss"
+
 # Longest piece of an unknown subcommand we echo back; the rest is noise to the reader.
 UNKNOWN_ECHO_LIMIT = 40
 
@@ -40,5 +42,22 @@ def build_help_message(entries: list[HelpEntry], *, unknown: str | None = None) 
         "blocks": [
             {"type": "section", "text": {"type": "mrkdwn", "text": intro}},
             {"type": "section", "text": {"type": "mrkdwn", "text": body}},
+            build_dismiss_actions(),
+        ],
+    }
+
+
+def build_dismiss_actions() -> dict[str, Any]:
+    """A "Dismiss" button that removes the ephemeral message it sits on."""
+    return {
+        "type": "actions",
+        "block_id": "socialops_dismiss",
+        "elements": [
+            {
+                "type": "button",
+                "action_id": DISMISS_ACTION_ID,
+                "text": {"type": "plain_text", "text": "Dismiss"},
+                "value": "dismiss",
+            }
         ],
     }

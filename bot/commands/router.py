@@ -87,5 +87,6 @@ def split_subcommand(text: str) -> tuple[str, str]:
     stripped = text.strip()
     if not stripped:
         return "", ""
-    name, _, args = stripped.partition(" ")
-    return name.lower(), args.strip()
+    # split(None) so a tab or a newline after the name separates it as a space does.
+    parts = stripped.split(None, 1)
+    return parts[0].lower(), parts[1].strip() if len(parts) > 1 else ""

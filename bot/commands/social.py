@@ -7,7 +7,7 @@ import logging
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.blocks.help import build_help_message
+from bot.blocks.help import DISMISS_ACTION_ID, build_help_message
 from bot.commands.context import services_of
 from bot.commands.router import SubcommandCall, SubcommandRouter, split_subcommand
 
@@ -54,3 +54,8 @@ def register(app: App, router: SubcommandRouter) -> None:
                 logger=logger,
             )
         )
+
+    @app.action(DISMISS_ACTION_ID)
+    def dismiss_message(ack: Ack, respond: Respond) -> None:
+        ack()
+        respond(delete_original=True)

@@ -1,0 +1,158 @@
+"""``socialops demo``: the whole bot, offline, against the local Slack emulator.
+
+It starts the emulator and the bot on loopback with a temporary SQLite store, plays a short
+scenario through real signed HTTP requests, and prints what the people in Slack would see.
+Each capability adds its steps to ``SCENARIO``.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from bot.app import create_app
+from bot.db import prepare_database
+from bot.services import Services
+from bot.settings import load_settings
+from bot.testing import payloads
+from bot.testing.emulator import RecordedCall, SlackEmulator
+from bot.testing.local_server import LocalWSGIServer
+from bot.testing.signed_client import BotResponse, SignedSlackClient
+from bot.testing.transcript import render_message
+from bot.web import create_wsgi_app
+
+# Calls whose content a person in Slack sees.
+VISIBLE_METHODS = ("chat.postMessage", "chat.update", "chat.postEphemeral", "response_url", "views.publish", "views.open")
+# How long a step waits for the bot's work after the ack.
+STEP_TIMEOUT = 5.0
+
+
+@dataclass
+class DemoWorld:
+    """What a scenario step can use: the emulated Slack, and a client that speaks as Slack."""
+
+    emulator: SlackEmulator
+    slack: SignedSlackClient
+    names: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One thing a person does in Slack, and how many visible answers to wait for."""
+
+    actor: str
+    description: str
+    act: Callable[[DemoWorld], BotResponse]
+    expect_calls: int = 0
+
+
+def _mention_event(world: DemoWorld) -> BotResponse:
+    event = payloads.app_mention(text="<@UBOTSOCIAL> hello! what can you do?", user="U0AUTHOR")
+    return world.slack.event(event, event_id="EvDEMO0001")
+
+
+def _mention_redelivered(world: DemoWorld) -> BotResponse:
+    # Slack redelivers when it thinks we were slow; the bot must not answer twice.
+    event = payloads.app_mention(text="<@UBOTSOCIAL> hello! what can you do?", user="U0AUTHOR")
+    return world.slack.event(event, event_id="EvDEMO0001", retry_num=1, retry_reason="http_timeout")
+
+
+SCENARIO: list[Step] = [
+    Step("maria", "/social help", lambda w: w.slack.slash_command("help", user_id="U0AUTHOR")),
+    Step("maria", "/social frobnicate", lambda w: w.slack.slash_command("frobnicate", user_id="U0AUTHOR")),
+    Step("maria", "@socialops hello! what can you do?", _mention_event, expect_calls=1),
+    Step("(Slack)", "redelivers that mention (X-Slack-Retry-Num: 1)", _mention_redelivered),
+]
+
+
+def run_demo(*, out: TextIO) -> int:
+    """Play ``SCENARIO`` and print the transcript; 0 when everything Slack saw was valid."""
+    started = time.monotonic()
+    logging.basicConfig(level=logging.WARNING)
+    with tempfile.TemporaryDirectory(prefix="socialops-demo-") as workdir, SlackEmulator() as emulator:
+        signing_secret = secrets.token_hex(16)
+        settings = load_settings(
+            _env_file=None,
+            slack_bot_token=emulator.bot_token,
+            slack_signing_secret=signing_secret,
+            slack_api_url=emulator.api_url,
+            database_url=f"sqlite:///{Path(workdir) / 'demo.db'}",
+        )
+        services = Services.build(settings)
+        prepare_database(services.engine)
+        app = create_app(settings, services)
+        with LocalWSGIServer(create_wsgi_app(app, services)) as server:
+            slack = SignedSlackClient(
+                server.events_url, signing_secret, response_url_factory=emulator.new_response_url
+            )
+            world = DemoWorld(emulator=emulator, slack=slack, names={"UBOTSOCIAL": "socialops", "U0AUTHOR": "maria"})
+            out.write(f"socialops demo: bot at {server.url}, Slack emulator at {emulator.base_url}\n")
+            ok = all(_play(step, world, out) for step in SCENARIO)
+        services.close()
+        violations = list(emulator.violations)
+    for violation in violations:
+        out.write(f"! Slack would have refused: {violation}\n")
+    elapsed = time.monotonic() - started
+    verdict = "ok" if ok and not violations else "FAILED"
+    out.write(f"\ndemo {verdict}: {len(SCENARIO)} steps in {elapsed:.1f} s\n")
+    return 0 if verdict == "ok" else 1
+
+
+def _play(step: Step, world: DemoWorld, out: TextIO) -> bool:
+    before = len(world.emulator.calls)
+    out.write(f"\n▶ {step.actor}: {step.description}\n")
+    response = step.act(world)
+    if response.status != 200:
+        out.write(f"  ✗ the bot answered HTTP {response.status}\n")
+        return False
+    ack_body = response.json() if response.body.startswith("{") else None
+    if isinstance(ack_body, dict) and ("text" in ack_body or "blocks" in ack_body):
+        _print_message(out, "only visible to you", ack_body, world.names)
+    if step.expect_calls:
+        _wait_for_visible(world, before, step.expect_calls)
+    visible = [c for c in world.emulator.calls[before:] if c.method in VISIBLE_METHODS]
+    for call in visible:
+        _print_message(out, _where(call), _message_payload(call), world.names)
+    if not step.expect_calls and not visible and ack_body is None:
+        out.write("  (nothing visible: the bot acknowledged and did nothing more)\n")
+    return len(visible) >= step.expect_calls
+
+
+def _wait_for_visible(world: DemoWorld, before: int, count: int) -> None:
+    deadline = time.monotonic() + STEP_TIMEOUT
+    while time.monotonic() < deadline:
+        seen = [c for c in world.emulator.calls[before:] if c.method in VISIBLE_METHODS]
+        if len(seen) >= count:
+            return
+        time.sleep(0.02)
+
+
+def _where(call: RecordedCall) -> str:
+    args = call.args
+    if call.method == "chat.postEphemeral" or (
+        call.method == "response_url" and args.get("response_type", "ephemeral") == "ephemeral"
+    ):
+        return "only visible to you"
+    if call.method.startswith("views."):
+        return "App Home" if call.method == "views.publish" else "modal"
+    place = f"#{args.get('channel', '?')}"
+    return f"{place}, in thread" if args.get("thread_ts") else place
+
+
+def _message_payload(call: RecordedCall) -> dict[str, Any]:
+    if call.method.startswith("views."):
+        view = call.args.get("view")
+        return view if isinstance(view, dict) else {}
+    return call.args
+
+
+def _print_message(out: TextIO, where: str, payload: dict[str, Any], names: dict[str, str]) -> None:
+    out.write(f"  socialops ({where}):\n")
+    for line in render_message(payload, names):
+        out.write(f"    {line}\n")

@@ -1,0 +1,101 @@
+"""Shared fixtures: a store per test (SQLite file, or a PostgreSQL schema when DATABASE_URL says so),
+the Slack emulator, and the bot served on loopback behind a signed-request client."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from bot.app import create_app
+from bot.db import upgrade_database
+from bot.services import Services
+from bot.settings import load_settings
+from bot.testing.emulator import SlackEmulator
+from bot.testing.local_server import LocalWSGIServer
+from bot.testing.signed_client import SignedSlackClient
+from bot.web import create_wsgi_app
+from tests.harness import SIGNING_SECRET, RunningBot, bot_settings
+
+def _configured_postgres_url() -> str | None:
+    url = os.environ.get("DATABASE_URL", "")
+    return url if url.startswith("postgresql") else None
+
+
+@pytest.fixture(scope="session")
+def postgres_admin_url() -> str | None:
+    """The PostgreSQL server the suite runs against, or None for SQLite; skips when unreachable."""
+    url = _configured_postgres_url()
+    if url is None:
+        return None
+    url = url.replace("postgresql://", "postgresql+psycopg://", 1)
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception as exc:
+        pytest.skip(f"PostgreSQL at {make_url(url).render_as_string()} is not reachable ({exc.__class__.__name__}); skipping the PostgreSQL run")
+    finally:
+        engine.dispose()
+    return url
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    url = _configured_postgres_url()
+    if url is None:
+        return "socialops store: SQLite (set DATABASE_URL=postgresql+psycopg://… to run on PostgreSQL)"
+    return f"socialops store: PostgreSQL at {make_url(url).render_as_string()}"
+
+
+@pytest.fixture
+def database_url(tmp_path: Path, postgres_admin_url: str | None) -> Iterator[str]:
+    """An empty database for one test: a SQLite file, or a fresh PostgreSQL schema."""
+    if postgres_admin_url is None:
+        yield f"sqlite:///{tmp_path / 'socialops-test.db'}"
+        return
+    schema = f"test_{secrets.token_hex(6)}"
+    admin = create_engine(postgres_admin_url)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in postgres_admin_url else "?"
+    # search_path puts the test's tables (and Alembic's version table) in its own schema.
+    yield f"{postgres_admin_url}{separator}options={quote(f'-csearch_path={schema}')}"
+    with admin.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture
+def services(database_url: str) -> Iterator[Services]:
+    """Services on a migrated, empty store, with no Slack settings."""
+    settings = load_settings(_env_file=None, database_url=database_url)
+    built = Services.build(settings)
+    upgrade_database(built.engine)
+    yield built
+    built.close()
+
+
+@pytest.fixture
+def emulator() -> Iterator[SlackEmulator]:
+    with SlackEmulator() as running:
+        yield running
+
+
+@pytest.fixture
+def bot(emulator: SlackEmulator, database_url: str) -> Iterator[RunningBot]:
+    settings = bot_settings(emulator, database_url)
+    services = Services.build(settings)
+    upgrade_database(services.engine)
+    app = create_app(settings, services)
+    with LocalWSGIServer(create_wsgi_app(app, services)) as server:
+        client = SignedSlackClient(
+            server.events_url, SIGNING_SECRET, response_url_factory=emulator.new_response_url
+        )
+        yield RunningBot(slack=client, emulator=emulator, services=services, server=server)
+    services.close()

@@ -1,0 +1,38 @@
+"""The running-bot harness the command tests share (the fixtures live in conftest.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.services import Services
+from bot.settings import Settings, load_settings
+from bot.testing.emulator import SlackEmulator
+from bot.testing.local_server import LocalWSGIServer
+from bot.testing.signed_client import SignedSlackClient
+
+SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
+
+
+def bot_settings(emulator: SlackEmulator, database_url: str, **overrides: object) -> Settings:
+    return load_settings(
+        _env_file=None,
+        slack_bot_token=emulator.bot_token,
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=emulator.api_url,
+        database_url=database_url,
+        **overrides,
+    )
+
+
+@dataclass
+class RunningBot:
+    """The bot behind a loopback HTTP server, the emulator it talks to, and a way to talk to it."""
+
+    slack: SignedSlackClient
+    emulator: SlackEmulator
+    services: Services
+    server: LocalWSGIServer
+
+    @property
+    def url(self) -> str:
+        return self.server.url

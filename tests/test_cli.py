@@ -1,0 +1,180 @@
+"""The command line as an operator meets it: one line and an exit code for known mistakes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from bot.settings import Settings
+from bot.testing.emulator import SlackEmulator
+from bot.testing.signed_client import SignedSlackClient
+from tests.harness import SIGNING_SECRET
+
+SECRET_TOKEN = "xoxb-4242-4242-cli-secret-token"
+
+
+def clean_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not _is_setting(k)}
+    env["DATABASE_URL"] = extra.pop("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    env.update(extra)
+    return env
+
+
+def _is_setting(name: str) -> bool:
+    aliases = {str(f.validation_alias.choices[0]) for f in Settings.model_fields.values()}  # type: ignore[union-attr]
+    return name in aliases
+
+
+def socialops(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,  # no stray .env
+        env=clean_env(tmp_path, **env),
+        timeout=60,
+    )
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess[str], *needles: str) -> None:
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    for needle in needles:
+        assert needle in lines[0]
+
+
+def test_serve_without_credentials_names_them_and_points_to_the_demo(tmp_path: Path) -> None:
+    result = socialops(tmp_path, "serve")
+    assert_one_line_error(result, "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "socialops demo")
+
+
+def test_run_without_credentials_does_the_same(tmp_path: Path) -> None:
+    assert_one_line_error(socialops(tmp_path, "run"), "SLACK_BOT_TOKEN", "socialops demo")
+
+
+def test_socket_mode_with_a_malformed_app_token(tmp_path: Path) -> None:
+    result = socialops(
+        tmp_path, "run", SLACK_BOT_TOKEN=SECRET_TOKEN, SLACK_SIGNING_SECRET="s" * 32,
+        SLACK_APP_TOKEN="xoxb-not-an-app-token-secret",
+    )
+    assert_one_line_error(result, "SLACK_APP_TOKEN", "xapp-")
+    assert "xoxb-not-an-app-token-secret" not in result.stderr
+
+
+def test_malformed_port_is_one_line(tmp_path: Path) -> None:
+    assert_one_line_error(socialops(tmp_path, "check", PORT="http"), "PORT is malformed")
+
+
+def test_a_rejected_token_is_one_line_and_not_echoed(tmp_path: Path) -> None:
+    with SlackEmulator() as emulator:
+        result = socialops(
+            tmp_path, "serve", "--port", str(free_port()),
+            SLACK_BOT_TOKEN=SECRET_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET,
+            SLACK_API_URL=emulator.api_url,
+        )
+    assert_one_line_error(result, "invalid_auth")
+    assert SECRET_TOKEN not in result.stderr + result.stdout
+
+
+def test_db_upgrade_and_check(tmp_path: Path) -> None:
+    upgraded = socialops(tmp_path, "db", "upgrade")
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert "up to date" in upgraded.stdout
+    checked = socialops(tmp_path, "check")
+    assert checked.returncode == 0, checked.stderr
+    assert "database: ok" in checked.stdout
+
+
+def test_an_unreachable_database_is_one_line(tmp_path: Path) -> None:
+    result = socialops(
+        tmp_path, "db", "upgrade", DATABASE_URL="postgresql+psycopg://u:pw-secret@127.0.0.1:1/x"
+    )
+    assert result.returncode == 1
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "pw-secret" not in result.stderr
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_until_healthy(url: str, process: subprocess.Popen[str], timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"server exited early: {process.communicate()[1]}")
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=1) as response:  # noqa: S310
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError("server never became healthy")
+
+
+def test_serve_answers_slack_through_gunicorn(tmp_path: Path, database_url: str) -> None:
+    port = free_port()
+    with SlackEmulator() as emulator:
+        env = clean_env(
+            tmp_path, SLACK_BOT_TOKEN=emulator.bot_token, SLACK_SIGNING_SECRET=SIGNING_SECRET,
+            SLACK_API_URL=emulator.api_url, DATABASE_URL=database_url,
+        )
+        if database_url.startswith("postgresql"):
+            subprocess.run([sys.executable, "-m", "bot", "db", "upgrade"], env=env, check=True, cwd=tmp_path, capture_output=True)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1", "--threads", "2"],
+            env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        try:
+            url = f"http://127.0.0.1:{port}"
+            wait_until_healthy(url, process)
+            slack = SignedSlackClient(f"{url}/slack/events", SIGNING_SECRET, response_url_factory=emulator.new_response_url)
+            response = slack.slash_command("help")
+            assert response.status == 200
+            assert "/social help" in response.json()["text"]
+            bad = slack.send_raw(b"command=%2Fsocial", {"Content-Type": "application/x-www-form-urlencoded"})
+            assert bad.status == 401
+        finally:
+            process.send_signal(signal.SIGTERM)
+            _out, err = process.communicate(timeout=20)
+    assert process.returncode == 0, err
+    assert emulator.bot_token not in err
+
+
+def test_clock_starts_logs_and_stops_on_sigterm(tmp_path: Path) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "clock"], env=clean_env(tmp_path), cwd=tmp_path,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    assert process.stderr is not None
+    seen = ""
+    deadline = time.monotonic() + 20
+    while "purged" not in seen and time.monotonic() < deadline:
+        seen += process.stderr.readline()
+    process.send_signal(signal.SIGTERM)
+    _out, rest = process.communicate(timeout=10)
+    log = seen + rest
+    assert process.returncode == 0, log
+    assert "clock: started with jobs: purge-processed-events" in log
+    assert "received SIGTERM" in log
+    assert "clock: stopped" in log
+
+
+@pytest.mark.parametrize("entry", [["-m", "bot"], ["-c", "from bot.cli import main; main()"]])
+def test_help_lists_the_commands(tmp_path: Path, entry: list[str]) -> None:
+    result = subprocess.run([sys.executable, *entry, "--help"], capture_output=True, text=True, env=clean_env(tmp_path), timeout=30)
+    assert result.returncode == 0
+    for command in ("serve", "run", "clock", "db", "check", "demo"):
+        assert command in result.stdout

@@ -1,0 +1,134 @@
+"""Settings: names, defaults, and errors that name the variable but never echo a secret."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.settings import DEFAULT_DATABASE_URL, Settings, SettingsError, load_settings, require
+
+SECRET_TOKEN = "xoxb-1234-5678-supersecretvalue"
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in Settings.model_fields:
+        alias = Settings.model_fields[name].validation_alias
+        monkeypatch.delenv(str(alias.choices[0]), raising=False)  # type: ignore[union-attr]
+
+
+def env_settings(monkeypatch: pytest.MonkeyPatch, **env: str) -> Settings:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return load_settings(_env_file=None)
+
+
+def test_defaults_need_no_configuration(monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = env_settings(monkeypatch)
+    assert settings.database_url == DEFAULT_DATABASE_URL
+    assert settings.port == 3000
+    assert settings.slack_api_url == "https://slack.com/api/"
+    assert settings.faq_dir == "faq"
+    assert settings.responses_dir == "responses"
+    assert settings.approvers == []
+
+
+def test_every_documented_variable_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = env_settings(
+        monkeypatch,
+        SLACK_BOT_TOKEN=SECRET_TOKEN,
+        SLACK_SIGNING_SECRET="signing-secret-value",
+        SLACK_APP_TOKEN="xapp-1-abc",
+        SLACK_API_URL="http://127.0.0.1:9999/api",
+        DATABASE_URL="postgresql://u:p@db/socialops",
+        PORT="8080",
+        OPENAI_API_KEY="sk-test-openai-key",
+        OPENAI_BASE_URL="http://127.0.0.1:8000/v1",
+        OPENAI_MODEL="local-model",
+        SOCIALOPS_FAQ_DIR="content/faq",
+        SOCIALOPS_RESPONSES_DIR="content/responses",
+        SOCIALOPS_APPROVALS_CHANNEL="C0APPROVALS",
+        SOCIALOPS_APPROVERS="U0LEAD, S0LEGAL",
+        SOCIALOPS_ADMINS="U0ADMIN",
+        SOCIALOPS_SUPPORT_CHANNEL="C0SUPPORT",
+        SOCIALOPS_SALES_CHANNEL="C0SALES",
+        SOCIALOPS_ESCALATION_CHANNEL="G0ESCALATE",
+    )
+    assert settings.secret("slack_bot_token") == SECRET_TOKEN
+    assert settings.slack_api_url == "http://127.0.0.1:9999/api/"
+    # Plain postgresql:// would mean psycopg2 to SQLAlchemy; we ship psycopg 3.
+    assert settings.database_url == "postgresql+psycopg://u:p@db/socialops"
+    assert settings.port == 8080
+    assert settings.openai_model == "local-model"
+    assert settings.faq_dir == "content/faq"
+    assert settings.approvals_channel == "C0APPROVALS"
+    assert settings.approvers == ["U0LEAD", "S0LEGAL"]
+    assert settings.admins == ["U0ADMIN"]
+    assert settings.escalation_channel == "G0ESCALATE"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        ("PORT", "eighty", "PORT is malformed"),
+        ("PORT", "70000", "PORT is malformed"),
+        ("DATABASE_URL", "mysql://x", "DATABASE_URL is malformed"),
+        ("SLACK_API_URL", "slack.com/api", "SLACK_API_URL is malformed"),
+        ("SOCIALOPS_APPROVERS", "U0LEAD,@maria", "SOCIALOPS_APPROVERS is malformed"),
+        ("SOCIALOPS_APPROVALS_CHANNEL", "#approvals", "SOCIALOPS_APPROVALS_CHANNEL is malformed"),
+    ],
+)
+def test_malformed_values_name_the_variable(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, expected: str
+) -> None:
+    with pytest.raises(SettingsError) as caught:
+        env_settings(monkeypatch, **{name: value})
+    message = str(caught.value)
+    assert message.startswith(expected)
+    assert "\n" not in message
+
+
+def test_serve_names_every_missing_credential_and_points_to_the_demo(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with pytest.raises(SettingsError) as caught:
+        require(env_settings(monkeypatch), "serve")
+    message = str(caught.value)
+    assert "SLACK_BOT_TOKEN" in message
+    assert "SLACK_SIGNING_SECRET" in message
+    assert "socialops demo" in message
+
+
+def test_socket_mode_needs_the_app_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = env_settings(monkeypatch, SLACK_BOT_TOKEN=SECRET_TOKEN)
+    with pytest.raises(SettingsError, match="SLACK_APP_TOKEN"):
+        require(settings, "socket")
+
+
+def test_a_wrong_kind_of_token_is_refused_without_echoing_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    wrong = "xoxp-user-token-that-is-secret"
+    settings = env_settings(monkeypatch, SLACK_BOT_TOKEN=wrong, SLACK_SIGNING_SECRET="s" * 32)
+    with pytest.raises(SettingsError) as caught:
+        require(settings, "serve")
+    assert "SLACK_BOT_TOKEN" in str(caught.value)
+    assert wrong not in str(caught.value)
+
+
+def test_secrets_never_appear_in_repr_or_dump(monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = env_settings(
+        monkeypatch,
+        SLACK_BOT_TOKEN=SECRET_TOKEN,
+        SLACK_SIGNING_SECRET="signing-secret-value",
+        OPENAI_API_KEY="sk-test-openai-key",
+    )
+    shown = repr(settings) + str(settings) + str(settings.model_dump())
+    for secret in (SECRET_TOKEN, "signing-secret-value", "sk-test-openai-key"):
+        assert secret not in shown
+
+
+def test_malformed_secret_like_values_are_not_echoed(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A password in a malformed URL must not end up in the one-line error either.
+    with pytest.raises(SettingsError) as caught:
+        env_settings(monkeypatch, DATABASE_URL="mysql://admin:hunter2-secret@db/x")
+    assert "hunter2-secret" not in str(caught.value)

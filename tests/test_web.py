@@ -1,0 +1,56 @@
+"""The WSGI app around bolt: health checks and the paths Slack does not use."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+
+from sqlalchemy import create_engine
+
+from bot.services import Services
+from bot.testing.local_server import LocalWSGIServer
+from bot.web import create_wsgi_app
+from tests.harness import RunningBot
+
+
+def get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (loopback test URL)
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def test_healthz_is_ok_when_the_store_answers(bot: RunningBot) -> None:
+    status, body = get(f"{bot.url}/healthz")
+    assert status == 200
+    health = json.loads(body)
+    assert health["ok"] is True
+    assert health["database"] == "ok"
+
+
+def test_healthz_is_503_when_the_store_does_not_answer(bot: RunningBot) -> None:
+    broken = Services(
+        settings=bot.services.settings,
+        # Nothing listens on port 1: every connection attempt fails at once.
+        engine=create_engine("postgresql+psycopg://nobody@127.0.0.1:1/none"),
+        sessions=bot.services.sessions,
+        clock=bot.services.clock,
+    )
+    app = create_wsgi_app(_bolt_app_of(bot), broken)
+    with LocalWSGIServer(app) as server:
+        status, body = get(f"{server.url}/healthz")
+    assert status == 503
+    assert json.loads(body) == json.loads(body) | {"ok": False, "database": "unreachable"}
+
+
+def test_other_paths_are_404(bot: RunningBot) -> None:
+    assert get(f"{bot.url}/")[0] == 404
+    assert get(f"{bot.url}/slack/events")[0] == 404  # GET: Slack only POSTs
+
+
+def _bolt_app_of(bot: RunningBot):  # type: ignore[no-untyped-def]
+    from bot.app import create_app
+
+    return create_app(bot.services.settings, bot.services)
