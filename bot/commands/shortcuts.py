@@ -6,6 +6,8 @@ a click gets an honest answer instead of Slack's generic "something went wrong".
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from slack_bolt import Ack, App, Respond
 
 from bot.blocks.errors import not_available_text
@@ -18,9 +20,13 @@ def register(app: App, *, skip: frozenset[str] = frozenset()) -> None:
     for callback_id, label in SHORTCUTS.items():
         if callback_id in skip:
             continue
+        app.shortcut(callback_id)(_explainer(label))
 
-        def explain(ack: Ack, respond: Respond, label: str = label) -> None:
-            ack()
-            respond(text=not_available_text(label), response_type="ephemeral")
 
-        app.shortcut(callback_id)(explain)
+def _explainer(label: str) -> Callable[[Ack, Respond], None]:
+    # A closure, not a default argument: bolt fills every listener parameter by name.
+    def explain(ack: Ack, respond: Respond) -> None:
+        ack()
+        respond(text=not_available_text(label), response_type="ephemeral")
+
+    return explain
