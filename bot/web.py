@@ -22,6 +22,10 @@ SLACK_EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 # Slack's largest payloads (a full modal state) are a few hundred KiB; anything far beyond is hostile.
 MAX_BODY_BYTES = 1024 * 1024
+# A refused body up to this size is read and thrown away so the client, still sending, gets the 413
+# instead of a broken pipe; beyond it, the connection is simply closed.
+MAX_DISCARDED_BYTES = 8 * MAX_BODY_BYTES
+DISCARD_CHUNK_BYTES = 64 * 1024
 
 
 def create_wsgi_app(app: App, services: Services) -> WSGIApp:
@@ -33,7 +37,10 @@ def create_wsgi_app(app: App, services: Services) -> WSGIApp:
         method = environ.get("REQUEST_METHOD", "GET")
         if path == HEALTH_PATH and method in ("GET", "HEAD"):
             return _health(services, start_response)
-        if _declared_length(environ) > MAX_BODY_BYTES:
+        declared = _declared_length(environ)
+        if declared > MAX_BODY_BYTES:
+            if declared <= MAX_DISCARDED_BYTES:
+                _discard_body(environ, declared)
             return _plain(start_response, "413 Content Too Large", "request body too large")
         return slack_handler(environ, start_response)
 
@@ -45,6 +52,16 @@ def _declared_length(environ: WSGIEnvironment) -> int:
         return int(environ.get("CONTENT_LENGTH") or 0)
     except ValueError:
         return 0
+
+
+def _discard_body(environ: WSGIEnvironment, length: int) -> None:
+    stream = environ["wsgi.input"]
+    remaining = length
+    while remaining > 0:
+        chunk = stream.read(min(DISCARD_CHUNK_BYTES, remaining))
+        if not chunk:
+            return
+        remaining -= len(chunk)
 
 
 def _health(services: Services, start_response: StartResponse) -> Iterable[bytes]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import urllib.error
 import urllib.request
@@ -54,3 +55,19 @@ def _bolt_app_of(bot: RunningBot):  # type: ignore[no-untyped-def]
     from bot.app import create_app
 
     return create_app(bot.services.settings, bot.services)
+
+
+def test_a_refused_body_is_read_so_the_sender_gets_the_413(bot: RunningBot) -> None:
+    # Answering before the body is read makes a client that is still sending see a broken pipe.
+    body = io.BytesIO(b"x" * (2 * 1024 * 1024))
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": "/slack/events",
+        "CONTENT_LENGTH": str(len(body.getvalue())),
+        "wsgi.input": body,
+    }
+    statuses: list[str] = []
+    app = create_wsgi_app(_bolt_app_of(bot), bot.services)
+    app(environ, lambda status, headers, exc_info=None: statuses.append(status))  # type: ignore[arg-type,misc,return-value]
+    assert statuses == ["413 Content Too Large"]
+    assert body.tell() == len(body.getvalue())
