@@ -82,19 +82,14 @@ def serve(
 ) -> None:
     """Serve Slack over HTTP (POST /slack/events, GET /healthz) with gunicorn."""
     from bot.logs import configure_logging
-    from bot.server import serve_http
-    from bot.services import Services
+    from bot.server import build_bot, serve_http
 
     settings = _settings_for("serve")
     configure_logging(settings)
-    # Migrate (SQLite) or check the schema once, in the master, before any worker starts.
-    services = Services.build(settings)
-    try:
-        from bot.db import prepare_database
-
-        prepare_database(services.engine)
-    finally:
-        services.close()
+    # Migrate (SQLite) or check the schema and verify the token (auth.test) once, in the master:
+    # a mistake is one line here instead of every worker failing to boot.
+    services, _app = build_bot(settings)
+    services.close()
     serve_http(settings, host=host, port=port or settings.port, workers=workers, threads=threads)
 
 

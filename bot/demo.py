@@ -28,7 +28,14 @@ from bot.testing.transcript import render_message
 from bot.web import create_wsgi_app
 
 # Calls whose content a person in Slack sees.
-VISIBLE_METHODS = ("chat.postMessage", "chat.update", "chat.postEphemeral", "response_url", "views.publish", "views.open")
+VISIBLE_METHODS = (
+    "chat.postMessage",
+    "chat.update",
+    "chat.postEphemeral",
+    "response_url",
+    "views.publish",
+    "views.open",
+)
 # How long a step waits for the bot's work after the ack.
 STEP_TIMEOUT = 5.0
 
@@ -65,7 +72,11 @@ def _mention_redelivered(world: DemoWorld) -> BotResponse:
 
 SCENARIO: list[Step] = [
     Step("maria", "/social help", lambda w: w.slack.slash_command("help", user_id="U0AUTHOR")),
-    Step("maria", "/social frobnicate", lambda w: w.slack.slash_command("frobnicate", user_id="U0AUTHOR")),
+    Step(
+        "maria",
+        "/social frobnicate",
+        lambda w: w.slack.slash_command("frobnicate", user_id="U0AUTHOR"),
+    ),
     Step("maria", "@socialops hello! what can you do?", _mention_event, expect_calls=1),
     Step("(Slack)", "redelivers that mention (X-Slack-Retry-Num: 1)", _mention_redelivered),
 ]
@@ -75,7 +86,10 @@ def run_demo(*, out: TextIO) -> int:
     """Play ``SCENARIO`` and print the transcript; 0 when everything Slack saw was valid."""
     started = time.monotonic()
     logging.basicConfig(level=logging.WARNING)
-    with tempfile.TemporaryDirectory(prefix="socialops-demo-") as workdir, SlackEmulator() as emulator:
+    with (
+        tempfile.TemporaryDirectory(prefix="socialops-demo-") as workdir,
+        SlackEmulator() as emulator,
+    ):
         signing_secret = secrets.token_hex(16)
         settings = load_settings(
             _env_file=None,
@@ -91,8 +105,14 @@ def run_demo(*, out: TextIO) -> int:
             slack = SignedSlackClient(
                 server.events_url, signing_secret, response_url_factory=emulator.new_response_url
             )
-            world = DemoWorld(emulator=emulator, slack=slack, names={"UBOTSOCIAL": "socialops", "U0AUTHOR": "maria"})
-            out.write(f"socialops demo: bot at {server.url}, Slack emulator at {emulator.base_url}\n")
+            world = DemoWorld(
+                emulator=emulator,
+                slack=slack,
+                names={"UBOTSOCIAL": "socialops", "U0AUTHOR": "maria"},
+            )
+            out.write(
+                f"socialops demo: bot at {server.url}, Slack emulator at {emulator.base_url}\n"
+            )
             ok = all(_play(step, world, out) for step in SCENARIO)
         services.close()
         violations = list(emulator.violations)

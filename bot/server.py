@@ -21,8 +21,12 @@ log = logging.getLogger(__name__)
 def build_bot(settings: Settings) -> tuple[Services, App]:
     """Services and the bolt App for one process, with the store ready."""
     services = Services.build(settings)
-    prepare_database(services.engine)
-    return services, create_app(settings, services)
+    try:
+        prepare_database(services.engine)
+        return services, create_app(settings, services)
+    except BaseException:
+        services.close()
+        raise
 
 
 class GunicornServer(BaseApplication):  # type: ignore[misc]

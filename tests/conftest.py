@@ -23,6 +23,7 @@ from bot.testing.signed_client import SignedSlackClient
 from bot.web import create_wsgi_app
 from tests.harness import SIGNING_SECRET, RunningBot, bot_settings
 
+
 def _configured_postgres_url() -> str | None:
     url = os.environ.get("DATABASE_URL", "")
     return url if url.startswith("postgresql") else None
@@ -40,7 +41,9 @@ def postgres_admin_url() -> str | None:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
     except Exception as exc:
-        pytest.skip(f"PostgreSQL at {make_url(url).render_as_string()} is not reachable ({exc.__class__.__name__}); skipping the PostgreSQL run")
+        pytest.skip(
+            f"PostgreSQL at {make_url(url).render_as_string()} is not reachable ({exc.__class__.__name__}); skipping the PostgreSQL run"
+        )
     finally:
         engine.dispose()
     return url
@@ -49,7 +52,9 @@ def postgres_admin_url() -> str | None:
 def pytest_report_header(config: pytest.Config) -> str:
     url = _configured_postgres_url()
     if url is None:
-        return "socialops store: SQLite (set DATABASE_URL=postgresql+psycopg://… to run on PostgreSQL)"
+        return (
+            "socialops store: SQLite (set DATABASE_URL=postgresql+psycopg://… to run on PostgreSQL)"
+        )
     return f"socialops store: PostgreSQL at {make_url(url).render_as_string()}"
 
 

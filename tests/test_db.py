@@ -43,9 +43,12 @@ def test_sqlite_is_prepared_by_the_bot_itself(tmp_path: object) -> None:
 
 
 def test_naive_datetimes_are_refused(services: Services) -> None:
-    with pytest.raises(Exception, match="naive datetime"), session_scope(services.sessions) as session:
-        session.add(ProcessedEvent(event_id="Ev1", event_type="x", received_at=datetime(2026, 1, 1)))
-        session.flush()
+    naive = ProcessedEvent(event_id="Ev1", event_type="x", received_at=datetime(2026, 1, 1))
+    with session_scope(services.sessions) as session:
+        session.add(naive)
+        with pytest.raises(Exception, match="naive datetime"):
+            session.flush()
+        session.rollback()
 
 
 def test_postgres_schema_must_be_upgraded_by_an_operator(services: Services) -> None:

@@ -9,9 +9,18 @@ from pathlib import Path
 
 
 def test_demo_prints_the_transcript_and_exits_0(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL", "SOCIALOPS_"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("SLACK_", "DATABASE_URL", "SOCIALOPS_"))
+    }
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "demo"], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60
+        [sys.executable, "-m", "bot", "demo"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=60,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     out = result.stdout

@@ -20,7 +20,9 @@ def mention_body() -> bytes:
 
 
 def command_body() -> bytes:
-    return urlencode(payloads.slash_command(text="help", response_url="https://example.invalid/r")).encode()
+    return urlencode(
+        payloads.slash_command(text="help", response_url="https://example.invalid/r")
+    ).encode()
 
 
 def assert_nothing_happened(bot: RunningBot) -> None:
@@ -43,7 +45,9 @@ def test_a_wrong_signature_is_refused(bot: RunningBot, body_factory: object) -> 
 def test_a_tampered_body_is_refused(bot: RunningBot) -> None:
     body = mention_body()
     headers = bot.slack.sign(body)
-    response = bot.slack.send_raw(body.replace(b"hi", b"ha"), headers | {"Content-Type": "application/json"})
+    response = bot.slack.send_raw(
+        body.replace(b"hi", b"ha"), headers | {"Content-Type": "application/json"}
+    )
     assert response.status == 401
     assert_nothing_happened(bot)
 
@@ -64,7 +68,9 @@ def test_a_missing_signature_is_refused(bot: RunningBot) -> None:
 
 def test_a_huge_body_is_refused_before_parsing(bot: RunningBot) -> None:
     body = b"payload=" + b"x" * (2 * 1024 * 1024)
-    response = bot.slack.send_raw(body, bot.slack.sign(body) | {"Content-Type": "application/x-www-form-urlencoded"})
+    response = bot.slack.send_raw(
+        body, bot.slack.sign(body) | {"Content-Type": "application/x-www-form-urlencoded"}
+    )
     assert response.status == 413
     assert_nothing_happened(bot)
 
