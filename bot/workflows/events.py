@@ -28,9 +28,15 @@ def claim_event(*, session: Session, event_id: str, event_type: str, now: dateti
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     # ON CONFLICT DO NOTHING instead of catching IntegrityError: on PostgreSQL a failed INSERT
     # would poison the surrounding transaction.
-    statement = insert(ProcessedEvent).values(**values).on_conflict_do_nothing()
-    result: CursorResult[tuple[()]] = session.execute(statement)  # type: ignore[assignment]
-    return result.rowcount == 1
+    # RETURNING, not rowcount: an ORM-enabled INSERT on psycopg reports no reliable rowcount, and
+    # a returned row is exactly "this call inserted it".
+    statement = (
+        insert(ProcessedEvent)
+        .values(**values)
+        .on_conflict_do_nothing()
+        .returning(col(ProcessedEvent.event_id))
+    )
+    return session.execute(statement).first() is not None
 
 
 def purge_processed_events(*, session: Session, now: datetime) -> int:
