@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
@@ -32,12 +33,12 @@ def build_bot(settings: Settings) -> tuple[Services, App]:
 class GunicornServer(BaseApplication):  # type: ignore[misc]
     """gunicorn, configured from code so `socialops serve` needs no config file.
 
-    The WSGI app is built in ``load``, which runs in each worker after the fork: every worker gets
-    its own engine and HTTP connections instead of sharing the master's.
+    ``load_app`` runs in each worker after the fork: every worker gets its own engine and HTTP
+    connections instead of sharing the master's.
     """
 
-    def __init__(self, settings: Settings, options: dict[str, Any]) -> None:
-        self._settings = settings
+    def __init__(self, load_app: Callable[[], WSGIApp], options: Mapping[str, Any]) -> None:
+        self._load_app = load_app
         self._options = options
         super().__init__()
 
@@ -46,13 +47,12 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
             self.cfg.set(key, value)
 
     def load(self) -> WSGIApp:
-        configure_logging(self._settings)
-        services, app = build_bot(self._settings)
-        return create_wsgi_app(app, services)
+        return self._load_app()
 
 
-def serve_http(settings: Settings, *, host: str, port: int, workers: int, threads: int) -> None:
-    options = {
+def gunicorn_options(*, host: str, port: int, workers: int, threads: int) -> dict[str, Any]:
+    """How socialops is served; the benchmark serves its baseline app with the same options."""
+    return {
         "bind": f"{host}:{port}",
         "workers": workers,
         # Threads per worker: bolt acks from the request thread while the listener runs on its own
@@ -65,7 +65,16 @@ def serve_http(settings: Settings, *, host: str, port: int, workers: int, thread
         "graceful_timeout": 10,
         "proc_name": "socialops-web",
     }
-    GunicornServer(settings, options).run()
+
+
+def serve_http(settings: Settings, *, host: str, port: int, workers: int, threads: int) -> None:
+    def load_bot() -> WSGIApp:
+        configure_logging(settings)
+        services, app = build_bot(settings)
+        return create_wsgi_app(app, services)
+
+    options = gunicorn_options(host=host, port=port, workers=workers, threads=threads)
+    GunicornServer(load_bot, options).run()
 
 
 def run_socket_mode(settings: Settings) -> None:

@@ -1,0 +1,1 @@
+"""Benchmarks: scripts that compare socialops with a baseline in the same run (see README)."""

@@ -1,0 +1,304 @@
+"""How fast socialops acks Slack over HTTP, side by side with a bare slack-bolt app that only acks.
+
+Slack gives an app 3 seconds to ack a slash command or a click; everything socialops adds before
+the ack (middleware, event dedupe, the router, Block Kit building) must stay cheap. Both apps run
+under gunicorn with the same options (2 workers, gthread, 8 threads) against the local Slack
+emulator; 20 keep-alive clients spread over 2 processes send signed requests for a fixed time.
+Scenarios and apps are interleaved in rounds so drift on a noisy machine hits both alike.
+
+    python -m bench.ack                         # 20 clients, 10 s per app and scenario
+    python -m bench.ack --seconds 2 --clients 4 # a quick look
+
+Goals on a 2-core machine: socialops at least 0.8x the bare app's throughput, p99 at most 100 ms.
+Exit status: 0 goals met, 1 a goal missed, 2 a call Slack would refuse or an app that did not start.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import hmac
+import http.client
+import json
+import multiprocessing
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NoReturn
+from urllib.parse import urlencode
+
+from bot.blocks.help import DISMISS_ACTION_ID
+from bot.testing import payloads
+from bot.testing.emulator import SlackEmulator
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SIGNING_SECRET = "bench-signing-secret-0123456789abcdef"  # noqa: S105 (the emulator's app)
+EVENTS_PATH = "/slack/events"
+FORM = "application/x-www-form-urlencoded"
+THROUGHPUT_GOAL = 0.8
+P99_GOAL_MS = 100.0
+START_TIMEOUT = 30.0
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    body: bytes
+
+
+@dataclass
+class Sample:
+    """What one batch of clients saw: latencies of answered requests and the failures."""
+
+    latencies_ms: list[float] = field(default_factory=list)
+    errors: int = 0
+    seconds: float = 0.0
+
+    def add(self, other: Sample) -> None:
+        self.latencies_ms.extend(other.latencies_ms)
+        self.errors += other.errors
+        self.seconds += other.seconds
+
+    @property
+    def throughput(self) -> float:
+        return len(self.latencies_ms) / self.seconds if self.seconds else 0.0
+
+    def percentile(self, fraction: float) -> float:
+        if not self.latencies_ms:
+            return float("nan")
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def scenarios(emulator: SlackEmulator) -> list[Scenario]:
+    help_form = payloads.slash_command(text="help", response_url=emulator.new_response_url())
+    click = payloads.block_actions(
+        actions=[payloads.button_action(action_id=DISMISS_ACTION_ID, value="", text="Dismiss")],
+        response_url=emulator.new_response_url(),
+    )
+    click_form = {"payload": json.dumps(click, separators=(",", ":"))}
+    return [
+        Scenario("/social help", urlencode(help_form).encode()),
+        Scenario("button click", urlencode(click_form).encode()),
+    ]
+
+
+def signed_headers(body: bytes) -> dict[str, str]:
+    timestamp = str(int(time.time()))
+    base = b"v0:" + timestamp.encode() + b":" + body
+    signature = hmac.new(SIGNING_SECRET.encode(), base, hashlib.sha256).hexdigest()
+    return {
+        "Content-Type": FORM,
+        "X-Slack-Request-Timestamp": timestamp,
+        "X-Slack-Signature": f"v0={signature}",
+    }
+
+
+def run_clients(port: int, body: bytes, clients: int, seconds: float) -> Sample:
+    """``clients`` threads, each on one keep-alive connection, sending ``body`` until time is up."""
+    deadline = time.perf_counter() + seconds
+    lock = threading.Lock()
+    total = Sample(seconds=seconds)
+
+    def client() -> None:
+        mine = Sample()
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        while time.perf_counter() < deadline:
+            started = time.perf_counter()
+            try:
+                connection.request("POST", EVENTS_PATH, body, signed_headers(body))
+                response = connection.getresponse()
+                response.read()
+            except (OSError, http.client.HTTPException):
+                mine.errors += 1
+                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                continue
+            if response.status == 200:
+                mine.latencies_ms.append((time.perf_counter() - started) * 1000)
+            else:
+                mine.errors += 1
+        connection.close()
+        with lock:
+            total.latencies_ms.extend(mine.latencies_ms)
+            total.errors += mine.errors
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return total
+
+
+def measure(
+    pool: ProcessPoolExecutor, processes: int, port: int, body: bytes, clients: int, seconds: float
+) -> Sample:
+    """Spread the clients over ``processes`` so the load generator is not one GIL-bound process."""
+    shares = [
+        clients // processes + (1 if i < clients % processes else 0) for i in range(processes)
+    ]
+    futures = [
+        pool.submit(run_clients, port, body, share, seconds) for share in shares if share > 0
+    ]
+    sample = Sample(seconds=seconds)
+    for future in futures:
+        part = future.result()
+        sample.latencies_ms.extend(part.latencies_ms)
+        sample.errors += part.errors
+    return sample
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextmanager
+def served(command: list[str], env: Mapping[str, str], log_path: Path) -> Iterator[int]:
+    """Start a gunicorn-served app on a free port; yield the port once it acks a signed request."""
+    port = free_port()
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [*command, "--host", "127.0.0.1", "--port", str(port)],
+            cwd=REPO_ROOT,
+            env=dict(env),
+            stdout=subprocess.DEVNULL,  # gunicorn's access log: one line per request, both apps
+            stderr=log,
+        )
+        try:
+            wait_until_acking(port, process, log_path)
+            yield port
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def abort(message: str) -> NoReturn:
+    print(f"bench: {message}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+def wait_until_acking(port: int, process: subprocess.Popen[bytes], log_path: Path) -> None:
+    body = urlencode(
+        payloads.slash_command(text="help", response_url="http://127.0.0.1:9/")
+    ).encode()
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            abort(f"the app exited at start; see {log_path}")
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("POST", EVENTS_PATH, body, signed_headers(body))
+            if connection.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    abort(f"the app did not answer within {START_TIMEOUT:.0f} s; see {log_path}")
+
+
+def print_table(results: Mapping[str, Mapping[str, Sample]], clients: int, seconds: float) -> bool:
+    print(f"\nHTTP ack path, {clients} concurrent clients, {seconds:g} s per app and scenario")
+    print("| scenario | app | req/s | p50 ms | p99 ms | errors |")
+    print("|---|---|---:|---:|---:|---:|")
+    met = True
+    verdicts = []
+    for scenario, by_app in results.items():
+        for app, sample in by_app.items():
+            print(
+                f"| {scenario} | {app} | {sample.throughput:,.0f} | {sample.percentile(0.5):.1f}"
+                f" | {sample.percentile(0.99):.1f} | {sample.errors} |"
+            )
+        bare, ours = by_app["bare bolt"], by_app["socialops"]
+        ratio = ours.throughput / bare.throughput if bare.throughput else 0.0
+        p99 = ours.percentile(0.99)
+        ok = ratio >= THROUGHPUT_GOAL and p99 <= P99_GOAL_MS and ours.errors == 0
+        met = met and ok
+        verdicts.append(
+            f"{scenario}: socialops at {ratio:.2f}x the bare app's throughput "
+            f"(goal >= {THROUGHPUT_GOAL}x), p99 {p99:.1f} ms (goal <= {P99_GOAL_MS:.0f} ms): "
+            f"{'met' if ok else 'MISSED'}"
+        )
+    print()
+    for line in verdicts:
+        print(line)
+    return met
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=10.0, help="per app and scenario")
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--processes", type=int, default=2, help="load-generating processes")
+    parser.add_argument("--rounds", type=int, default=2, help="interleaved rounds")
+    parser.add_argument("--warmup", type=float, default=1.0, help="seconds per app, not counted")
+    args = parser.parse_args()
+
+    with ExitStack() as stack:
+        emulator = stack.enter_context(SlackEmulator())
+        workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="socialops-bench-")))
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith(("SLACK_", "SOCIALOPS_", "DATABASE_URL"))
+        } | {
+            "SLACK_BOT_TOKEN": emulator.bot_token,
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_API_URL": emulator.api_url,
+            "DATABASE_URL": f"sqlite:///{workdir / 'bench.db'}",
+        }
+        apps = {
+            "bare bolt": stack.enter_context(
+                served([sys.executable, "-m", "bench.bare_app"], env, workdir / "bare.log")
+            ),
+            "socialops": stack.enter_context(
+                served([sys.executable, "-m", "bot", "serve"], env, workdir / "socialops.log")
+            ),
+        }
+        # spawn, not fork: this process runs the emulator's threads, which a fork would copy mid-step.
+        spawn = multiprocessing.get_context("spawn")
+        pool = stack.enter_context(
+            ProcessPoolExecutor(max_workers=args.processes, mp_context=spawn)
+        )
+        plan = scenarios(emulator)
+        results = {s.name: {app: Sample() for app in apps} for s in plan}
+        for port in apps.values():
+            for scenario in plan:
+                measure(pool, args.processes, port, scenario.body, args.clients, args.warmup)
+        per_round = args.seconds / args.rounds
+        for round_number in range(args.rounds):
+            # Alternate which app goes first so neither always runs on a warmer machine.
+            order = list(apps.items()) if round_number % 2 == 0 else list(apps.items())[::-1]
+            for scenario in plan:
+                for app, port in order:
+                    sample = measure(
+                        pool, args.processes, port, scenario.body, args.clients, per_round
+                    )
+                    results[scenario.name][app].add(sample)
+                    print(
+                        f"round {round_number + 1}/{args.rounds} {scenario.name:<14} {app:<10}"
+                        f" {sample.throughput:8,.0f} req/s",
+                        file=sys.stderr,
+                    )
+        met = print_table(results, args.clients, args.seconds)
+    violations = emulator.violations
+    if violations:
+        print(f"\nthe emulator saw {len(violations)} call(s) Slack would refuse: {violations[0]}")
+        return 2
+    return 0 if met else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
