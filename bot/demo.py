@@ -108,7 +108,8 @@ def run_demo(*, out: TextIO) -> int:
             world = DemoWorld(
                 emulator=emulator,
                 slack=slack,
-                names={"UBOTSOCIAL": "socialops", "U0AUTHOR": "maria"},
+                # The emulator's seeded people and channels, named as Slack shows them.
+                names={"UBOTSOCIAL": "socialops", "U0AUTHOR": "maria", "C0SOCIAL": "social-team"},
             )
             out.write(
                 f"socialops demo: bot at {server.url}, Slack emulator at {emulator.base_url}\n"
@@ -138,7 +139,7 @@ def _play(step: Step, world: DemoWorld, out: TextIO) -> bool:
         _wait_for_visible(world, before, step.expect_calls)
     visible = [c for c in world.emulator.calls[before:] if c.method in VISIBLE_METHODS]
     for call in visible:
-        _print_message(out, _where(call), _message_payload(call), world.names)
+        _print_message(out, _where(call, world.names), _message_payload(call), world.names)
     if not step.expect_calls and not visible and ack_body is None:
         out.write("  (nothing visible: the bot acknowledged and did nothing more)\n")
     return len(visible) >= step.expect_calls
@@ -153,7 +154,7 @@ def _wait_for_visible(world: DemoWorld, before: int, count: int) -> None:
         time.sleep(0.02)
 
 
-def _where(call: RecordedCall) -> str:
+def _where(call: RecordedCall, names: dict[str, str]) -> str:
     args = call.args
     if call.method == "chat.postEphemeral" or (
         call.method == "response_url" and args.get("response_type", "ephemeral") == "ephemeral"
@@ -161,7 +162,8 @@ def _where(call: RecordedCall) -> str:
         return "only visible to you"
     if call.method.startswith("views."):
         return "App Home" if call.method == "views.publish" else "modal"
-    place = f"#{args.get('channel', '?')}"
+    channel = str(args.get("channel", "?"))
+    place = f"#{names.get(channel, channel)}"
     return f"{place}, in thread" if args.get("thread_ts") else place
 
 

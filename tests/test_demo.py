@@ -28,6 +28,7 @@ def test_demo_prints_the_transcript_and_exits_0(tmp_path: Path) -> None:
     assert "List every subcommand with what it does." in out
     assert "`frobnicate` isn't a socialops command" in out
     assert "Hi @maria! I'm socialops." in out
+    assert "socialops (#social-team, in thread):" in out
     assert "redelivers that mention" in out
     assert "nothing visible" in out.split("redelivers that mention")[1]
     assert "demo ok" in out
