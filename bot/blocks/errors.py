@@ -13,3 +13,11 @@ def unexpected_error_text(reference: str) -> str:
 
 def not_available_text(feature: str) -> str:
     return f"{feature} isn't switched on in this version of socialops yet."
+
+
+def outdated_control_text() -> str:
+    """For a click on a button or menu that no listener knows (a card from an older version)."""
+    return (
+        "That button isn't used by this version of socialops any more, so nothing happened. "
+        "Try `/social help` for what you can do now."
+    )

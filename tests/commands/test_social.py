@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from bot.blocks.help import DISMISS_ACTION_ID
@@ -53,3 +55,9 @@ def test_dismiss_button_deletes_the_ephemeral_help(bot: RunningBot) -> None:
     [call] = bot.emulator.wait_for("response_url")
     assert call.args.get("delete_original") is True
     assert bot.emulator.violations == []
+
+
+def test_twenty_people_asking_at_once_all_get_the_help(bot: RunningBot) -> None:
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        answers = list(pool.map(lambda _: help_text(bot, "help"), range(20)))
+    assert all("List every subcommand" in answer for answer in answers)
