@@ -28,8 +28,27 @@ from bot.workflows.events import claim_event
 log = logging.getLogger(__name__)
 
 
+class _UnusedTokenWarningFilter(logging.Filter):
+    """Drops bolt's "you gave `client` as well, `token` will be unused" warning.
+
+    We hand bolt a configured client; bolt still reads SLACK_BOT_TOKEN from the environment and
+    warns that it is unused, although the client carries that same token. The warning would only
+    puzzle operators.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
+def _quiet_unused_token_warning() -> None:
+    bolt_log = logging.getLogger("slack_bolt.App")
+    if not any(isinstance(f, _UnusedTokenWarningFilter) for f in bolt_log.filters):
+        bolt_log.addFilter(_UnusedTokenWarningFilter())
+
+
 def create_app(settings: Settings, services: Services, *, verify_token: bool = True) -> App:
     """Build the bolt App. ``settings`` must hold the bot token and signing secret."""
+    _quiet_unused_token_warning()
     client = build_web_client(
         token=settings.secret("slack_bot_token"), base_url=settings.slack_api_url
     )
