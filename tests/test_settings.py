@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.settings import DEFAULT_DATABASE_URL, Settings, SettingsError, load_settings, require
@@ -132,3 +134,16 @@ def test_malformed_secret_like_values_are_not_echoed(monkeypatch: pytest.MonkeyP
     with pytest.raises(SettingsError) as caught:
         env_settings(monkeypatch, DATABASE_URL="mysql://admin:hunter2-secret@db/x")
     assert "hunter2-secret" not in str(caught.value)
+
+
+def test_a_dot_env_file_is_read_and_the_environment_wins(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    (tmp_path / ".env").write_text(
+        "SOCIALOPS_APPROVALS_CHANNEL=C0FROMFILE\nPORT=4000\n# a comment\n", encoding="utf-8"
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PORT", "5000")
+    settings = load_settings()
+    assert settings.approvals_channel == "C0FROMFILE"
+    assert settings.port == 5000
