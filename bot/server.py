@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import logging
+import signal
+import threading
 from collections.abc import Callable, Mapping
+from types import FrameType
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
 from slack_bolt import App
+from slack_bolt.error import BoltError
+from slack_sdk.errors import SlackApiError
 
 from bot.app import create_app
 from bot.db import prepare_database
@@ -78,10 +83,43 @@ def serve_http(settings: Settings, *, host: str, port: int, workers: int, thread
 
 
 def run_socket_mode(settings: Settings) -> None:
-    """Connect out to Slack over a websocket; no public URL needed."""
+    """Connect out to Slack over a websocket (no public URL needed) until SIGTERM or SIGINT.
+
+    bolt's ``SocketModeHandler.start()`` blocks on an Event nobody can set, so SIGTERM would kill
+    the process by signal, mid-request; instead we connect, wait on our own Event, then close the
+    handler (it waits for the envelopes it is dispatching) and the store, and return (exit 0).
+    """
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    _services, app = build_bot(settings)
-    log.info("socialops: connecting to Slack in Socket Mode")
+    services, app = build_bot(settings)
+    stopping = threading.Event()
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        log.info("socket mode: received %s, shutting down", signal.Signals(signum).name)
+        stopping.set()
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     handler = SocketModeHandler(app, app_token=settings.secret("slack_app_token"))
-    handler.start()  # type: ignore[no-untyped-call]
+    try:
+        log.info("socket mode: connecting to Slack")
+        try:
+            handler.connect()  # type: ignore[no-untyped-call]
+        except SlackApiError as refused:
+            # apps.connections.open said no (a revoked or mistyped app token): one line, exit 2.
+            reason = refused.response.get("error") or f"HTTP {refused.response.status_code}"
+            raise BoltError(
+                f"apps.connections.open answered {reason}; SLACK_APP_TOKEN must be an "
+                "app-level token with connections:write"
+            ) from None
+        if handler.client.is_connected():
+            log.info("socket mode: connected")
+        else:
+            # slack_sdk logged why; its monitor thread keeps trying with fresh URLs.
+            log.warning("socket mode: not connected yet; retrying in the background")
+        stopping.wait()
+    finally:
+        handler.close()  # type: ignore[no-untyped-call]
+        services.close()
+        for sig, old_handler in previous.items():
+            signal.signal(sig, old_handler)
+        log.info("socket mode: stopped")

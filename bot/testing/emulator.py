@@ -22,6 +22,10 @@ C0APPROVALS   social-approvals   public channel: approver, admin and the bot
 Beyond Slack's methods the server also takes POSTs to response URLs from ``new_response_url()``
 (recorded as method ``"response_url"``) and to files v2 upload URLs (recorded as
 ``"file_upload"``).
+
+Socket Mode: ``apps.connections.open`` with the app-level token (``app_token``) answers a loopback
+WebSocket URL (see ``bot.testing.emulator_socket``); ``socket_send()`` pushes an envelope down the
+app's connection and ``wait_for_socket_ack()`` returns the app's ack.
 """
 
 from __future__ import annotations
@@ -44,6 +48,11 @@ from bot.testing.emulator_faults import Fault, FaultPlan
 from bot.testing.emulator_files import receive_upload
 from bot.testing.emulator_http import LoopbackServer, Reply, decode_arguments, error_reply
 from bot.testing.emulator_methods import METHODS, post_to_response_url
+from bot.testing.emulator_socket import (
+    EMULATOR_APP_TOKEN,
+    SocketModeHub,
+    connections_open_error,
+)
 from bot.testing.emulator_state import EmulatedUser, ResponseTarget, Workspace
 from bot.testing.reference import web_api_spec_path
 from bot.testing.web_api_spec import check_arguments, load_method_parameters
@@ -59,6 +68,9 @@ VIEW_METHODS: Mapping[str, str | None] = {
 }
 # Not a secret: the one token the emulator accepts unless told otherwise.
 EMULATOR_BOT_TOKEN = "xoxb-emulator-token"  # noqa: S105
+# The app id in Socket Mode URLs and hello; the one bot.testing.payloads puts in payloads.
+EMULATOR_APP_ID = "A0SOCIAL"
+SOCKET_MODE_METHOD = "apps.connections.open"
 # How often the server loop checks for shutdown; small so stop() is quick in tests.
 POLL_INTERVAL = 0.05
 
@@ -89,9 +101,12 @@ class SlackEmulator:
         team_id: str = "T0SOCIAL",
         team_name: str = "Emulated Brand",
         check_spec: bool = True,
+        app_token: str = EMULATOR_APP_TOKEN,
+        app_id: str = EMULATOR_APP_ID,
     ) -> None:
         self.host, self.port = host, port
         self.bot_token, self.bot_user_id, self.bot_id = bot_token, bot_user_id, bot_id
+        self.app_token, self.app_id = app_token, app_id
         self.team_id, self.team_name = team_id, team_name
         self._workspace = Workspace(
             team_id=team_id, team_name=team_name, bot_user_id=bot_user_id, bot_id=bot_id
@@ -106,6 +121,8 @@ class SlackEmulator:
         self._faults = FaultPlan()
         self._server: LoopbackServer | None = None
         self._thread: threading.Thread | None = None
+        # Socket Mode binds its own loopback port, lazily, on the first apps.connections.open.
+        self._socket = SocketModeHub(host=host, app_id=app_id, on_violation=self._add_violations)
         self._spec_path = web_api_spec_path() if check_spec else None
         self.spec_checked = self._spec_path is not None
         self.spec_notice: str | None = None
@@ -137,7 +154,7 @@ class SlackEmulator:
         return self
 
     def stop(self) -> None:
-        """Stop serving and release the port."""
+        """Stop serving, close Socket Mode connections and release the ports."""
         server, thread = self._server, self._thread
         self._server = self._thread = None
         if server is not None:
@@ -145,6 +162,7 @@ class SlackEmulator:
             server.server_close()
         if thread is not None:
             thread.join(timeout=5)
+        self._socket.stop()
 
     def __enter__(self) -> SlackEmulator:
         return self.start()
@@ -218,12 +236,60 @@ class SlackEmulator:
                 self._recorded.wait(remaining)
 
     def reset(self) -> None:
-        """Forget calls, faults, violations, messages and views; keep users and channels."""
+        """Forget calls, faults, violations, messages, views and Socket Mode acks; keep users,
+        channels and open Socket Mode connections."""
         with self._lock:
             self._calls.clear()
             self._violations.clear()
             self._workspace.clear_activity()
         self._faults.clear()
+        self._socket.reset()
+
+    # Socket Mode
+
+    def socket_send(
+        self,
+        envelope_type: str,
+        payload: dict[str, Any],
+        *,
+        accepts_response_payload: bool | None = None,
+        retry_attempt: int | None = None,
+        retry_reason: str | None = None,
+        timeout: float = 5.0,
+    ) -> str:
+        """Push an envelope (``events_api``, ``slash_commands`` or ``interactive``) to the app's
+        newest Socket Mode connection, waiting up to ``timeout`` s for one; return its id.
+
+        ``accepts_response_payload`` defaults to Slack's rule (commands, view submissions and
+        block suggestions); ``retry_attempt``/``retry_reason`` mark an events_api redelivery.
+        """
+        return self._socket.send(
+            envelope_type,
+            payload,
+            accepts_response_payload=accepts_response_payload,
+            retry_attempt=retry_attempt,
+            retry_reason=retry_reason,
+            timeout=timeout,
+        )
+
+    def wait_for_socket_ack(self, envelope_id: str, timeout: float = 5.0) -> dict[str, Any]:
+        """The app's ack of an envelope (``{"envelope_id": ..., "payload": ...}``, payload
+        optional); AssertionError when none came within ``timeout`` s."""
+        return self._socket.wait_for_ack(envelope_id, timeout)
+
+    def wait_for_socket_connection(self, count: int = 1, timeout: float = 5.0) -> None:
+        """Block until ``count`` Socket Mode connections are open (each has had its hello)."""
+        self._socket.wait_for_connection(count, timeout)
+
+    @property
+    def socket_acks(self) -> list[dict[str, Any]]:
+        """Every Socket Mode ack so far, in order (a snapshot)."""
+        return self._socket.acks()
+
+    @property
+    def socket_connections(self) -> int:
+        """How many Socket Mode connections are open now."""
+        return self._socket.connection_count()
 
     def inject(
         self,
@@ -352,18 +418,25 @@ class SlackEmulator:
         self, method: str, query: str, headers: Mapping[str, str], body: bytes
     ) -> tuple[dict[str, Any], Reply]:
         args, decode_error = decode_arguments(query, headers.get("content-type", ""), body)
-        token = args.pop("token", None)
+        body_token = args.pop("token", None)
         authorization = headers.get("authorization", "")
+        header_token = None
         if authorization.startswith("Bearer "):
-            token = authorization.removeprefix("Bearer ").strip()
+            header_token = authorization.removeprefix("Bearer ").strip()
+        token = header_token or body_token
         fault_reply = self._faults.apply(method)
         if fault_reply is not None:
             return args, fault_reply
+        if method == SOCKET_MODE_METHOD:
+            return args, self._open_socket_connection(header_token, body_token)
         handler = METHODS.get(method)
         if handler is None:
             return args, error_reply("unknown_method")
         if not token:
             return args, error_reply("not_authed")
+        if token == self.app_token:
+            # An app-level token only opens Socket Mode connections (and a few app methods).
+            return args, error_reply("not_allowed_token_type")
         if token != self.bot_token:
             return args, error_reply("invalid_auth")
         if decode_error is not None:
@@ -378,6 +451,14 @@ class SlackEmulator:
                 return args, Reply(200, copy.deepcopy(handler(self._workspace, args)))
             except MethodError as refused:
                 return args, error_reply(refused.error, *refused.messages)
+
+    def _open_socket_connection(self, header_token: str | None, body_token: str | None) -> Reply:
+        error = connections_open_error(
+            header_token, body_token, app_token=self.app_token, bot_token=self.bot_token
+        )
+        if error is not None:
+            return error_reply(error)
+        return Reply(200, {"ok": True, "url": self._socket.issue_url()})
 
     def _check(self, method: str, args: dict[str, Any]) -> Reply | None:
         """Refuse what real Slack would refuse: arguments off the spec, Block Kit over limits."""
