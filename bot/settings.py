@@ -31,7 +31,7 @@ _DURATION = re.compile(r"^\s*(\d+)\s*([smhd]?)\s*$")
 _DURATION_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$")
 
-Command = Literal["serve", "run", "socket", "clock", "db", "check", "demo"]
+Command = Literal["serve", "run", "socket", "clock", "db", "check", "demo", "import"]
 
 
 class SettingsError(Exception):
@@ -238,6 +238,7 @@ _HINTS: dict[str, str] = {
     "SLACK_BOT_TOKEN": "set it to the app's Bot User OAuth Token (xoxb-…) from api.slack.com/apps",
     "SLACK_SIGNING_SECRET": "set it to the Signing Secret under Basic Information at api.slack.com/apps",
     "SLACK_APP_TOKEN": "set it to an app-level token (xapp-…) with connections:write for Socket Mode",
+    "SOCIALOPS_APPROVALS_CHANNEL": "set it to the id (C…) of the channel where approval cards go",
 }
 
 _TOKEN_PREFIXES: dict[str, str] = {"slack_bot_token": "xoxb-", "slack_app_token": "xapp-"}
@@ -247,6 +248,7 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "serve": ("slack_bot_token", "slack_signing_secret"),
     "run": ("slack_bot_token", "slack_signing_secret"),
     "socket": ("slack_bot_token", "slack_app_token"),
+    "import": ("slack_bot_token", "approvals_channel"),
 }
 
 
