@@ -65,7 +65,8 @@ def expand(
 
     def fetch(group_id: str) -> list[str]:
         answer = client.usergroups_users_list(usergroup=group_id)
-        return [str(user) for user in answer.get("users", [])]
+        users: list[object] = answer.get("users") or []
+        return [str(user) for user in users]
 
     users: set[str] = set()
     for entry in entries:

@@ -122,7 +122,9 @@ def _queue_command(call: SubcommandCall) -> None:
     policy = _policy(services, call.client)
     with session_scope(services.sessions) as session:
         waiting = drafts.pending_drafts(session)
-        progress = {d.id: drafts.progress_of(session, d) for d in waiting if d.id is not None}
+        progress: dict[int | None, drafts.Progress] = {
+            d.id: drafts.progress_of(session, d) for d in waiting
+        }
     call.respond(
         **build_queue_message(
             waiting,
@@ -482,10 +484,10 @@ def _create(services: Services, draft_input: DraftInput) -> Any:
     return draft
 
 
-def _run(services: Services, action: Callable[..., Any], **kwargs: Any) -> Any:
+def _run(services: Services, workflow: Callable[..., Any], **kwargs: Any) -> Any:
     """One workflow call in its own session, at the service clock's time."""
     with session_scope(services.sessions) as session:
-        return action(session=session, now=services.clock(), **kwargs)
+        return workflow(session=session, now=services.clock(), **kwargs)
 
 
 def _policy(services: Services, client: WebClient) -> ApprovalPolicy:
