@@ -34,6 +34,7 @@ def test_demo_prints_the_transcript_and_exits_0(tmp_path: Path) -> None:
     # Approvals: a draft, a denied self-approval, an approval, and the card's final state.
     assert "▶ maria: /social draft Our autumn range" in out
     assert "socialops (#social-approvals):" in out
+    assert "waiting for approval in #social-approvals" in out
     own_click = out.split("▶ maria: clicks Approve on her own draft")[1].split("▶")[0]
     assert "someone else" in own_click
     approval = out.split("▶ jonas: clicks Approve")[1]
