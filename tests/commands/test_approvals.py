@@ -415,3 +415,43 @@ def test_audit_shows_the_trail(approvals_bot: RunningBot) -> None:
     assert "approve" in text
     assert "submit" in text
     assert "no draft #99" in bot.slack.slash_command("audit 99").json()["text"]
+
+
+def test_with_no_approvers_nobody_can_approve_and_admins_are_told(
+    emulator: Any, database_url: str
+) -> None:
+    settings = APPROVAL_SETTINGS | {"approvers": [], "risk_approvers": []}
+    with running_bot(emulator, database_url, **settings) as bot:
+        submitted_draft(bot)
+        wait_until(
+            lambda: any(
+                c.args.get("channel") == PRIYA and "SOCIALOPS_APPROVERS" in c.args.get("text", "")
+                for c in bot.emulator.calls_to("chat.postMessage")
+            )
+        )
+        assert "SOCIALOPS_APPROVERS" in json.dumps(latest_card(bot)["blocks"])
+        click(bot, APPROVE_ACTION, JONAS)
+        wait_until(lambda: any("No approvers are configured" in t for t in ephemeral_texts(bot)))
+        assert draft_row(bot).state == "pending"
+
+
+def test_an_approved_scheduled_post_is_on_the_calendar(approvals_bot: RunningBot) -> None:
+    bot = approvals_bot
+    soon = int((datetime.now(UTC) + timedelta(hours=2)).timestamp())
+    bot.slack.view_submission(
+        CREATE_VIEW, modal_values("Launch day <!here>", ["instagram"], soon), user_id=AUTHOR
+    )
+    bot.emulator.wait_for("chat.postMessage", count=2)
+    click(bot, APPROVE_ACTION, JONAS)
+    bot.emulator.wait_for("chat.update")
+    assert draft_row(bot).state == "scheduled"
+    texts = []
+    for week in ("this week", "next week"):  # two hours from now may be next Monday already
+        before = len(bot.emulator.calls_to("response_url"))
+        bot.slack.slash_command(f"calendar {week}", user_id=JONAS)
+        texts.append(json.dumps(bot.emulator.wait_for("response_url", count=before + 1)[-1].args))
+    listed = [t for t in texts if "#1" in t]
+    assert len(listed) == 1
+    assert "Instagram" in listed[0]
+    assert "scheduled" in listed[0]
+    assert "<!here>" not in listed[0]
