@@ -42,6 +42,7 @@ from bot.commands.approval_cards import post_card, refresh_card, tell_author
 from bot.commands.context import services_of
 from bot.commands.router import SubcommandCall, SubcommandRouter
 from bot.db import session_scope
+from bot.models import Draft
 from bot.services import Services
 from bot.workflows import drafts
 from bot.workflows.audit import audit_trail
@@ -106,7 +107,7 @@ def _draft_command(call: SubcommandCall) -> None:
         return
     call.ack(
         **_ephemeral(
-            f"Draft #{draft.id} is waiting for approval in <#{draft.card_channel or services.settings.approvals_channel}>."
+            f"Draft #{draft.id} is waiting for approval in <#{services.settings.approvals_channel}>."
         )
     )
     post_card(call.client, services, draft)
@@ -436,8 +437,7 @@ def _submit_edit(ack: Ack, body: dict[str, Any], client: WebClient, context: Bol
     if outcome.refused is not None:
         _tell_privately(client, outcome, actor, outcome.detail)
         return
-    if outcome.changed or (outcome.draft and outcome.draft.previous_text):
-        _after_change(client, services, outcome, actor, "edit", None)
+    _after_change(client, services, outcome, actor, "edit", None)
 
 
 # -- helpers --------------------------------------------------------------------------------------
@@ -473,7 +473,7 @@ def _modal_draft(values: dict[str, Any], *, author_id: str) -> DraftInput:
     )
 
 
-def _create(services: Services, draft_input: DraftInput) -> Any:
+def _create(services: Services, draft_input: DraftInput) -> Draft:
     with session_scope(services.sessions) as session:
         draft, _report = drafts.create_draft(
             session=session,
