@@ -15,7 +15,7 @@ from slack_bolt import App, BoltContext, BoltRequest, BoltResponse, Respond
 from slack_sdk import WebClient
 
 from bot.blocks.errors import unexpected_error_text
-from bot.commands import fallbacks, home, mentions, shortcuts, social
+from bot.commands import approvals, fallbacks, home, mentions, shortcuts, social
 from bot.commands.context import SERVICES_KEY
 from bot.commands.router import SubcommandRouter
 from bot.db import session_scope
@@ -70,6 +70,7 @@ def create_app(settings: Settings, services: Services, *, verify_token: bool = T
 
     router = SubcommandRouter()
     social.register(app, router)
+    approvals.register(app, router)
     mentions.register(app)
     home.register(app, router)
     shortcuts.register(app)

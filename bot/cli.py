@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, ParamSpec, TypeVar
 
 import typer
@@ -34,6 +35,10 @@ cli = typer.Typer(
 )
 db_cli = typer.Typer(help="Manage the store's schema.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
+drafts_cli = typer.Typer(help="Work with drafts from the command line.", no_args_is_help=True)
+cli.add_typer(drafts_cli, name="drafts")
+audit_cli = typer.Typer(help="The audit trail of every decision.", no_args_is_help=True)
+cli.add_typer(audit_cli, name="audit")
 
 
 def fail(message: str, code: int = EXIT_FAILURE) -> typer.Exit:
@@ -121,9 +126,21 @@ def clock() -> None:
     settings = _settings_for("clock")
     configure_logging(settings)
     services = Services.build(settings)
+    client = None
+    if settings.slack_bot_token is not None:
+        from bot.slack_client import build_web_client
+
+        client = build_web_client(
+            token=settings.secret("slack_bot_token"), base_url=settings.slack_api_url
+        )
+    else:
+        typer.echo(
+            "socialops: SLACK_BOT_TOKEN is not set, so the clock expires drafts without telling anyone",
+            err=True,
+        )
     try:
         prepare_database(services.engine)
-        run_clock(services)
+        run_clock(services, client)
     finally:
         services.close()
 
@@ -175,6 +192,93 @@ def check() -> None:
         )
     else:
         typer.echo("slack: configured")
+
+
+@drafts_cli.command("import")
+@friendly_errors
+def drafts_import(
+    path: Annotated[
+        Path, typer.Argument(help="CSV with text, networks, scheduled_at, campaign, author.")
+    ],
+    skip_invalid: Annotated[
+        bool, typer.Option("--skip-invalid", help="Import the valid rows even if some are not.")
+    ] = False,
+) -> None:
+    """Create drafts from a CSV file and post their approval cards."""
+    from bot.commands.approval_cards import post_card
+    from bot.db import prepare_database, session_scope
+    from bot.services import Services
+    from bot.slack_client import build_web_client
+    from bot.workflows.draft_import import ImportFileError, parse_import, store_import
+    from bot.workflows.drafts import check_policy
+
+    settings = _settings_for("import")
+    try:
+        content = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise fail(
+            f"cannot read {path}: {getattr(error, 'strerror', None) or error}", EXIT_USAGE
+        ) from None
+    services = Services.build(settings)
+    try:
+        prepare_database(services.engine)
+        checks = check_policy(settings)
+        try:
+            parsed = parse_import(content, zone=settings.zone, checks=checks, now=services.clock())
+        except ImportFileError as error:
+            raise fail(f"{path}: {error}", EXIT_USAGE) from None
+        for problem in parsed.problems:
+            typer.echo(f"{path}: {problem}", err=True)
+        if parsed.problems and not skip_invalid:
+            raise fail(
+                f"nothing imported: {len(parsed.problems)} invalid row(s); fix them or use --skip-invalid",
+                EXIT_USAGE,
+            )
+        with session_scope(services.sessions) as session:
+            created = store_import(
+                session=session, parsed=parsed, checks=checks, now=services.clock()
+            )
+        client = build_web_client(
+            token=settings.secret("slack_bot_token"), base_url=settings.slack_api_url
+        )
+        for draft in created:
+            post_card(client, services, draft)
+        skipped = f", {len(parsed.problems)} invalid row(s) skipped" if parsed.problems else ""
+        typer.echo(
+            f"imported {len(created)} draft(s){skipped}; cards posted to {settings.approvals_channel}"
+        )
+    finally:
+        services.close()
+
+
+@audit_cli.command("export")
+@friendly_errors
+def audit_export(
+    format: Annotated[str, typer.Option("--format", help="csv or json.")] = "csv",
+    since: Annotated[
+        str | None, typer.Option(help="Only entries from this date (YYYY-MM-DD) on.")
+    ] = None,
+) -> None:
+    """Write the audit trail to standard output."""
+    from bot.db import create_db_engine, make_session_factory, session_scope
+    from bot.workflows.audit import audit_since
+    from bot.workflows.audit_export import render_audit
+    from bot.workflows.draft_input import InputError, parse_since
+
+    if format not in ("csv", "json"):
+        raise fail(f"--format must be csv or json, not '{format[:20]}'", EXIT_USAGE)
+    settings = _settings_for("check")
+    try:
+        start = parse_since(since, zone=settings.zone) if since else None
+    except InputError as error:
+        raise fail(f"--since: {error}", EXIT_USAGE) from None
+    engine = create_db_engine(settings.database_url)
+    try:
+        with session_scope(make_session_factory(engine)) as session:
+            entries = audit_since(session=session, since=start)
+        sys.stdout.write(render_audit(entries, format))  # type: ignore[arg-type]
+    finally:
+        engine.dispose()
 
 
 @cli.command()

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot.app import create_app
+from bot.blocks.approvals import APPROVE_ACTION
 from bot.db import prepare_database
 from bot.services import Services
 from bot.settings import load_settings
@@ -36,6 +37,7 @@ VISIBLE_METHODS = (
     "views.publish",
     "views.open",
 )
+APPROVALS_CHANNEL = "C0APPROVALS"
 # How long a step waits for the bot's work after the ack.
 STEP_TIMEOUT = 5.0
 
@@ -70,6 +72,32 @@ def _mention_redelivered(world: DemoWorld) -> BotResponse:
     return world.slack.event(event, event_id="EvDEMO0001", retry_num=1, retry_reason="http_timeout")
 
 
+DEMO_POST = "Our autumn range is here! Shop it at https://example.com/autumn #autumn"
+
+
+def _card(world: DemoWorld) -> dict[str, Any]:
+    """The newest approval card in the approvals channel."""
+    cards = [m for m in world.emulator.messages_in(APPROVALS_CHANNEL) if not m.get("thread_ts")]
+    return cards[-1]
+
+
+def _click_on_card(action_id: str, user: str) -> Callable[[DemoWorld], BotResponse]:
+    def click(world: DemoWorld) -> BotResponse:
+        card = _card(world)
+        value = next(
+            element["value"]
+            for block in card["blocks"]
+            if block.get("type") == "actions"
+            for element in block["elements"]
+            if element.get("action_id") == action_id
+        )
+        return world.slack.click(
+            action_id, value, user_id=user, message=card, channel_id=APPROVALS_CHANNEL
+        )
+
+    return click
+
+
 SCENARIO: list[Step] = [
     Step("maria", "/social help", lambda w: w.slack.slash_command("help", user_id="U0AUTHOR")),
     Step(
@@ -79,6 +107,24 @@ SCENARIO: list[Step] = [
     ),
     Step("maria", "@socialops hello! what can you do?", _mention_event, expect_calls=1),
     Step("(Slack)", "redelivers that mention (X-Slack-Retry-Num: 1)", _mention_redelivered),
+    Step(
+        "maria",
+        f"/social draft {DEMO_POST}",
+        lambda w: w.slack.slash_command(f"draft {DEMO_POST}", user_id="U0AUTHOR"),
+        expect_calls=1,
+    ),
+    Step(
+        "maria",
+        "clicks Approve on her own draft",
+        _click_on_card(APPROVE_ACTION, "U0AUTHOR"),
+        expect_calls=1,
+    ),
+    Step(
+        "jonas",
+        "clicks Approve",
+        _click_on_card(APPROVE_ACTION, "U0APPROVER"),
+        expect_calls=2,
+    ),
 ]
 
 
@@ -97,6 +143,10 @@ def run_demo(*, out: TextIO) -> int:
             slack_signing_secret=signing_secret,
             slack_api_url=emulator.api_url,
             database_url=f"sqlite:///{Path(workdir) / 'demo.db'}",
+            approvals_channel=APPROVALS_CHANNEL,
+            approvers=["U0APPROVER"],
+            admins=["U0ADMIN"],
+            brand_domains=["example.com"],
         )
         services = Services.build(settings)
         prepare_database(services.engine)
@@ -109,7 +159,13 @@ def run_demo(*, out: TextIO) -> int:
                 emulator=emulator,
                 slack=slack,
                 # The emulator's seeded people and channels, named as Slack shows them.
-                names={"UBOTSOCIAL": "socialops", "U0AUTHOR": "maria", "C0SOCIAL": "social-team"},
+                names={
+                    "UBOTSOCIAL": "socialops",
+                    "U0AUTHOR": "maria",
+                    "U0APPROVER": "jonas",
+                    "C0SOCIAL": "social-team",
+                    APPROVALS_CHANNEL: "social-approvals",
+                },
             )
             out.write(
                 f"socialops demo: bot at {server.url}, Slack emulator at {emulator.base_url}\n"
@@ -164,6 +220,8 @@ def _where(call: RecordedCall, names: dict[str, str]) -> str:
         return "App Home" if call.method == "views.publish" else "modal"
     channel = str(args.get("channel", "?"))
     place = f"#{names.get(channel, channel)}"
+    if call.method == "chat.update":
+        return f"{place}, card updated"
     return f"{place}, in thread" if args.get("thread_ts") else place
 
 

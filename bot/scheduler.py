@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import logging
 import signal
+from collections.abc import Callable
+from datetime import timedelta
 from types import FrameType
 
 from apscheduler.schedulers.blocking import BlockingScheduler
+from slack_sdk import WebClient
 
+from bot.approval_jobs import expire_drafts, send_reminders
 from bot.db import session_scope
 from bot.services import Services
 from bot.workflows.events import purge_processed_events
@@ -19,6 +23,10 @@ from bot.workflows.events import purge_processed_events
 log = logging.getLogger(__name__)
 
 PURGE_EVENTS_JOB_ID = "purge-processed-events"
+REMIND_JOB_ID = "approval-reminders"
+EXPIRE_JOB_ID = "approval-expiry"
+# How often the approval jobs look; reminders and expiry are hours apart, so minutes are plenty.
+APPROVAL_CHECK_EVERY = timedelta(minutes=5)
 
 
 def purge_old_events(services: Services) -> int:
@@ -29,26 +37,34 @@ def purge_old_events(services: Services) -> int:
     return removed
 
 
-def build_scheduler(services: Services) -> BlockingScheduler:
+def build_scheduler(services: Services, client: WebClient | None = None) -> BlockingScheduler:
+    """The jobs; without a Slack client (no SLACK_BOT_TOKEN) drafts still expire, silently."""
     scheduler = BlockingScheduler(timezone="UTC")
-    scheduler.add_job(
-        purge_old_events,
-        "interval",
-        hours=1,
-        args=[services],
-        id=PURGE_EVENTS_JOB_ID,
-        replace_existing=True,
-        # One run at a time, and a missed run (the box slept) is folded into one catch-up run.
-        max_instances=1,
-        coalesce=True,
-        next_run_time=services.clock(),
-    )
+
+    def every(interval: timedelta, job: Callable[..., object], job_id: str, *args: object) -> None:
+        scheduler.add_job(
+            job,
+            "interval",
+            seconds=interval.total_seconds(),
+            args=[services, *args],
+            id=job_id,
+            replace_existing=True,
+            # One run at a time, and missed runs (the box slept) fold into one catch-up run.
+            max_instances=1,
+            coalesce=True,
+            next_run_time=services.clock(),
+        )
+
+    every(timedelta(hours=1), purge_old_events, PURGE_EVENTS_JOB_ID)
+    every(APPROVAL_CHECK_EVERY, expire_drafts, EXPIRE_JOB_ID, client)
+    if client is not None:
+        every(APPROVAL_CHECK_EVERY, send_reminders, REMIND_JOB_ID, client)
     return scheduler
 
 
-def run_clock(services: Services) -> None:
+def run_clock(services: Services, client: WebClient | None = None) -> None:
     """Run the scheduler until SIGTERM or SIGINT, then stop cleanly."""
-    scheduler = build_scheduler(services)
+    scheduler = build_scheduler(services, client)
 
     def stop(signum: int, _frame: FrameType | None) -> None:
         log.info("clock: received %s, shutting down", signal.Signals(signum).name)

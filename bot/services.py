@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
+from bot.approvers import UserGroupCache
 from bot.clock import Clock, system_clock
 from bot.db import SessionFactory, create_db_engine, make_session_factory
 from bot.settings import Settings
@@ -19,6 +20,8 @@ class Services:
     engine: Engine
     sessions: SessionFactory
     clock: Clock
+    # Per-process cache of user-group members (approvers); not shared between processes.
+    groups: UserGroupCache = field(default_factory=UserGroupCache)
 
     @classmethod
     def build(cls, settings: Settings, *, clock: Clock = system_clock) -> Services:

@@ -8,7 +8,9 @@ settings object can be logged without leaking a token.
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -20,7 +22,16 @@ DEFAULT_DATABASE_URL = "sqlite:///socialops.db"
 _USER_OR_GROUP_ID = re.compile(r"^[UWS][A-Z0-9]{2,}$")
 _CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
 
-Command = Literal["serve", "run", "socket", "clock", "db", "check", "demo"]
+NETWORKS = ("x", "linkedin", "instagram", "facebook", "tiktok", "threads")
+# Topics that need a second, specialist approval unless SOCIALOPS_RISK_KEYWORDS says otherwise.
+DEFAULT_RISK_KEYWORDS = (
+    "pricing,price,discount,legal,lawsuit,health,medical,giveaway,contest,sweepstakes"
+)
+_DURATION = re.compile(r"^\s*(\d+)\s*([smhd]?)\s*$")
+_DURATION_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$")
+
+Command = Literal["serve", "run", "socket", "clock", "db", "check", "demo", "import"]
 
 
 class SettingsError(Exception):
@@ -83,14 +94,84 @@ class Settings(BaseSettings):
         default=None, validation_alias=_env("SOCIALOPS_ESCALATION_CHANNEL")
     )
 
-    @field_validator("approvers", "admins", mode="before")
+    risk_approvers: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, validation_alias=_env("SOCIALOPS_RISK_APPROVERS")
+    )
+    risk_keywords: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: DEFAULT_RISK_KEYWORDS.split(","),
+        validation_alias=_env("SOCIALOPS_RISK_KEYWORDS"),
+    )
+    banned_words: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, validation_alias=_env("SOCIALOPS_BANNED_WORDS")
+    )
+    brand_domains: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, validation_alias=_env("SOCIALOPS_BRAND_DOMAINS")
+    )
+    default_network: str = Field(default="x", validation_alias=_env("SOCIALOPS_DEFAULT_NETWORK"))
+    timezone: str = Field(default="UTC", validation_alias=_env("SOCIALOPS_TIMEZONE"))
+    approval_remind_after: timedelta = Field(
+        default=timedelta(hours=4), validation_alias=_env("SOCIALOPS_APPROVAL_REMIND_AFTER")
+    )
+    approval_expire_after: timedelta = Field(
+        default=timedelta(hours=72), validation_alias=_env("SOCIALOPS_APPROVAL_EXPIRE_AFTER")
+    )
+
+    @field_validator(
+        "approvers",
+        "admins",
+        "risk_approvers",
+        "risk_keywords",
+        "banned_words",
+        "brand_domains",
+        mode="before",
+    )
     @classmethod
-    def _split_id_list(cls, value: object) -> object:
+    def _split_comma_list(cls, value: object) -> object:
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
-    @field_validator("approvers", "admins")
+    @field_validator("risk_keywords", "banned_words")
+    @classmethod
+    def _lowercase_phrases(cls, value: list[str]) -> list[str]:
+        return [phrase.lower() for phrase in value]
+
+    @field_validator("brand_domains")
+    @classmethod
+    def _check_domains(cls, value: list[str]) -> list[str]:
+        domains = [d.lower().removeprefix("www.") for d in value]
+        for domain in domains:
+            if not _DOMAIN.match(domain):
+                raise ValueError(f"'{domain}' is not a domain name such as example.com")
+        return domains
+
+    @field_validator("default_network")
+    @classmethod
+    def _check_network(cls, value: str) -> str:
+        if value.lower() not in NETWORKS:
+            raise ValueError(f"'{value}' is not one of {', '.join(NETWORKS)}")
+        return value.lower()
+
+    @field_validator("timezone")
+    @classmethod
+    def _check_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"'{value}' is not an IANA time zone such as Europe/Berlin") from None
+        return value
+
+    @field_validator("approval_remind_after", "approval_expire_after", mode="before")
+    @classmethod
+    def _parse_duration(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        match = _DURATION.match(value)
+        if match is None or int(match.group(1)) == 0:
+            raise ValueError("must be a duration such as 30m, 4h or 3d")
+        return timedelta(seconds=int(match.group(1)) * _DURATION_UNITS[match.group(2)])
+
+    @field_validator("approvers", "admins", "risk_approvers")
     @classmethod
     def _check_user_or_group_ids(cls, value: list[str]) -> list[str]:
         for item in value:
@@ -138,6 +219,11 @@ class Settings(BaseSettings):
         return str(value.get_secret_value())
 
     @property
+    def zone(self) -> ZoneInfo:
+        """Where the team lives: quick-form and CSV times without an offset are read here."""
+        return ZoneInfo(self.timezone)
+
+    @property
     def uses_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
@@ -152,6 +238,7 @@ _HINTS: dict[str, str] = {
     "SLACK_BOT_TOKEN": "set it to the app's Bot User OAuth Token (xoxb-…) from api.slack.com/apps",
     "SLACK_SIGNING_SECRET": "set it to the Signing Secret under Basic Information at api.slack.com/apps",
     "SLACK_APP_TOKEN": "set it to an app-level token (xapp-…) with connections:write for Socket Mode",
+    "SOCIALOPS_APPROVALS_CHANNEL": "set it to the id (C…) of the channel where approval cards go",
 }
 
 _TOKEN_PREFIXES: dict[str, str] = {"slack_bot_token": "xoxb-", "slack_app_token": "xapp-"}
@@ -161,6 +248,7 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "serve": ("slack_bot_token", "slack_signing_secret"),
     "run": ("slack_bot_token", "slack_signing_secret"),
     "socket": ("slack_bot_token", "slack_app_token"),
+    "import": ("slack_bot_token", "approvals_channel"),
 }
 
 

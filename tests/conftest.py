@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -92,15 +93,44 @@ def emulator() -> Iterator[SlackEmulator]:
         yield running
 
 
-@pytest.fixture
-def bot(emulator: SlackEmulator, database_url: str) -> Iterator[RunningBot]:
-    settings = bot_settings(emulator, database_url)
+@contextmanager
+def running_bot(
+    emulator: SlackEmulator, database_url: str, **overrides: object
+) -> Iterator[RunningBot]:
+    """The bot served on loopback, with settings ``overrides`` (e.g. an approvals channel)."""
+    settings = bot_settings(emulator, database_url, **overrides)
     services = Services.build(settings)
     upgrade_database(services.engine)
     app = create_app(settings, services)
-    with LocalWSGIServer(create_wsgi_app(app, services)) as server:
-        client = SignedSlackClient(
-            server.events_url, SIGNING_SECRET, response_url_factory=emulator.new_response_url
-        )
-        yield RunningBot(slack=client, emulator=emulator, services=services, server=server)
-    services.close()
+    try:
+        with LocalWSGIServer(create_wsgi_app(app, services)) as server:
+            client = SignedSlackClient(
+                server.events_url, SIGNING_SECRET, response_url_factory=emulator.new_response_url
+            )
+            yield RunningBot(slack=client, emulator=emulator, services=services, server=server)
+    finally:
+        services.close()
+
+
+@pytest.fixture
+def bot(emulator: SlackEmulator, database_url: str) -> Iterator[RunningBot]:
+    with running_bot(emulator, database_url) as running:
+        yield running
+
+
+# The approvals set-up of the emulated workspace: jonas approves, priya is the admin and (for
+# risky topics) the risk approver, maria writes.
+APPROVAL_SETTINGS: dict[str, object] = {
+    "approvals_channel": "C0APPROVALS",
+    "approvers": ["U0APPROVER"],
+    "risk_approvers": ["U0ADMIN"],
+    "admins": ["U0ADMIN"],
+    "brand_domains": ["example.com"],
+    "banned_words": ["guaranteed"],
+}
+
+
+@pytest.fixture
+def approvals_bot(emulator: SlackEmulator, database_url: str) -> Iterator[RunningBot]:
+    with running_bot(emulator, database_url, **APPROVAL_SETTINGS) as running:
+        yield running

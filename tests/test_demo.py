@@ -30,6 +30,15 @@ def test_demo_prints_the_transcript_and_exits_0(tmp_path: Path) -> None:
     assert "Hi @maria! I'm socialops." in out
     assert "socialops (#social-team, in thread):" in out
     assert "redelivers that mention" in out
-    assert "nothing visible" in out.split("redelivers that mention")[1]
+    assert "nothing visible" in out.split("redelivers that mention")[1].split("▶")[0]
+    # Approvals: a draft, a denied self-approval, an approval, and the card's final state.
+    assert "▶ maria: /social draft Our autumn range" in out
+    assert "socialops (#social-approvals):" in out
+    assert "waiting for approval in #social-approvals" in out
+    own_click = out.split("▶ maria: clicks Approve on her own draft")[1].split("▶")[0]
+    assert "someone else" in own_click
+    approval = out.split("▶ jonas: clicks Approve")[1]
+    assert "socialops (#social-approvals, card updated):" in approval
+    assert "[Approve]" not in approval.split("card updated")[1]
     assert "demo ok" in out
     assert not list(tmp_path.iterdir()), "the demo must leave no files behind"

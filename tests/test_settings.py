@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -147,3 +148,42 @@ def test_a_dot_env_file_is_read_and_the_environment_wins(
     settings = load_settings()
     assert settings.approvals_channel == "C0FROMFILE"
     assert settings.port == 5000
+
+
+def test_approval_settings_parse_lists_durations_and_zones(monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = env_settings(
+        monkeypatch,
+        SOCIALOPS_RISK_APPROVERS="U0LEGAL, S0LEGAL",
+        SOCIALOPS_BANNED_WORDS="Guaranteed, free money",
+        SOCIALOPS_BRAND_DOMAINS="www.Example.com,shop.example.com",
+        SOCIALOPS_DEFAULT_NETWORK="LinkedIn",
+        SOCIALOPS_TIMEZONE="Europe/Berlin",
+        SOCIALOPS_APPROVAL_REMIND_AFTER="30m",
+        SOCIALOPS_APPROVAL_EXPIRE_AFTER="3d",
+    )
+    assert settings.risk_approvers == ["U0LEGAL", "S0LEGAL"]
+    assert settings.banned_words == ["guaranteed", "free money"]
+    assert settings.brand_domains == ["example.com", "shop.example.com"]
+    assert settings.default_network == "linkedin"
+    assert str(settings.zone) == "Europe/Berlin"
+    assert settings.approval_remind_after == timedelta(minutes=30)
+    assert settings.approval_expire_after == timedelta(days=3)
+    assert "giveaway" in env_settings(monkeypatch).risk_keywords
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("SOCIALOPS_DEFAULT_NETWORK", "myspace"),
+        ("SOCIALOPS_TIMEZONE", "Mars/Olympus"),
+        ("SOCIALOPS_APPROVAL_REMIND_AFTER", "soon"),
+        ("SOCIALOPS_APPROVAL_EXPIRE_AFTER", "0h"),
+        ("SOCIALOPS_BRAND_DOMAINS", "https://example.com/"),
+        ("SOCIALOPS_RISK_APPROVERS", "@legal"),
+    ],
+)
+def test_malformed_approval_settings_name_the_variable(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    with pytest.raises(SettingsError, match=f"^{name} is malformed"):
+        env_settings(monkeypatch, **{name: value})

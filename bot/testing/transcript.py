@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 _USER_MENTION = re.compile(r"<@([A-Z0-9]+)>")
+_CHANNEL_MENTION = re.compile(r"<#([A-Z0-9]+)(?:\|([^>]*))?>")
 _LINK = re.compile(r"<(https?://[^|>]+)\|([^>]+)>")
 
 
@@ -18,6 +19,9 @@ def slack_to_plain(text: str, names: dict[str, str] | None = None) -> str:
     """mrkdwn as a person reads it: mentions as @name, links as their label, entities decoded."""
     names = names or {}
     text = _USER_MENTION.sub(lambda m: "@" + names.get(m.group(1), m.group(1)), text)
+    text = _CHANNEL_MENTION.sub(
+        lambda m: "#" + (m.group(2) or names.get(m.group(1), m.group(1))), text
+    )
     text = _LINK.sub(lambda m: f"{m.group(2)} ({m.group(1)})", text)
     return html.unescape(text)
 

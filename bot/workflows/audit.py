@@ -47,3 +47,11 @@ def audit_trail(*, session: Session, subject_type: str, subject_id: str) -> list
         .order_by(col(AuditEntry.at), col(AuditEntry.id))
     )
     return list(session.exec(statement))
+
+
+def audit_since(*, session: Session, since: datetime | None) -> list[AuditEntry]:
+    """Every entry (of every subject) from ``since`` on, oldest first: the export."""
+    statement = select(AuditEntry).order_by(col(AuditEntry.at), col(AuditEntry.id))
+    if since is not None:
+        statement = statement.where(col(AuditEntry.at) >= since)
+    return list(session.exec(statement))

@@ -1,0 +1,530 @@
+"""Block Kit for approvals: the card, the modals, the queue, the calendar, the audit trail.
+
+Pure builders: plain data in, dicts out. Every piece of user text goes through escape_mrkdwn, so
+``<!channel>`` in a draft notifies nobody, and long text is split or cut with a note so Slack
+never refuses a message.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, timedelta
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from bot.blocks.text import echo_user_text, escape_mrkdwn, truncate
+from bot.models import AuditEntry, Draft
+from bot.workflows.checks import DISPLAY_NAMES, Finding
+from bot.workflows.drafts import FINAL_STATES, DraftState, Progress, split_list
+from bot.workflows.text_diff import word_diff
+
+APPROVE_ACTION = "draft_approve"
+REQUEST_CHANGES_ACTION = "draft_request_changes"
+REJECT_ACTION = "draft_reject"
+EDIT_ACTION = "draft_edit"
+WITHDRAW_ACTION = "draft_withdraw"
+PUBLISHED_ACTION = "draft_mark_published"
+QUEUE_SELECT_ACTION = "queue_select"
+QUEUE_APPROVE_ACTION = "queue_approve_selected"
+CREATE_VIEW = "draft_create"
+NOTE_VIEW = "draft_note"
+EDIT_VIEW = "draft_edit_view"
+
+# Slack refuses a section over 3,000 characters; escaping can grow text, so cut with margin.
+SECTION_CHARS = 2_900
+MAX_TEXT_SECTIONS = 8
+PLAIN_INPUT_MAX = 3_000
+QUEUE_MAX_DRAFTS = 20
+CHECKBOX_OPTIONS = 10
+
+STATE_LABELS: Mapping[str, str] = {
+    DraftState.DRAFT: ":pencil2: Draft",
+    DraftState.PENDING: ":hourglass_flowing_sand: Waiting for approval",
+    DraftState.APPROVED: ":white_check_mark: Approved",
+    DraftState.CHANGES_REQUESTED: ":memo: Changes requested",
+    DraftState.REJECTED: ":no_entry: Rejected",
+    DraftState.WITHDRAWN: ":leftwards_arrow_with_hook: Withdrawn",
+    DraftState.EXPIRED: ":alarm_clock: Expired",
+    DraftState.SCHEDULED: ":calendar: Approved and scheduled",
+    DraftState.PUBLISHED: ":rocket: Published",
+}
+
+
+def card_value(draft: Draft) -> str:
+    """A button's value: the draft and the text it showed, so a click on old text is caught."""
+    return f"{draft.id}:{draft.text_hash[:12]}"
+
+
+def parse_card_value(value: str) -> tuple[int, str] | None:
+    draft_id, _, seen = value.partition(":")
+    if not draft_id.isdigit() or len(draft_id) > 10 or len(seen) != 12:
+        return None
+    if any(c not in "0123456789abcdef" for c in seen):
+        return None
+    return int(draft_id), seen
+
+
+# -- the card -------------------------------------------------------------------------------------
+
+
+def build_approval_card(
+    draft: Draft,
+    progress: Progress,
+    *,
+    warnings: Sequence[Finding] = (),
+    zone: ZoneInfo,
+    approvers_configured: bool = True,
+) -> dict[str, Any]:
+    title = _title(draft)
+    facts = [
+        f"*{STATE_LABELS.get(draft.state, draft.state)}* · by <@{draft.author_id}>",
+        f"*Networks:* {_networks(draft)} · *When:* {_when(draft.scheduled_at, zone)}",
+    ]
+    if draft.campaign:
+        facts.append(f"*Campaign:* {echo_user_text(draft.campaign, 128)}")
+    if draft.link:
+        facts.append(f"*Link:* {echo_user_text(draft.link, 300)}")
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": _plain(title)},
+        _section("\n".join(facts)),
+        *_text_sections(draft),
+    ]
+    if draft.previous_text is not None:
+        blocks.append(_section("*What changed:*\n" + render_diff(draft.previous_text, draft.text)))
+    if warnings:
+        lines = "\n".join(f":warning: {escape_mrkdwn(w.message)}" for w in warnings[:10])
+        blocks.append(_section(truncate(lines, SECTION_CHARS)))
+    blocks.append(_context(_progress_line(draft, progress)))
+    if draft.last_note and draft.state in (
+        DraftState.CHANGES_REQUESTED,
+        DraftState.REJECTED,
+        DraftState.EXPIRED,
+    ):
+        blocks.append(_section(f"*Note:* {echo_user_text(draft.last_note, 2_000)}"))
+    if not approvers_configured and draft.state == DraftState.PENDING:
+        blocks.append(_context(":warning: " + no_approvers_notice()))
+    actions = _card_actions(draft)
+    if actions:
+        blocks.append({"type": "actions", "block_id": "draft_actions", "elements": actions})
+    fallback = f"{title}: {STATE_LABELS.get(draft.state, draft.state)}"
+    return {"text": fallback, "blocks": blocks}
+
+
+def _title(draft: Draft) -> str:
+    if draft.kind == "reply":
+        customer = f" to {draft.customer_handle}" if draft.customer_handle else ""
+        return truncate(f"Reply draft #{draft.id}{customer}", 150)
+    return f"Post draft #{draft.id}"
+
+
+def _networks(draft: Draft) -> str:
+    return ", ".join(DISPLAY_NAMES.get(n, n) for n in split_list(draft.networks)) or "none"
+
+
+def _when(moment: datetime | None, zone: ZoneInfo) -> str:
+    if moment is None:
+        return "not scheduled"
+    return moment.astimezone(zone).strftime("%a %d %b %Y, %H:%M %Z")
+
+
+def _text_sections(draft: Draft) -> list[dict[str, Any]]:
+    escaped = escape_mrkdwn(draft.text)
+    chunks = [escaped[i : i + SECTION_CHARS] for i in range(0, len(escaped), SECTION_CHARS)]
+    shown = chunks[:MAX_TEXT_SECTIONS] or [" "]
+    sections = [_section(_quote(chunk)) for chunk in shown]
+    if len(chunks) > MAX_TEXT_SECTIONS:
+        rest = sum(len(c) for c in chunks[MAX_TEXT_SECTIONS:])
+        sections.append(
+            _context(f"… {rest:,} more characters; the full text is in `/social audit {draft.id}`.")
+        )
+    return sections
+
+
+def _quote(text: str) -> str:
+    # Cut on an escape boundary: "&amp;" split in half would show as garbage.
+    cut = text.rfind("&", max(len(text) - 5, 0))
+    if cut != -1 and ";" not in text[cut:]:
+        text = text[:cut]
+    return text or " "
+
+
+def _progress_line(draft: Draft, progress: Progress) -> str:
+    given = ", ".join(f"<@{user}>" for user in progress.given) or "none yet"
+    line = f"Approvals: {len(progress.given)} of {progress.required} ({given})"
+    if progress.risk_needed:
+        topics = ", ".join(split_list(draft.risky_topics))
+        line += f" · a risk approver must approve (topics: {escape_mrkdwn(topics)})"
+    return line
+
+
+def _card_actions(draft: Draft) -> list[dict[str, Any]]:
+    if draft.state in FINAL_STATES:
+        return []
+    value = card_value(draft)
+    if draft.state == DraftState.PENDING:
+        reject_confirm = {
+            "title": _plain("Reject this draft?"),
+            "text": _plain("You'll be asked for a reason; the author is told."),
+            "confirm": _plain("Reject"),
+            "deny": _plain("Cancel"),
+        }
+        return [
+            _button("Approve", APPROVE_ACTION, value, style="primary"),
+            _button("Request changes", REQUEST_CHANGES_ACTION, value),
+            _button("Reject", REJECT_ACTION, value, style="danger", confirm=reject_confirm),
+            _button("Edit", EDIT_ACTION, value),
+            _button("Withdraw", WITHDRAW_ACTION, value),
+        ]
+    if draft.state in (DraftState.APPROVED, DraftState.SCHEDULED):
+        return [
+            _button("Mark published", PUBLISHED_ACTION, value, style="primary"),
+            _button("Edit", EDIT_ACTION, value),
+            _button("Withdraw", WITHDRAW_ACTION, value),
+        ]
+    return [_button("Edit", EDIT_ACTION, value), _button("Withdraw", WITHDRAW_ACTION, value)]
+
+
+def render_diff(old: str, new: str) -> str:
+    """Removed words struck through, added words bold; escaped and cut to fit a section."""
+    parts = []
+    for kind, words in word_diff(old, new):
+        text = escape_mrkdwn(words)
+        if kind == "removed":
+            parts.append(f"~{text}~")
+        elif kind == "added":
+            parts.append(f"*{text}*")
+        else:
+            parts.append(text)
+    return _quote(truncate(" ".join(parts), SECTION_CHARS - 20))
+
+
+# -- modals ---------------------------------------------------------------------------------------
+
+
+def build_draft_modal(
+    *, default_network: str, zone_name: str, private_metadata: str = "", initial_text: str = ""
+) -> dict[str, Any]:
+    options = [_option(DISPLAY_NAMES[n], n) for n in DISPLAY_NAMES]
+    initial = [o for o in options if o["value"] == default_network]
+    networks: dict[str, Any] = {
+        "type": "multi_static_select",
+        "action_id": "value",
+        "options": options,
+        "placeholder": _plain("Where it goes"),
+    }
+    if initial:
+        networks["initial_options"] = initial
+    text_input: dict[str, Any] = {
+        "type": "plain_text_input",
+        "action_id": "value",
+        "multiline": True,
+        "max_length": PLAIN_INPUT_MAX,
+    }
+    if initial_text:
+        text_input["initial_value"] = initial_text[:PLAIN_INPUT_MAX]
+    return {
+        "type": "modal",
+        "callback_id": CREATE_VIEW,
+        "private_metadata": private_metadata,
+        "title": _plain("New draft"),
+        "submit": _plain("Submit"),
+        "close": _plain("Cancel"),
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": "networks",
+                "label": _plain("Networks"),
+                "element": networks,
+            },
+            {"type": "input", "block_id": "text", "label": _plain("Text"), "element": text_input},
+            {
+                "type": "input",
+                "block_id": "scheduled_at",
+                "optional": True,
+                "label": _plain("Scheduled time"),
+                "hint": _plain(f"Shown in your Slack time zone; the team's is {zone_name}."),
+                "element": {"type": "datetimepicker", "action_id": "value"},
+            },
+            {
+                "type": "input",
+                "block_id": "campaign",
+                "optional": True,
+                "label": _plain("Campaign"),
+                "element": {"type": "plain_text_input", "action_id": "value", "max_length": 128},
+            },
+        ],
+    }
+
+
+def build_note_modal(
+    *, draft_id: int, decision: Literal["request_changes", "reject"], seen_hash: str
+) -> dict[str, Any]:
+    title = "Reject draft" if decision == "reject" else "Request changes"
+    label = "Why is it rejected?" if decision == "reject" else "What should change?"
+    metadata = {"draft_id": draft_id, "decision": decision, "seen_hash": seen_hash}
+    return {
+        "type": "modal",
+        "callback_id": NOTE_VIEW,
+        "private_metadata": json.dumps(metadata),
+        "title": _plain(title),
+        "submit": _plain("Send"),
+        "close": _plain("Cancel"),
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": "note",
+                "label": _plain(label),
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": "value",
+                    "multiline": True,
+                    "max_length": PLAIN_INPUT_MAX,
+                },
+            }
+        ],
+    }
+
+
+def build_edit_modal(draft: Draft) -> dict[str, Any]:
+    element: dict[str, Any] = {
+        "type": "plain_text_input",
+        "action_id": "value",
+        "multiline": True,
+        "max_length": PLAIN_INPUT_MAX,
+        "initial_value": draft.text[:PLAIN_INPUT_MAX],
+    }
+    blocks: list[dict[str, Any]] = [
+        {"type": "input", "block_id": "text", "label": _plain("Text"), "element": element}
+    ]
+    if len(draft.text) > PLAIN_INPUT_MAX:
+        blocks.append(
+            _context("This text is longer than Slack's form allows; only the start is shown.")
+        )
+    blocks.append(_context("Saving a change cancels the approvals given so far."))
+    return {
+        "type": "modal",
+        "callback_id": EDIT_VIEW,
+        "private_metadata": json.dumps({"draft_id": draft.id}),
+        "title": _plain(f"Edit draft #{draft.id}"[:24]),
+        "submit": _plain("Save"),
+        "close": _plain("Cancel"),
+        "blocks": blocks,
+    }
+
+
+# -- queue, calendar, audit -----------------------------------------------------------------------
+
+
+def build_queue_message(
+    drafts: Sequence[Draft],
+    progress: Mapping[int | None, Progress],
+    *,
+    can_approve: bool,
+    now: datetime,
+    zone: ZoneInfo,
+) -> dict[str, Any]:
+    if not drafts:
+        return _ephemeral_message("Nothing is waiting for approval.")
+    shown = drafts[:QUEUE_MAX_DRAFTS]
+    blocks: list[dict[str, Any]] = [
+        _section(f"*{len(drafts)} draft(s) waiting for approval*, oldest first")
+    ]
+    for draft in shown:
+        waited = _age(now - (draft.submitted_at or draft.created_at))
+        given = progress.get(draft.id)
+        count = f"{len(given.given)} of {given.required}" if given else "?"
+        blocks.append(
+            _section(
+                f"*#{draft.id}* {draft.kind} by <@{draft.author_id}> · {_networks(draft)} · "
+                f"waiting {waited} · approvals {count}\n{echo_user_text(draft.text, 200)}"
+            )
+        )
+    if len(drafts) > len(shown):
+        blocks.append(_context(f"… and {len(drafts) - len(shown)} more."))
+    if can_approve:
+        for index in range(0, len(shown), CHECKBOX_OPTIONS):
+            chunk = shown[index : index + CHECKBOX_OPTIONS]
+            options = [_option(f"#{d.id} {truncate(d.text, 60)}", card_value(d)) for d in chunk]
+            blocks.append(
+                {
+                    "type": "actions",
+                    "block_id": f"queue_select_{index // CHECKBOX_OPTIONS}",
+                    "elements": [
+                        {"type": "checkboxes", "action_id": QUEUE_SELECT_ACTION, "options": options}
+                    ],
+                }
+            )
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": "queue_approve",
+                "elements": [
+                    _button("Approve selected", QUEUE_APPROVE_ACTION, "approve", style="primary")
+                ],
+            }
+        )
+    return {
+        "response_type": "ephemeral",
+        "text": f"{len(drafts)} draft(s) waiting for approval",
+        "blocks": blocks,
+    }
+
+
+def build_bulk_result(lines: Sequence[str]) -> dict[str, Any]:
+    text = truncate("\n".join(lines), SECTION_CHARS) or "Nothing was selected."
+    return {"response_type": "ephemeral", "text": text, "blocks": [_section(text)]}
+
+
+def build_calendar_message(
+    posts: Sequence[Draft], *, start: date, days: int, zone: ZoneInfo, label: str
+) -> dict[str, Any]:
+    blocks: list[dict[str, Any]] = [{"type": "header", "text": _plain(label)}]
+    by_day: dict[date, list[str]] = {}
+    for post in posts:
+        if post.scheduled_at is None:
+            continue
+        local = post.scheduled_at.astimezone(zone)
+        line = (
+            f"`{local:%H:%M}` {_networks(post)} · {post.state.replace('_', ' ')} · "
+            f"#{post.id} {echo_user_text(post.text, 80)}"
+        )
+        by_day.setdefault(local.date(), []).append(line)
+    for offset in range(days):
+        day = start + timedelta(days=offset)
+        if day in by_day:
+            text = f"*{day:%A %d %b}*\n" + "\n".join(by_day[day])
+            blocks.append(_section(truncate(text, SECTION_CHARS)))
+    if len(blocks) == 1:
+        blocks.append(_section("Nothing is scheduled this week."))
+    return {"response_type": "ephemeral", "text": label, "blocks": blocks[:50]}
+
+
+def build_audit_message(
+    draft_id: int, entries: Sequence[AuditEntry], *, zone: ZoneInfo
+) -> dict[str, Any]:
+    lines = []
+    for entry in entries:
+        moved = f" {entry.from_state or '—'} → {entry.to_state or '—'}" if entry.to_state else ""
+        note = f": {echo_user_text(entry.note, 200)}" if entry.note else ""
+        digest = f" `{entry.text_hash[:8]}`" if entry.text_hash else ""
+        lines.append(
+            f"{entry.at.astimezone(zone):%d %b %H:%M} <@{entry.actor_id}> *{entry.action}*"
+            f"{moved}{digest}{note}"
+        )
+    blocks = [_section(f"*Audit trail of draft #{draft_id}*")]
+    chunk: list[str] = []
+    for line in lines:
+        if sum(len(x) + 1 for x in chunk) + len(line) > SECTION_CHARS:
+            blocks.append(_section("\n".join(chunk)))
+            chunk = []
+        chunk.append(line)
+    if chunk:
+        blocks.append(_section("\n".join(chunk)))
+    if len(blocks) > 49:
+        blocks = [*blocks[:48], _context("… older entries are in `socialops audit export`.")]
+    return {
+        "response_type": "ephemeral",
+        "text": f"Audit trail of draft #{draft_id}",
+        "blocks": blocks,
+    }
+
+
+# -- notices --------------------------------------------------------------------------------------
+
+_DECISION_WORDS = {
+    "approve": "approved your draft",
+    "request_changes": "requested changes to your draft",
+    "reject": "rejected your draft",
+    "publish": "marked your draft published",
+    "edit": "edited the draft",
+    "withdraw": "withdrew the draft",
+}
+
+
+def decision_notice(draft: Draft, actor_id: str, action: str, note: str | None) -> str:
+    words = _DECISION_WORDS.get(action, action)
+    text = f"<@{draft.author_id}>, <@{actor_id}> {words} #{draft.id}."
+    if draft.state in (DraftState.APPROVED, DraftState.SCHEDULED) and action == "approve":
+        text += " It is ready to go out."
+    elif action == "approve":
+        text += " More approvals are needed."
+    if note:
+        text += f"\n> {echo_user_text(note, 1_000)}"
+    return text
+
+
+def reminder_text(draft: Draft, waiting_on: Sequence[str], age: timedelta) -> str:
+    people = " ".join(_mention(p) for p in waiting_on) or "the approvers"
+    return f":bell: {people}: draft #{draft.id} has waited {_age(age)} for approval."
+
+
+def expired_notice(draft: Draft) -> str:
+    return (
+        f"<@{draft.author_id}>, draft #{draft.id} expired without a decision "
+        f"({escape_mrkdwn(draft.last_note or 'its time passed')}). Draft it again if it should still go out."
+    )
+
+
+def no_approvers_notice() -> str:
+    return (
+        "No approvers are configured, so nobody can approve drafts. An admin should set "
+        "SOCIALOPS_APPROVERS to user ids (U…) or user-group ids (S…)."
+    )
+
+
+# -- small pieces ---------------------------------------------------------------------------------
+
+
+def _mention(entry: str) -> str:
+    return f"<!subteam^{entry}>" if entry.startswith("S") else f"<@{entry}>"
+
+
+def _age(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    if minutes < 60:
+        return f"{max(minutes, 0)}m"
+    if minutes < 48 * 60:
+        return f"{minutes // 60}h"
+    return f"{minutes // (24 * 60)}d"
+
+
+def _plain(text: str) -> dict[str, Any]:
+    return {"type": "plain_text", "text": text or " ", "emoji": True}
+
+
+def _section(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text or " "}}
+
+
+def _context(text: str) -> dict[str, Any]:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
+
+
+def _option(label: str, value: str) -> dict[str, Any]:
+    return {"text": _plain(truncate(label, 75)), "value": value}
+
+
+def _button(
+    label: str,
+    action_id: str,
+    value: str,
+    *,
+    style: str | None = None,
+    confirm: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    button: dict[str, Any] = {
+        "type": "button",
+        "text": _plain(label),
+        "action_id": action_id,
+        "value": value,
+    }
+    if style:
+        button["style"] = style
+    if confirm:
+        button["confirm"] = confirm
+    return button
+
+
+def _ephemeral_message(text: str) -> dict[str, Any]:
+    return {"response_type": "ephemeral", "text": text, "blocks": [_section(text)]}

@@ -1,0 +1,115 @@
+"""Bulk import of drafts from CSV: every row checked first, then all stored together (or none).
+
+Columns: ``text, networks, scheduled_at, campaign, author`` (scheduled_at and campaign may be
+empty; author is a Slack user id). A row's line number is where it starts in the file, so a
+spreadsheet user finds it even when a quoted text spans several lines.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from bot.models import Draft
+from bot.workflows.checks import CheckPolicy
+from bot.workflows.draft_input import InputError, parse_local_time, parse_networks
+from bot.workflows.drafts import DraftInput, check_draft, create_draft
+
+REQUIRED_COLUMNS = ("text", "networks", "author")
+OPTIONAL_COLUMNS = ("scheduled_at", "campaign")
+MAX_ROWS = 1_000
+_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class ParsedImport:
+    drafts: list[tuple[int, DraftInput]]  # (line, draft) of the valid rows
+    problems: list[RowProblem]
+
+
+class ImportFileError(ValueError):
+    """The file as a whole is unusable (no header, missing columns, too many rows)."""
+
+
+def parse_import(
+    content: str, *, zone: ZoneInfo, checks: CheckPolicy, now: datetime
+) -> ParsedImport:
+    reader = csv.DictReader(io.StringIO(content, newline=""))
+    header = [name.strip().lower() for name in reader.fieldnames or []]
+    missing = [column for column in REQUIRED_COLUMNS if column not in header]
+    if missing:
+        raise ImportFileError(
+            f"the header must name the columns {', '.join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)}; "
+            f"missing: {', '.join(missing)}"
+        )
+    reader.fieldnames = header
+    valid: list[tuple[int, DraftInput]] = []
+    problems: list[RowProblem] = []
+    seen: dict[tuple[str, tuple[str, ...], datetime | None], int] = {}
+    start_line = reader.line_num + 1
+    for index, row in enumerate(reader):
+        if index >= MAX_ROWS:
+            raise ImportFileError(f"more than {MAX_ROWS} rows; split the file")
+        line = start_line
+        start_line = reader.line_num + 1
+        if not any((value or "").strip() for value in row.values() if isinstance(value, str)):
+            continue  # a blank line at the end of a spreadsheet export
+        try:
+            draft = _row_draft(row, zone=zone)
+        except InputError as error:
+            problems.append(RowProblem(line, str(error)))
+            continue
+        report = check_draft(draft, policy=checks, now=now)
+        if not report.ok:
+            problems.append(RowProblem(line, " ".join(f.message for f in report.errors)))
+            continue
+        key = (draft.text, draft.networks, draft.scheduled_at)
+        if key in seen:
+            problems.append(RowProblem(line, f"the same draft as line {seen[key]}"))
+            continue
+        seen[key] = line
+        valid.append((line, draft))
+    return ParsedImport(valid, problems)
+
+
+def store_import(
+    *, session: Session, parsed: ParsedImport, checks: CheckPolicy, now: datetime
+) -> list[Draft]:
+    """Create and submit every valid draft in one transaction (the caller's session)."""
+    created = []
+    for _line, draft in parsed.drafts:
+        row, _report = create_draft(session=session, draft=draft, checks=checks, now=now)
+        created.append(row)
+    return created
+
+
+def _row_draft(row: dict[str | None, str | None], *, zone: ZoneInfo) -> DraftInput:
+    if None in row:
+        raise InputError("more cells than columns; quote texts that contain commas")
+    author = (row.get("author") or "").strip()
+    if not _USER_ID.match(author):
+        raise InputError(f"author must be a Slack user id like U0123ABCD, not '{author[:30]}'")
+    scheduled = (row.get("scheduled_at") or "").strip()
+    return DraftInput(
+        kind="post",
+        text=(row.get("text") or "").strip(),
+        networks=parse_networks(row.get("networks") or ""),
+        author_id=author,
+        campaign=(row.get("campaign") or "").strip() or None,
+        scheduled_at=parse_local_time(scheduled, zone=zone) if scheduled else None,
+    )

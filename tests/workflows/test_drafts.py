@@ -1,0 +1,378 @@
+"""The approval state machine and its policy, on the real store (SQLite or PostgreSQL)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlmodel import col, select
+
+from bot.db import session_scope
+from bot.models import AuditEntry, Draft, DraftApproval
+from bot.services import Services
+from bot.workflows import drafts
+from bot.workflows.audit import audit_trail
+from bot.workflows.checks import CheckPolicy
+from bot.workflows.drafts import (
+    ApprovalPolicy,
+    DraftInput,
+    DraftInvalid,
+    DraftState,
+    Outcome,
+    Refusal,
+)
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+AUTHOR, JONAS, PRIYA, LEGAL, STRANGER = "U0AUTHOR", "U0APPROVER", "U0ADMIN", "U0LEGAL", "U0NOBODY"
+CHECKS = CheckPolicy(
+    banned_words=("guaranteed",), brand_domains=("example.com",), risk_keywords=("pricing",)
+)
+POLICY = ApprovalPolicy(approvers=frozenset({JONAS, PRIYA}), risk_approvers=frozenset({LEGAL}))
+
+
+def post(text: str = "Our autumn range is here!", **changes: object) -> DraftInput:
+    values: dict[str, object] = {
+        "kind": "post",
+        "text": text,
+        "networks": ("x", "linkedin"),
+        "author_id": AUTHOR,
+        "campaign": "autumn",
+    }
+    values.update(changes)
+    return DraftInput(**values)  # type: ignore[arg-type]
+
+
+def create(services: Services, draft: DraftInput | None = None, now: datetime = NOW) -> int:
+    with session_scope(services.sessions) as session:
+        row, _report = drafts.create_draft(
+            session=session, draft=draft or post(), checks=CHECKS, now=now
+        )
+        assert row.id is not None
+        return row.id
+
+
+def act(services: Services, action: Callable[..., Outcome], **kwargs: object) -> Outcome:
+    with session_scope(services.sessions) as session:
+        return action(session=session, **kwargs)
+
+
+def approve(services: Services, draft_id: int, actor: str, **kwargs: object) -> Outcome:
+    kwargs.setdefault("policy", POLICY)
+    kwargs.setdefault("now", NOW)
+    return act(services, drafts.approve, draft_id=draft_id, actor_id=actor, **kwargs)
+
+
+def state_of(services: Services, draft_id: int) -> str:
+    with session_scope(services.sessions) as session:
+        draft = session.get(Draft, draft_id)
+        assert draft is not None
+        return draft.state
+
+
+def trail(services: Services, draft_id: int) -> list[AuditEntry]:
+    with session_scope(services.sessions) as session:
+        return audit_trail(session=session, subject_type="draft", subject_id=str(draft_id))
+
+
+# -- creating ---------------------------------------------------------------------------------
+
+
+def test_a_new_draft_is_pending_and_audited(services: Services) -> None:
+    draft_id = create(services)
+    assert state_of(services, draft_id) == DraftState.PENDING
+    assert [(e.action, e.from_state, e.to_state) for e in trail(services, draft_id)] == [
+        ("create", None, "draft"),
+        ("submit", "draft", "pending"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("draft", "code"),
+    [
+        (post(""), "empty_text"),
+        (post("   \n "), "empty_text"),
+        (post("x" * 281, networks=("x",)), "too_long"),
+        (post(networks=("myspace",)), "unknown_network"),
+        (post(networks=()), "no_network"),
+        (post(scheduled_at=NOW - timedelta(minutes=1)), "past_time"),
+        (post(scheduled_at=datetime(2026, 12, 1, 9, 0)), "naive_time"),
+        (post("This is guaranteed to work"), "banned_word"),
+        (post(kind="tweet"), "unknown_kind"),
+        (post(kind="reply"), "reply_without_customer"),
+    ],
+)
+def test_bad_drafts_are_refused_and_nothing_is_stored(
+    services: Services, draft: DraftInput, code: str
+) -> None:
+    with pytest.raises(DraftInvalid) as raised, session_scope(services.sessions) as session:
+        drafts.create_draft(session=session, draft=draft, checks=CHECKS, now=NOW)
+    assert code in [f.code for f in raised.value.errors]
+    with session_scope(services.sessions) as session:
+        assert session.exec(select(Draft)).all() == []
+        assert session.exec(select(AuditEntry)).all() == []
+
+
+def test_a_reply_is_created_by_the_same_function(services: Services) -> None:
+    reply = post(
+        "Sorry to hear that! DM us your order number.",
+        kind="reply",
+        networks=("x",),
+        customer_handle="@dana",
+        link="https://x.com/dana/status/1",
+    )
+    draft_id = create(services, reply)
+    with session_scope(services.sessions) as session:
+        draft = session.get(Draft, draft_id)
+        assert draft is not None
+        assert (draft.kind, draft.customer_handle) == ("reply", "@dana")
+
+
+# -- the policy -------------------------------------------------------------------------------
+
+
+def test_one_approval_approves_and_a_scheduled_post_becomes_scheduled(services: Services) -> None:
+    plain = create(services)
+    outcome = approve(services, plain, JONAS)
+    assert (outcome.from_state, outcome.to_state) == ("pending", "approved")
+    timed = create(services, post(scheduled_at=NOW + timedelta(days=1)))
+    assert approve(services, timed, JONAS).to_state == "scheduled"
+    assert [e.action for e in trail(services, timed)][-2:] == ["approve", "schedule"]
+
+
+@pytest.mark.parametrize(
+    ("actor", "policy", "refusal"),
+    [
+        (AUTHOR, POLICY, Refusal.SELF_APPROVAL),
+        (STRANGER, POLICY, Refusal.NOT_AUTHORIZED),
+        (LEGAL, POLICY, Refusal.NOT_AUTHORIZED),  # a risk approver, but nothing risky here
+        (JONAS, ApprovalPolicy(approvers=frozenset()), Refusal.NO_APPROVERS),
+    ],
+)
+def test_who_may_not_approve_is_refused_and_audited(
+    services: Services, actor: str, policy: ApprovalPolicy, refusal: Refusal
+) -> None:
+    draft_id = create(services)
+    outcome = approve(services, draft_id, actor, policy=policy)
+    assert outcome.refused == refusal
+    assert state_of(services, draft_id) == "pending"
+    last = trail(services, draft_id)[-1]
+    assert (last.action, last.actor_id) == ("denied_approve", actor)
+
+
+def test_an_author_who_is_an_approver_still_cannot_approve(services: Services) -> None:
+    draft_id = create(services, post(author_id=JONAS))
+    assert approve(services, draft_id, JONAS).refused == Refusal.SELF_APPROVAL
+
+
+def test_a_risky_draft_needs_a_risk_approver_too(services: Services) -> None:
+    draft_id = create(services, post("New pricing for the autumn range"))
+    first = approve(services, draft_id, JONAS)
+    assert first.to_state == "pending"
+    assert first.progress is not None
+    assert first.progress.risk_needed
+    assert approve(services, draft_id, PRIYA).to_state == "pending"  # two, but no risk approver
+    assert approve(services, draft_id, LEGAL).to_state == "approved"
+
+
+def test_approving_twice_is_one_approval(services: Services) -> None:
+    draft_id = create(services, post("New pricing"))
+    approve(services, draft_id, JONAS)
+    again = approve(services, draft_id, JONAS)
+    assert again.refused == Refusal.ALREADY_APPROVED
+    assert again.progress is not None
+    assert again.progress.given == (JONAS,)
+
+
+def test_decisions_on_a_final_draft_are_refused(services: Services) -> None:
+    draft_id = create(services)
+    rejected = act(
+        services,
+        drafts.reject,
+        draft_id=draft_id,
+        actor_id=JONAS,
+        note="Off-brand",
+        policy=POLICY,
+        now=NOW,
+    )
+    assert rejected.to_state == "rejected"
+    assert approve(services, draft_id, PRIYA).refused == Refusal.WRONG_STATE
+    assert act(services, drafts.withdraw, draft_id=draft_id, actor_id=AUTHOR, now=NOW).refused == (
+        Refusal.WRONG_STATE
+    )
+
+
+def test_a_note_is_required_to_reject_or_request_changes(services: Services) -> None:
+    draft_id = create(services)
+    for action in (drafts.reject, drafts.request_changes):
+        outcome = act(
+            services, action, draft_id=draft_id, actor_id=JONAS, note="  ", policy=POLICY, now=NOW
+        )
+        assert outcome.refused == Refusal.INVALID
+    assert state_of(services, draft_id) == "pending"
+
+
+def test_a_click_on_an_outdated_card_is_refused(services: Services) -> None:
+    draft_id = create(services)
+    assert approve(services, draft_id, JONAS, seen_hash="0" * 12).refused == Refusal.STALE
+
+
+def test_unknown_drafts_are_not_found(services: Services) -> None:
+    assert approve(services, 999, JONAS).refused == Refusal.NOT_FOUND
+
+
+# -- editing ----------------------------------------------------------------------------------
+
+
+def edit(services: Services, draft_id: int, text: str, actor: str = AUTHOR) -> Outcome:
+    return act(
+        services, drafts.edit, draft_id=draft_id, actor_id=actor, text=text, checks=CHECKS, now=NOW
+    )
+
+
+def test_changes_requested_then_edited_is_pending_again(services: Services) -> None:
+    draft_id = create(services)
+    act(
+        services,
+        drafts.request_changes,
+        draft_id=draft_id,
+        actor_id=JONAS,
+        note="Add the link",
+        policy=POLICY,
+        now=NOW,
+    )
+    assert state_of(services, draft_id) == "changes_requested"
+    outcome = edit(services, draft_id, "Our autumn range is here! https://example.com/autumn")
+    assert (outcome.from_state, outcome.to_state) == ("changes_requested", "pending")
+
+
+def test_an_edit_after_approval_cancels_it_and_keeps_the_old_text(services: Services) -> None:
+    draft_id = create(services, post("New pricing for autumn"))
+    approve(services, draft_id, JONAS)
+    outcome = edit(services, draft_id, "New pricing for winter")
+    assert outcome.to_state == "pending"
+    assert outcome.draft is not None
+    assert outcome.draft.previous_text == "New pricing for autumn"
+    assert outcome.progress is not None
+    assert outcome.progress.given == ()
+    # The old approval is kept (cancelled) for the record; the same approver may approve again.
+    assert approve(services, draft_id, JONAS).refused is None
+    with session_scope(services.sessions) as session:
+        rows = session.exec(select(DraftApproval).order_by(col(DraftApproval.id))).all()
+    assert [r.cancelled_at is not None for r in rows] == [True, False]
+
+
+def test_an_approved_draft_edited_goes_back_to_pending(services: Services) -> None:
+    draft_id = create(services)
+    approve(services, draft_id, JONAS)
+    assert edit(services, draft_id, "Our winter range is here!").to_state == "pending"
+
+
+def test_only_the_author_edits_or_withdraws(services: Services) -> None:
+    draft_id = create(services)
+    assert edit(services, draft_id, "hijacked", actor=JONAS).refused == Refusal.NOT_AUTHOR
+    withdrawn = act(services, drafts.withdraw, draft_id=draft_id, actor_id=JONAS, now=NOW)
+    assert withdrawn.refused == Refusal.NOT_AUTHOR
+    assert act(services, drafts.withdraw, draft_id=draft_id, actor_id=AUTHOR, now=NOW).to_state == (
+        "withdrawn"
+    )
+
+
+def test_an_invalid_edit_changes_nothing(services: Services) -> None:
+    draft_id = create(services)
+    with pytest.raises(DraftInvalid):
+        edit(services, draft_id, "")
+    assert state_of(services, draft_id) == "pending"
+
+
+# -- publishing, expiry, reminders ------------------------------------------------------------
+
+
+def test_mark_published_only_after_approval(services: Services) -> None:
+    draft_id = create(services)
+    publish = {"draft_id": draft_id, "policy": POLICY, "now": NOW}
+    early = act(services, drafts.mark_published, actor_id=AUTHOR, **publish)
+    assert early.refused == Refusal.WRONG_STATE
+    approve(services, draft_id, JONAS)
+    assert act(services, drafts.mark_published, actor_id=STRANGER, **publish).refused == (
+        Refusal.NOT_AUTHORIZED
+    )
+    assert act(services, drafts.mark_published, actor_id=AUTHOR, **publish).to_state == "published"
+
+
+def test_expiry_by_age_and_by_scheduled_time(services: Services) -> None:
+    old = create(services, now=NOW - timedelta(hours=73))
+    due = create(services, post(scheduled_at=NOW + timedelta(hours=1)))
+    fresh = create(services)
+    with session_scope(services.sessions) as session:
+        expired = drafts.expire_overdue(
+            session=session, now=NOW + timedelta(hours=2), expire_after=timedelta(hours=72)
+        )
+    assert sorted(d.id for d in expired if d.id) == [old, due]
+    assert state_of(services, fresh) == "pending"
+    assert trail(services, old)[-1].action == "expire"
+
+
+def test_one_reminder_per_interval(services: Services) -> None:
+    draft_id = create(services)
+
+    def due(at: datetime) -> list[int | None]:
+        with session_scope(services.sessions) as session:
+            found = drafts.claim_reminders(session=session, now=at, remind_after=timedelta(hours=4))
+            return [d.id for d in found]
+
+    assert due(NOW + timedelta(hours=3)) == []
+    assert due(NOW + timedelta(hours=4)) == [draft_id]
+    assert due(NOW + timedelta(hours=5)) == []
+    assert due(NOW + timedelta(hours=8)) == [draft_id]
+
+
+# -- concurrency ----------------------------------------------------------------------------------
+
+
+def race(count: int, work: Callable[[int], Outcome]) -> list[Outcome]:
+    start = threading.Barrier(count)
+    results: list[Outcome] = []
+    lock = threading.Lock()
+
+    def run(index: int) -> None:
+        start.wait()
+        outcome = work(index)
+        with lock:
+            results.append(outcome)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def test_twenty_clicks_by_one_approver_record_one_decision(services: Services) -> None:
+    draft_id = create(services)
+    outcomes = race(20, lambda _: approve(services, draft_id, JONAS))
+    assert sum(o.changed for o in outcomes) == 1
+    entries = [e for e in trail(services, draft_id) if e.action == "approve"]
+    assert len(entries) == 1
+    with session_scope(services.sessions) as session:
+        assert len(session.exec(select(DraftApproval)).all()) == 1
+
+
+def test_two_approvers_racing_for_the_last_approval_make_one_transition(
+    services: Services,
+) -> None:
+    draft_id = create(services, post("New pricing"))
+    approve(services, draft_id, JONAS)
+    policy = ApprovalPolicy(
+        approvers=POLICY.approvers, risk_approvers=frozenset({LEGAL, "U0LEGAL2"})
+    )
+    racers = [LEGAL, "U0LEGAL2"] * 5
+    outcomes = race(10, lambda i: approve(services, draft_id, racers[i], policy=policy))
+    assert sum(o.to_state == "approved" and o.changed for o in outcomes) == 1
+    assert state_of(services, draft_id) == "approved"
+    finals = [
+        e for e in trail(services, draft_id) if (e.action, e.to_state) == ("approve", "approved")
+    ]
+    assert len(finals) == 1
