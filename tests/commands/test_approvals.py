@@ -455,3 +455,34 @@ def test_an_approved_scheduled_post_is_on_the_calendar(approvals_bot: RunningBot
     assert "Instagram" in listed[0]
     assert "scheduled" in listed[0]
     assert "<!here>" not in listed[0]
+
+
+def test_mark_published_button(approvals_bot: RunningBot) -> None:
+    bot = approvals_bot
+    submitted_draft(bot)
+    click(bot, APPROVE_ACTION, JONAS)
+    bot.emulator.wait_for("chat.update")
+    click(bot, PUBLISHED_ACTION, STRANGER)
+    wait_until(lambda: any("Only the author or an approver" in t for t in ephemeral_texts(bot)))
+    click(bot, PUBLISHED_ACTION, AUTHOR)
+    bot.emulator.wait_for("chat.update", count=2)
+    assert draft_row(bot).state == "published"
+    assert buttons(latest_card(bot)) == {}
+
+
+def test_ticking_a_queue_checkbox_is_acknowledged(approvals_bot: RunningBot) -> None:
+    response = approvals_bot.slack.click(QUEUE_SELECT_ACTION, "")
+    assert response.status == 200
+    time.sleep(0.2)
+    assert approvals_bot.emulator.calls_to("response_url") == []  # no "outdated button" answer
+
+
+def test_a_damaged_button_value_changes_nothing(approvals_bot: RunningBot) -> None:
+    bot = approvals_bot
+    submitted_draft(bot)
+    card = latest_card(bot)
+    bot.slack.click(
+        APPROVE_ACTION, "1:<!channel>", user_id=JONAS, message=card, channel_id=APPROVALS
+    )
+    wait_until(lambda: any("damaged" in t for t in ephemeral_texts(bot)))
+    assert draft_row(bot).state == "pending"
