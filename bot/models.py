@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -93,3 +93,20 @@ class DraftApproval(SQLModel, table=True):
     as_risk_approver: bool = Field(default=False)
     at: datetime = Field(sa_column=_timestamp_column())
     cancelled_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+
+
+class FaqRecord(SQLModel, table=True):
+    """One FAQ entry in the store: synced from ``faq/`` files or added in Slack (``source``)."""
+
+    __tablename__ = "faq_entry"
+
+    id: str = Field(primary_key=True, max_length=128)
+    question: str = Field(sa_type=Text)
+    answer: str = Field(sa_type=Text)
+    variants: str = Field(default="[]", sa_type=Text)  # JSON list of text
+    tags: str = Field(default="", max_length=512)  # comma-separated
+    handoff: str | None = Field(default=None, max_length=16)
+    owner: str | None = Field(default=None, max_length=128)
+    review_by: date | None = Field(default=None)
+    source: str = Field(max_length=256)  # "faq/orders.yml", or "slack" for /social faq add
+    updated_at: datetime = Field(sa_column=_timestamp_column())
