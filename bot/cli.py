@@ -39,6 +39,10 @@ drafts_cli = typer.Typer(help="Work with drafts from the command line.", no_args
 cli.add_typer(drafts_cli, name="drafts")
 audit_cli = typer.Typer(help="The audit trail of every decision.", no_args_is_help=True)
 cli.add_typer(audit_cli, name="audit")
+faq_cli = typer.Typer(
+    help="The FAQ: sync files into the store, export it back.", no_args_is_help=True
+)
+cli.add_typer(faq_cli, name="faq")
 
 
 def fail(message: str, code: int = EXIT_FAILURE) -> typer.Exit:
@@ -279,6 +283,61 @@ def audit_export(
         sys.stdout.write(render_audit(entries, format))  # type: ignore[arg-type]
     finally:
         engine.dispose()
+
+
+@faq_cli.command("sync")
+@friendly_errors
+def faq_sync() -> None:
+    """Load SOCIALOPS_FAQ_DIR into the store; on any mistake nothing is applied."""
+    from bot.db import prepare_database, session_scope
+    from bot.knowledge.faq_files import FaqFileError, load_faq_dir
+    from bot.services import Services
+    from bot.workflows.faq import sync_faq
+
+    settings = _settings_for("check")
+    try:
+        entries = load_faq_dir(Path(settings.faq_dir))
+    except FaqFileError as error:
+        raise fail(f"nothing synced: {error}", EXIT_USAGE) from None
+    services = Services.build(settings)
+    try:
+        prepare_database(services.engine)
+        with session_scope(services.sessions) as session:
+            result = sync_faq(session=session, entries=entries, now=services.clock())
+    finally:
+        services.close()
+    typer.echo(
+        f"faq: {len(entries)} entries from {settings.faq_dir} ({result.added} added, "
+        f"{result.updated} updated, {result.removed} removed; {result.kept_from_slack} added in Slack kept)"
+    )
+
+
+@faq_cli.command("export")
+@friendly_errors
+def faq_export(
+    folder: Annotated[
+        Path, typer.Argument(help="Folder to write faq.yml into (created if missing).")
+    ],
+) -> None:
+    """Write every FAQ entry in the store (including those added in Slack) as YAML."""
+    from bot.db import create_db_engine, make_session_factory, session_scope
+    from bot.knowledge.faq_files import dump_faq
+    from bot.workflows.faq import all_entries
+
+    settings = _settings_for("check")
+    engine = create_db_engine(settings.database_url)
+    try:
+        with session_scope(make_session_factory(engine)) as session:
+            entries = all_entries(session)
+    finally:
+        engine.dispose()
+    target = folder / "faq.yml"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        target.write_text(dump_faq(entries), encoding="utf-8")
+    except OSError as error:
+        raise fail(f"cannot write {target}: {error.strerror or error}", EXIT_USAGE) from None
+    typer.echo(f"faq: {len(entries)} entries written to {target}")
 
 
 @cli.command()
