@@ -196,6 +196,25 @@ def check() -> None:
         )
     else:
         typer.echo("slack: configured")
+    _check_knowledge(settings)
+
+
+def _check_knowledge(settings: Settings) -> None:
+    """The FAQ files load and every response template renders with sample data."""
+    from bot.knowledge.faq_files import FaqFileError, load_faq_dir
+    from bot.knowledge.templates import check_templates
+
+    try:
+        entries = load_faq_dir(Path(settings.faq_dir))
+    except FaqFileError as error:
+        raise fail(f"faq: {error}", EXIT_USAGE) from None
+    typer.echo(f"faq: ok ({len(entries)} entries in {settings.faq_dir})")
+    problems = check_templates(Path(settings.responses_dir))
+    for problem in problems[:-1]:
+        typer.echo(f"socialops: responses: {problem}", err=True)
+    if problems:
+        raise fail(f"responses: {problems[-1]}", EXIT_USAGE)
+    typer.echo(f"responses: ok ({settings.responses_dir})")
 
 
 @drafts_cli.command("import")

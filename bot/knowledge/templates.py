@@ -120,9 +120,23 @@ def render(template: ResponseTemplate, context: Mapping[str, Any]) -> str:
     try:
         return new_environment().from_string(template.body).render(**context).strip()
     except UndefinedError as error:
-        raise TemplateFileError(f"{template.path}:{template.body_line}: {error.message}") from None
+        line = template.body_line + _template_line(error) - 1
+        raise TemplateFileError(f"{template.path}:{line}: {error.message}") from None
     except TemplateError as error:
-        raise TemplateFileError(f"{template.path}:{template.body_line}: {error}") from None
+        line = template.body_line + _template_line(error) - 1
+        raise TemplateFileError(f"{template.path}:{line}: {error}") from None
+
+
+def _template_line(error: BaseException) -> int:
+    """The body line a render error happened on: Jinja2 rewrites tracebacks so the template's
+    own frame carries it (filename ``<template>``)."""
+    line = 1
+    trace = error.__traceback__
+    while trace is not None:
+        if trace.tb_frame.f_code.co_filename == "<template>":
+            line = trace.tb_lineno
+        trace = trace.tb_next
+    return line
 
 
 def check_templates(folder: Path) -> list[str]:
