@@ -1,0 +1,211 @@
+"""Find the FAQ entries that answer a customer's message, or abstain.
+
+The default matcher is light and offline: BM25 over terms that are word stems *and* concepts
+from the lexicon (so "parcel hasn't turned up" meets "where is my order"), typo correction
+against the index's vocabulary, and an abstention rule on how much of the message the best entry
+explains. Question and variants weigh most, the answer and tags less.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from bot.knowledge.faq_files import FaqEntry
+from bot.knowledge.lexicon import DEFAULT_LEXICON
+from bot.knowledge.text_normal import KEEP, STOP_WORDS, stem, words
+
+K1 = 1.2
+B = 0.75
+FIELD_WEIGHTS = {"question": 1.0, "variants": 1.0, "answer": 0.3, "tags": 0.5}
+CONCEPT_WEIGHT = 1.0
+COVERED_WORD_WEIGHT = 0.5
+MAX_PHRASE_WORDS = 4
+# Below this share of the message's weight explained by the best entry, abstain.
+MIN_COVERAGE = 0.4
+MIN_SCORE = 1.5
+
+
+@dataclass(frozen=True)
+class Match:
+    entry_id: str
+    score: float
+    coverage: float  # share of the message's term weight the entry explains, 0..1
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    matches: tuple[Match, ...]  # best first
+    abstained: bool
+
+    @property
+    def best(self) -> Match | None:
+        return None if self.abstained or not self.matches else self.matches[0]
+
+
+class Analyzer:
+    """Text → weighted terms (stems and concepts), shared by the index and the queries."""
+
+    def __init__(self, lexicon: Mapping[str, tuple[str, ...]]) -> None:
+        self._phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for form, concepts in lexicon.items():
+            key = tuple(stem(w) for w in words(form))
+            if key:
+                self._phrases[key] = (*self._phrases.get(key, ()), *concepts)
+        self._longest = min(MAX_PHRASE_WORDS, max((len(k) for k in self._phrases), default=1))
+
+    @property
+    def lexicon_words(self) -> set[str]:
+        return {word for key in self._phrases for word in key}
+
+    def terms(self, text: str, correct: Mapping[str, str] | None = None) -> Terms:
+        raw = words(text)
+        tokens = [stem(w) for w in raw]
+        if correct:
+            tokens = [correct.get(t, t) for t in tokens]
+        weights: dict[str, float] = defaultdict(float)
+        covered = [False] * len(tokens)
+        content = [i for i, w in enumerate(raw) if w not in STOP_WORDS or w in KEEP]
+        # Phrases are looked for in the full text ("turn up") and with stop words skipped
+        # ("send it back" → "send back"); each span counts once.
+        found: set[tuple[str, int]] = set()
+        for positions in (list(range(len(tokens))), content):
+            for start in range(len(positions)):
+                for length in range(1, self._longest + 1):
+                    span = positions[start : start + length]
+                    if len(span) < length:
+                        break
+                    concepts = self._phrases.get(tuple(tokens[i] for i in span))
+                    for concept in concepts or ():
+                        if (concept, span[0]) not in found:
+                            found.add((concept, span[0]))
+                            weights[concept] += CONCEPT_WEIGHT
+                    if concepts:
+                        for i in span:
+                            covered[i] = True
+        optional: set[str] = set()
+        for index, token in enumerate(tokens):
+            if raw[index] in STOP_WORDS and raw[index] not in KEEP:
+                continue
+            # A word a concept already stands for adds a little for the exact word, and its
+            # absence from the FAQ is no sign the message is off-topic.
+            weights[token] += COVERED_WORD_WEIGHT if covered[index] else 1.0
+            if covered[index]:
+                optional.add(token)
+        return Terms(dict(weights), frozenset(optional))
+
+
+@dataclass(frozen=True)
+class Terms:
+    weights: Mapping[str, float]
+    optional: frozenset[str]  # stems whose meaning a concept carries
+
+
+class FaqMatcher:
+    def __init__(
+        self,
+        entries: Sequence[FaqEntry],
+        *,
+        lexicon: Mapping[str, tuple[str, ...]] = DEFAULT_LEXICON,
+        min_coverage: float = MIN_COVERAGE,
+        min_score: float = MIN_SCORE,
+    ) -> None:
+        self.entries = {entry.id: entry for entry in entries}
+        self.analyzer = Analyzer(lexicon)
+        self.min_coverage, self.min_score = min_coverage, min_score
+        self._docs: dict[str, dict[str, float]] = {}
+        for entry in entries:
+            doc: dict[str, float] = defaultdict(float)
+            for field, weight in FIELD_WEIGHTS.items():
+                for text in _field_texts(entry, field):
+                    for term, count in self.analyzer.terms(text).weights.items():
+                        doc[term] += weight * count
+            self._docs[entry.id] = doc
+        self._lengths = {i: sum(d.values()) for i, d in self._docs.items()}
+        self._average = (sum(self._lengths.values()) / len(self._docs)) if self._docs else 1.0
+        self._postings: dict[str, list[tuple[str, float]]] = defaultdict(list)
+        for entry_id, doc in self._docs.items():
+            for term, weight in doc.items():
+                self._postings[term].append((entry_id, weight))
+        count = max(len(self._docs), 1)
+        self._idf = {
+            term: math.log(1 + (count - len(p) + 0.5) / (len(p) + 0.5))
+            for term, p in self._postings.items()
+        }
+        self._max_idf = math.log(1 + (count + 0.5) / 0.5)
+        # Words the lexicon knows are never "corrected" into FAQ words, and typos are corrected
+        # towards both: "oder" → "order", "wher" → "where".
+        self._known = set(self._postings) | self.analyzer.lexicon_words
+        self._typos = _DeletionIndex(t for t in self._known if not t.startswith("@"))
+
+    def match(self, text: str, *, limit: int = 3) -> MatchResult:
+        first = self.analyzer.terms(text)
+        corrections: dict[str, str] = {}
+        for term in first.weights:
+            if term not in self._known and not term.startswith("@"):
+                fixed = self._typos.correct(term)
+                if fixed is not None:
+                    corrections[term] = fixed
+        query = self.analyzer.terms(text, corrections) if corrections else first
+        if not query.weights:
+            return MatchResult((), abstained=True)
+        scores: dict[str, float] = defaultdict(float)
+        explained: dict[str, float] = defaultdict(float)
+        for term, query_weight in query.weights.items():
+            idf = self._idf.get(term)
+            if idf is None:
+                continue
+            for entry_id, tf in self._postings[term]:
+                norm = K1 * (1 - B + B * self._lengths[entry_id] / self._average)
+                scores[entry_id] += query_weight * idf * tf * (K1 + 1) / (tf + norm)
+                explained[entry_id] += query_weight * idf
+        # Words the FAQ never uses weigh like the rarest term: an off-topic message is mostly those.
+        total = sum(
+            w * self._idf.get(t, self._max_idf)
+            for t, w in query.weights.items()
+            if t in self._idf or t not in query.optional
+        )
+        ranked = sorted(scores, key=lambda i: (-scores[i], i))[:limit]
+        matches = tuple(
+            Match(i, round(scores[i], 3), round(explained[i] / total, 3) if total else 0.0)
+            for i in ranked
+        )
+        best = matches[0] if matches else None
+        abstain = best is None or best.score < self.min_score or best.coverage < self.min_coverage
+        return MatchResult(matches, abstained=abstain)
+
+
+def _field_texts(entry: FaqEntry, field: str) -> Iterable[str]:
+    if field == "question":
+        return [entry.question]
+    if field == "variants":
+        return entry.variants
+    if field == "answer":
+        return [entry.answer]
+    return [" ".join(entry.tags)]
+
+
+class _DeletionIndex:
+    """Typo correction by symmetric deletes (edit distance about 1) against a vocabulary."""
+
+    def __init__(self, vocabulary: Iterable[str]) -> None:
+        self._index: dict[str, set[str]] = defaultdict(set)
+        for word in vocabulary:
+            if len(word) >= 4:
+                for variant in _deletes(word):
+                    self._index[variant].add(word)
+
+    def correct(self, word: str) -> str | None:
+        if len(word) < 4:
+            return None
+        candidates: set[str] = set()
+        for variant in _deletes(word):
+            candidates |= self._index.get(variant, set())
+        candidates.discard(word)
+        return min(candidates, key=lambda c: (abs(len(c) - len(word)), c)) if candidates else None
+
+
+def _deletes(word: str) -> set[str]:
+    return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
