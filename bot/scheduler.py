@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import logging
 import signal
+import threading
 from collections.abc import Callable
 from datetime import timedelta
 from types import FrameType
 
-from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.schedulers.background import BackgroundScheduler
 from slack_sdk import WebClient
 
 from bot.approval_jobs import expire_drafts, send_reminders
@@ -37,9 +38,9 @@ def purge_old_events(services: Services) -> int:
     return removed
 
 
-def build_scheduler(services: Services, client: WebClient | None = None) -> BlockingScheduler:
+def build_scheduler(services: Services, client: WebClient | None = None) -> BackgroundScheduler:
     """The jobs; without a Slack client (no SLACK_BOT_TOKEN) drafts still expire, silently."""
-    scheduler = BlockingScheduler(timezone="UTC")
+    scheduler = BackgroundScheduler(timezone="UTC")
 
     def every(interval: timedelta, job: Callable[..., object], job_id: str, *args: object) -> None:
         scheduler.add_job(
@@ -63,17 +64,26 @@ def build_scheduler(services: Services, client: WebClient | None = None) -> Bloc
 
 
 def run_clock(services: Services, client: WebClient | None = None) -> None:
-    """Run the scheduler until SIGTERM or SIGINT, then stop cleanly."""
+    """Run the scheduler until SIGTERM or SIGINT, then stop cleanly (a running job finishes).
+
+    The signal handler only sets an Event. Shutting the scheduler down inside the handler
+    deadlocked now and then: the signal can land while the interrupted code holds the executor's
+    lock that shutdown() needs.
+    """
     scheduler = build_scheduler(services, client)
+    stopping = threading.Event()
+    received: list[str] = []
 
     def stop(signum: int, _frame: FrameType | None) -> None:
-        log.info("clock: received %s, shutting down", signal.Signals(signum).name)
-        # wait=False: we are inside a signal handler on the scheduler's own thread.
-        scheduler.shutdown(wait=False)
+        received.append(signal.Signals(signum).name)
+        stopping.set()
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     jobs = ", ".join(job.id for job in scheduler.get_jobs())
-    log.info("clock: started with jobs: %s", jobs or "none")
     scheduler.start()
+    log.info("clock: started with jobs: %s", jobs or "none")
+    stopping.wait()
+    log.info("clock: received %s, shutting down", received[0] if received else "a stop")
+    scheduler.shutdown(wait=True)
     log.info("clock: stopped")

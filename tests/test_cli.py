@@ -250,3 +250,29 @@ def test_help_lists_the_commands(tmp_path: Path, entry: list[str]) -> None:
     assert result.returncode == 0
     for command in ("serve", "run", "clock", "db", "check", "demo"):
         assert command in result.stdout
+
+
+def test_clock_stops_on_sigterm_even_right_after_starting(tmp_path: Path) -> None:
+    # SIGTERM while the first jobs are being handed to the executor used to deadlock now and
+    # then (shutdown() inside the signal handler waited for a lock the interrupted code held).
+    for _attempt in range(5):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "clock"],
+            env=clean_env(tmp_path),
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert process.stderr is not None
+        line = ""
+        deadline = time.monotonic() + 20
+        while "clock: started" not in line and time.monotonic() < deadline:
+            line = process.stderr.readline()
+        process.send_signal(signal.SIGTERM)
+        try:
+            _out, rest = process.communicate(timeout=10)
+        finally:
+            process.kill()
+        assert process.returncode == 0, rest
+        assert "clock: stopped" in rest
