@@ -188,24 +188,29 @@ def _field_texts(entry: FaqEntry, field: str) -> Iterable[str]:
 
 
 class _DeletionIndex:
-    """Typo correction by symmetric deletes (edit distance about 1) against a vocabulary."""
+    """Typo correction for one missing or one extra letter ("oder" → "order", "wherre" → "where").
+
+    Substitutions are left alone on purpose: "stuff" → "staff" or "test" → "tent" turn real
+    words into wrong ones far more often than they fix a typo.
+    """
 
     def __init__(self, vocabulary: Iterable[str]) -> None:
-        self._index: dict[str, set[str]] = defaultdict(set)
-        for word in vocabulary:
-            if len(word) >= 4:
-                for variant in _deletes(word):
-                    self._index[variant].add(word)
+        self._words = {word for word in vocabulary if len(word) >= 4}
+        self._by_delete: dict[str, set[str]] = defaultdict(set)
+        for word in self._words:
+            for variant in _deletes(word):
+                self._by_delete[variant].add(word)
 
     def correct(self, word: str) -> str | None:
         if len(word) < 4:
             return None
-        candidates: set[str] = set()
-        for variant in _deletes(word):
-            candidates |= self._index.get(variant, set())
+        # A letter missing from the typo: the typo is one of a vocabulary word's deletes.
+        candidates = set(self._by_delete.get(word, set()))
+        # An extra letter in the typo: one of the typo's deletes is a vocabulary word.
+        candidates |= {variant for variant in _deletes(word) if variant in self._words}
         candidates.discard(word)
         return min(candidates, key=lambda c: (abs(len(c) - len(word)), c)) if candidates else None
 
 
 def _deletes(word: str) -> set[str]:
-    return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
