@@ -91,14 +91,18 @@ def serve(
 ) -> None:
     """Serve Slack over HTTP (POST /slack/events, GET /healthz) with gunicorn."""
     from bot.logs import configure_logging
-    from bot.server import build_bot, serve_http
+    from bot.server import build_bot, serve_http, sync_faq_at_start
 
     settings = _settings_for("serve")
     configure_logging(settings)
-    # Migrate (SQLite) or check the schema and verify the token (auth.test) once, in the master:
-    # a mistake is one line here instead of every worker failing to boot.
+    # Migrate (SQLite) or check the schema, verify the token (auth.test) and load the FAQ once,
+    # in the master: a mistake is one line here instead of every worker failing to boot, and
+    # workers never race to sync.
     services, _app = build_bot(settings)
-    services.close()
+    try:
+        sync_faq_at_start(services)
+    finally:
+        services.close()
     serve_http(settings, host=host, port=port or settings.port, workers=workers, threads=threads)
 
 
@@ -357,6 +361,71 @@ def faq_export(
     except OSError as error:
         raise fail(f"cannot write {target}: {error.strerror or error}", EXIT_USAGE) from None
     typer.echo(f"faq: {len(entries)} entries written to {target}")
+
+
+@cli.command()
+@friendly_errors
+def suggest(
+    text: Annotated[
+        str | None, typer.Argument(help="A customer message; without it, one per stdin line.")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="One JSON object per message, for scripts.")
+    ] = False,
+) -> None:
+    """Draft replies from SOCIALOPS_FAQ_DIR and SOCIALOPS_RESPONSES_DIR, as the bot would."""
+    import json
+
+    from bot.knowledge.faq_files import FaqFileError
+    from bot.knowledge.library import knowledge_from_files
+    from bot.knowledge.templates import TemplateFileError
+    from bot.llm import build_drafter
+    from bot.workflows.replies import BrandVoice, CustomerMessage, compose
+
+    settings = _settings_for("check")
+    try:
+        knowledge = knowledge_from_files(Path(settings.faq_dir), Path(settings.responses_dir))
+    except (FaqFileError, TemplateFileError) as error:
+        raise fail(str(error), EXIT_USAGE) from None
+    drafter = build_drafter(settings)
+    voice = BrandVoice(
+        name=settings.brand_name,
+        sign_off=settings.sign_off,
+        emoji=settings.emoji,
+        banned_phrases=tuple(settings.banned_words),
+    )
+    messages = [text] if text is not None else (line.rstrip("\n") for line in sys.stdin)
+    handled = 0
+    for raw in messages:
+        if not raw.strip():
+            if text is not None:
+                raise fail("the message is empty", EXIT_USAGE)
+            continue
+        message = CustomerMessage.parse(raw)
+        result = compose(
+            knowledge, message, drafter=drafter, voice=voice, network=settings.default_network
+        )
+        handled += 1
+        if as_json:
+            record = {
+                "text": raw,
+                "matches": [{"id": m.entry_id, "score": m.score} for m in result.ranked],
+                "draft": result.text,
+                "abstained": result.abstained,
+            }
+            typer.echo(json.dumps(record, ensure_ascii=False))
+            continue
+        typer.echo(f"> {message.text}")
+        if result.abstained:
+            typer.echo("  abstained: no FAQ entry answers this confidently\n")
+            continue
+        cited = f"{result.faq_id}, template {result.template_id or '(none)'}"
+        typer.echo(f"  from {cited}, confidence {round(result.confidence * 100)}%")
+        if result.note:
+            typer.echo(f"  note: {result.note}")
+        typer.echo("  " + (result.text or "").replace("\n", "\n  ") + "\n")
+    if handled == 0:
+        raise fail("no messages: give TEXT or pipe one message per line", EXIT_USAGE)
 
 
 @cli.command()

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 HANDOFF_TEAMS = ("support", "sales")
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _KNOWN_KEYS = frozenset(
     {"id", "question", "answer", "variants", "tags", "handoff", "owner", "review_by"}
 )
@@ -99,7 +99,7 @@ def _entry(item: object, name: str, index: int) -> FaqEntry:
     unknown = sorted(str(key) for key in item if key not in _KNOWN_KEYS)
     if unknown:
         raise FaqFileError(f"{label}: unknown key(s) {', '.join(unknown)}")
-    if not isinstance(entry_id, str) or not _SLUG.match(entry_id):
+    if not isinstance(entry_id, str) or not SLUG.match(entry_id):
         raise FaqFileError(f"{label}: id must be a slug like order-tracking")
     question, answer = _text(item, "question", label), _text(item, "answer", label)
     handoff = item.get("handoff")
