@@ -84,7 +84,7 @@ def build_gaps_message(gaps: Sequence[FaqGap], *, zone: ZoneInfo) -> dict[str, A
         _section("*Top FAQ gaps*: questions the FAQ could not answer, most asked first")
     ]
     for gap in gaps[:GAPS_MAX]:
-        counts = f"asked {gap.count} times"
+        counts = "asked once" if gap.count == 1 else f"asked {gap.count} times"
         if gap.not_helpful:
             counts += f" ({gap.not_helpful} “not helpful”)"
         blocks.append(

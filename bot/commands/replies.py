@@ -92,8 +92,20 @@ def _post_placeholder(
     return Surface(client, channel=channel, ts=str(answer["ts"]))
 
 
+def _permalink(client: WebClient, channel: str, ts: str) -> str | None:
+    """Where the customer's message is, for the approvers; nothing if Slack won't say."""
+    try:
+        return str(client.chat_getPermalink(channel=channel, message_ts=ts)["permalink"])
+    except (SlackApiError, KeyError):
+        return None
+
+
 def _suggest(
-    services: Services, surface: Surface, message: CustomerMessage, requested_by: str
+    services: Services,
+    surface: Surface,
+    message: CustomerMessage,
+    requested_by: str,
+    source_link: str | None = None,
 ) -> None:
     """Match, render, polish, store, then replace the placeholder with the result."""
     settings = services.settings
@@ -120,6 +132,7 @@ def _suggest(
             now=services.clock(),
             channel_id=surface.channel,
             message_ts=surface.ts,
+            source_link=source_link,
         )
     surface.show(_message_for(row, suggestion, gap_id=gap_id))
 
@@ -192,16 +205,19 @@ def _on_mention(event: dict[str, Any], client: WebClient, context: BoltContext) 
             channel=channel, thread_ts=thread_ts, **build_mention_reply(user_id=user)
         )
         return
-    if not asked:
+    source_ts = event["ts"]
+    if not asked and in_thread:
         # A mention inside a thread drafts for the message that started it.
         asked = _thread_parent_text(client, channel, thread_ts)
+        source_ts = thread_ts
     if not asked:
         client.chat_postEphemeral(
             channel=channel, user=user, thread_ts=thread_ts, text=build_reply_usage()
         )
         return
     surface = _post_placeholder(client, channel, thread_ts, respond=None)
-    _suggest(services, surface, CustomerMessage.parse(asked), user)
+    link = _permalink(client, channel, source_ts)
+    _suggest(services, surface, CustomerMessage.parse(asked), user, link)
 
 
 def _thread_parent_text(client: WebClient, channel: str, thread_ts: str) -> str:
@@ -227,7 +243,10 @@ def _on_draft_reply_shortcut(
     channel = shortcut["channel"]["id"]
     thread_ts = message.get("thread_ts") or message["ts"]
     surface = _post_placeholder(client, channel, thread_ts, respond=respond)
-    _suggest(services_of(context), surface, CustomerMessage.parse(text), shortcut["user"]["id"])
+    link = _permalink(client, channel, message["ts"])
+    _suggest(
+        services_of(context), surface, CustomerMessage.parse(text), shortcut["user"]["id"], link
+    )
 
 
 # -- buttons ----------------------------------------------------------------------------------------
