@@ -219,6 +219,12 @@ def _check_knowledge(settings: Settings) -> None:
     if problems:
         raise fail(f"responses: {problems[-1]}", EXIT_USAGE)
     typer.echo(f"responses: ok ({settings.responses_dir})")
+    typer.echo("matching: offline (stems, concepts and typo correction; the default install)")
+    if settings.llm_configured:
+        where = settings.openai_base_url or "api.openai.com"
+        typer.echo(f"reply polish: {settings.openai_model} at {where}, {settings.llm_timeout:g} s")
+    else:
+        typer.echo("reply polish: off (set OPENAI_API_KEY or OPENAI_BASE_URL to turn it on)")
 
 
 @drafts_cli.command("import")
