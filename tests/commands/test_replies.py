@@ -4,6 +4,7 @@ the buttons and `/social faq`, with every Web API call going to the emulator."""
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -22,6 +23,7 @@ from bot.models import Draft, FaqGap, FaqRecord, ReplySuggestion
 from bot.server import sync_faq_at_start
 from bot.testing import payloads
 from bot.testing.emulator import SlackEmulator
+from bot.testing.fake_openai import FakeOpenAI
 from tests.commands.test_approvals import buttons, ephemeral_texts, wait_until
 from tests.conftest import APPROVAL_SETTINGS, running_bot
 from tests.harness import RunningBot
@@ -337,3 +339,54 @@ def test_odd_messages_get_an_answer_slack_accepts(
     calls = bot.emulator.wait_for("response_url", 2)
     assert expected in json.dumps(calls[1].args["blocks"], ensure_ascii=False)
     assert bot.emulator.violations == []
+
+
+# -- with a model ------------------------------------------------------------------------------------
+
+
+def test_a_model_polishes_the_reply_after_the_ack(
+    emulator: SlackEmulator, database_url: str
+) -> None:
+    polished = "Hey dana! So sorry it's late. If tracking hasn't moved for 3 working days, DM us your order number and we'll chase the courier. - Team Northwind"
+    gate = threading.Event()
+
+    def held_reply(_request: dict[str, Any]) -> str:
+        gate.wait(10)  # the model "thinks" until the test has seen the ack
+        return polished
+
+    with (
+        FakeOpenAI(reply=held_reply) as model,
+        running_bot(
+            emulator,
+            database_url,
+            openai_base_url=model.base_url,
+            sign_off="- Team Northwind",
+            **APPROVAL_SETTINGS,
+        ) as bot,
+    ):
+        sync_faq_at_start(bot.services)
+        mention(bot, f"{BOT_MENTION} draft a reply to: @dana my parcel still hasn't turned up")
+        # Acked (mention() checked the 200) and the placeholder is up while the model still works.
+        bot.emulator.wait_for("chat.postMessage")
+        assert bot.emulator.calls_to("chat.update") == []
+        gate.set()
+        shown = all_text(suggestion_message(bot))
+    assert polished in shown
+    assert "polished by the model" in shown
+    (request,) = model.requests
+    assert "my parcel still hasn't turned up" in request["messages"][1]["content"]
+
+
+def test_a_model_that_invents_a_discount_is_overruled(
+    emulator: SlackEmulator, database_url: str
+) -> None:
+    with (
+        FakeOpenAI(reply="Hey dana! Here's 20% off with SORRY20 for the wait.") as model,
+        running_bot(emulator, database_url, openai_base_url=model.base_url) as bot,
+    ):
+        sync_faq_at_start(bot.services)
+        mention(bot, f"{BOT_MENTION} draft a reply to: @dana my parcel still hasn't turned up")
+        shown = all_text(suggestion_message(bot))
+    assert "SORRY20" not in shown
+    assert "template text" in shown
+    assert "added a percentage not in the sources: 20%" in shown
