@@ -2,9 +2,12 @@
 
     python -m bench.faq_eval              # the shipped faq/ and bench/faq_eval/messages.csv
 
-Reports top-1 and top-3 accuracy on the answerable messages, abstention accuracy on the ones
-that must be abstained on, and the overall share handled right (top-1 right and not abstained,
-or abstained when it should), for socialops' default matcher and for BM25 on the same data.
+On the answerable messages: top-1 is the share whose right entry is ranked first *and* not
+abstained on (an abstention counts as a miss), top-3 the share whose right entry is among the
+first three (abstained or not). Abstention is the share of must-abstain messages abstained on.
+Handled right is the share of all messages that got the right entry or a rightful abstention.
+Rows marked ``dev`` were looked at while the matcher was tuned; ``test`` rows were written before
+the last round of tuning and not looked at since, so they are the honest figure.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ REPO = HERE.parent
 class Labelled:
     text: str
     expected: str | None
+    split: str = "dev"
 
 
 @dataclass(frozen=True)
@@ -80,13 +84,13 @@ def evaluate(name: str, predict: object, data: Sequence[Labelled]) -> dict[str, 
             continue
         answerable += 1
         hit1 = bool(prediction.ranked) and prediction.ranked[0] == item.expected
-        top1 += hit1
+        top1 += hit1 and not prediction.abstained
         top3 += item.expected in prediction.ranked
         handled += hit1 and not prediction.abstained
     return {
         "matcher": name,
-        "top-1": top1 / answerable,
-        "top-3": top3 / answerable,
+        "top-1": top1 / answerable if answerable else 0.0,
+        "top-3": top3 / answerable if answerable else 0.0,
         "abstention": abstain_right / must_abstain if must_abstain else 1.0,
         "handled right": handled / len(data),
     }
@@ -104,7 +108,17 @@ def ours(entries: Sequence[FaqEntry]) -> object:
 
 def load_messages(path: Path) -> list[Labelled]:
     with path.open(encoding="utf-8", newline="") as handle:
-        return [Labelled(r["text"], r["expected_id"] or None) for r in csv.DictReader(handle)]
+        return [
+            Labelled(r["text"], r["expected_id"] or None, r.get("split") or "dev")
+            for r in csv.DictReader(handle)
+        ]
+
+
+def shares_no_word(item: Labelled, entries: dict[str, FaqEntry]) -> bool:
+    """True when the message has no content word in common with its entry's question and variants."""
+    entry = entries[item.expected or ""]
+    known = set(content_terms(" ".join([entry.question, *entry.variants])))
+    return not (set(content_terms(item.text)) & known)
 
 
 def main() -> None:
@@ -114,21 +128,32 @@ def main() -> None:
     args = parser.parse_args()
     entries = load_faq_dir(args.faq)
     data = load_messages(args.messages)
-    answerable = sum(1 for d in data if d.expected)
-    print(
-        f"{len(entries)} FAQ entries; {len(data)} messages ({answerable} answerable, "
-        f"{len(data) - answerable} to abstain on)\n"
-    )
-    print("| matcher | top-1 | top-3 | abstention | handled right |")
-    print("|---|---:|---:|---:|---:|")
-    for row in (
-        evaluate("BM25 baseline", Bm25Baseline(entries).predict, data),
-        evaluate("socialops default", ours(entries), data),
-    ):
-        print(
-            f"| {row['matcher']} | {row['top-1']:.0%} | {row['top-3']:.0%} | "
-            f"{row['abstention']:.0%} | {row['handled right']:.0%} |"
+    by_id = {entry.id: entry for entry in entries}
+    answerable = [d for d in data if d.expected]
+    unknown = sorted({str(d.expected) for d in answerable if d.expected not in by_id})
+    if unknown:
+        raise SystemExit(
+            f"messages.csv names entries the FAQ lacks: {', '.join(map(str, unknown))}"
         )
+    disjoint = sum(shares_no_word(d, by_id) for d in answerable)
+    print(
+        f"{len(entries)} FAQ entries; {len(data)} messages: {len(answerable)} answerable "
+        f"({disjoint} of them share no content word with their entry's question and variants), "
+        f"{len(data) - len(answerable)} to abstain on\n"
+    )
+    print("| rows | matcher | top-1 | top-3 | abstention | handled right |")
+    print("|---|---|---:|---:|---:|---:|")
+    bm25, default = Bm25Baseline(entries).predict, ours(entries)
+    for label in ("test", "dev", "all"):
+        rows = [d for d in data if label in ("all", d.split)]
+        for row in (
+            evaluate("BM25 baseline", bm25, rows),
+            evaluate("socialops default", default, rows),
+        ):
+            print(
+                f"| {label} ({len(rows)}) | {row['matcher']} | {row['top-1']:.0%} | "
+                f"{row['top-3']:.0%} | {row['abstention']:.0%} | {row['handled right']:.0%} |"
+            )
 
 
 if __name__ == "__main__":
