@@ -116,7 +116,9 @@ def compose(
         result = knowledge.matcher.match(message.text, limit=MAX_OPTIONS)
         if result.abstained:
             return Suggestion(None, result.matches, 0, None, None, _confidence(result.matches))
-        ranked = [m for m in result.matches if m.score >= knowledge.matcher.min_score]
+        # Other options must be plausible on their own; the best one already passed the bar.
+        floor = min(knowledge.matcher.min_score, result.matches[0].score)
+        ranked = [m for m in result.matches if m.score >= floor]
     usable = tuple(m for m in ranked if m.entry_id in knowledge.entries)
     if not usable:
         return Suggestion(None, (), 0, None, None, 0.0)
