@@ -56,7 +56,9 @@ class Analyzer:
         for form, concepts in lexicon.items():
             key = tuple(stem(w) for w in words(form))
             if key:
-                self._phrases[key] = (*self._phrases.get(key, ()), *concepts)
+                # "return", "returned" and "returning" share a stem: one concept, counted once.
+                known = self._phrases.get(key, ())
+                self._phrases[key] = (*known, *(c for c in concepts if c not in known))
         self._longest = min(MAX_PHRASE_WORDS, max((len(k) for k in self._phrases), default=1))
 
     @property
@@ -95,6 +97,7 @@ class Analyzer:
         for index, token in enumerate(tokens):
             if raw[index] in STOP_WORDS and raw[index] not in KEEP:
                 continue
+
             # A word a concept already stands for adds a little for the exact word, and its
             # absence from the FAQ is no sign the message is off-topic.
             weights[token] += COVERED_WORD_WEIGHT if covered[index] else 1.0
