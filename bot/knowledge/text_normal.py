@@ -7,6 +7,7 @@ British spellings folded into American ones; stop words dropped; words cut to a 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -63,8 +64,10 @@ def fold(text: str) -> str:
     text = text[:MAX_INPUT_CHARS]
     text = _URL.sub(" ", text)
     text = _HANDLE.sub(" ", text)
-    text = unicodedata.normalize("NFKD", text.replace("\u2019", "'"))
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.replace("\u2019", "'")
+    if not text.isascii():  # most text is; accents and emoji are the exception
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
     return text.lower()
 
 
@@ -77,6 +80,7 @@ def words(text: str) -> list[str]:
     return [w.replace("'", "") for w in _WORD.findall(folded)]
 
 
+@functools.lru_cache(maxsize=65_536)
 def stem(word: str) -> str:
     """A light stem: enough to meet word forms, never so much that words collide wholesale."""
     word = BRITISH.get(word, word)

@@ -59,3 +59,19 @@ def test_off_topic_and_hostile_messages_are_abstained_on(text: str) -> None:
 @given(st.text(max_size=200))
 def test_matching_never_raises(text: str) -> None:
     MATCHER.match(text)
+
+
+def test_a_big_faq_reads_only_the_best_postings_but_scores_exactly() -> None:
+    from bot.knowledge import matching
+
+    base = [
+        FaqEntry(id=f"entry-{i}", question=f"Where is my order number {i}?", answer="Track it.")
+        for i in range(matching.POSTINGS_READ * 3)
+    ]
+    special = FaqEntry(id="gift-wrap", question="Do you gift wrap parcels?", answer="Yes.")
+    matcher = FaqMatcher([*base, special])
+    result = matcher.match("can you gift wrap my order?")
+    assert result.matches[0].entry_id == "gift-wrap"
+    # The scores shown are the exact BM25 scores, not the shortlist's partial sums.
+    query = matcher.analyzer.terms("can you gift wrap my order?")
+    assert result.matches[0].score == round(matcher._score("gift-wrap", query), 3)
