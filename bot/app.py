@@ -15,7 +15,7 @@ from slack_bolt import App, BoltContext, BoltRequest, BoltResponse, Respond
 from slack_sdk import WebClient
 
 from bot.blocks.errors import unexpected_error_text
-from bot.commands import approvals, fallbacks, home, mentions, shortcuts, social
+from bot.commands import approvals, fallbacks, faq, home, replies, shortcuts, social
 from bot.commands.context import SERVICES_KEY
 from bot.commands.router import SubcommandRouter
 from bot.db import session_scope
@@ -71,9 +71,10 @@ def create_app(settings: Settings, services: Services, *, verify_token: bool = T
     router = SubcommandRouter()
     social.register(app, router)
     approvals.register(app, router)
-    mentions.register(app)
+    replies.register(app, router)
+    faq.register(app, router)
     home.register(app, router)
-    shortcuts.register(app)
+    shortcuts.register(app, skip=frozenset({replies.DRAFT_REPLY_SHORTCUT}))
     fallbacks.register(app)  # last: it catches what no listener above claimed
     return app
 

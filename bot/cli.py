@@ -39,6 +39,10 @@ drafts_cli = typer.Typer(help="Work with drafts from the command line.", no_args
 cli.add_typer(drafts_cli, name="drafts")
 audit_cli = typer.Typer(help="The audit trail of every decision.", no_args_is_help=True)
 cli.add_typer(audit_cli, name="audit")
+faq_cli = typer.Typer(
+    help="The FAQ: sync files into the store, export it back.", no_args_is_help=True
+)
+cli.add_typer(faq_cli, name="faq")
 
 
 def fail(message: str, code: int = EXIT_FAILURE) -> typer.Exit:
@@ -87,14 +91,18 @@ def serve(
 ) -> None:
     """Serve Slack over HTTP (POST /slack/events, GET /healthz) with gunicorn."""
     from bot.logs import configure_logging
-    from bot.server import build_bot, serve_http
+    from bot.server import build_bot, serve_http, sync_faq_at_start
 
     settings = _settings_for("serve")
     configure_logging(settings)
-    # Migrate (SQLite) or check the schema and verify the token (auth.test) once, in the master:
-    # a mistake is one line here instead of every worker failing to boot.
+    # Migrate (SQLite) or check the schema, verify the token (auth.test) and load the FAQ once,
+    # in the master: a mistake is one line here instead of every worker failing to boot, and
+    # workers never race to sync.
     services, _app = build_bot(settings)
-    services.close()
+    try:
+        sync_faq_at_start(services)
+    finally:
+        services.close()
     serve_http(settings, host=host, port=port or settings.port, workers=workers, threads=threads)
 
 
@@ -192,6 +200,31 @@ def check() -> None:
         )
     else:
         typer.echo("slack: configured")
+    _check_knowledge(settings)
+
+
+def _check_knowledge(settings: Settings) -> None:
+    """The FAQ files load and every response template renders with sample data."""
+    from bot.knowledge.faq_files import FaqFileError, load_faq_dir
+    from bot.knowledge.templates import check_templates
+
+    try:
+        entries = load_faq_dir(Path(settings.faq_dir))
+    except FaqFileError as error:
+        raise fail(f"faq: {error}", EXIT_USAGE) from None
+    typer.echo(f"faq: ok ({len(entries)} entries in {settings.faq_dir})")
+    problems = check_templates(Path(settings.responses_dir))
+    for problem in problems[:-1]:
+        typer.echo(f"socialops: responses: {problem}", err=True)
+    if problems:
+        raise fail(f"responses: {problems[-1]}", EXIT_USAGE)
+    typer.echo(f"responses: ok ({settings.responses_dir})")
+    typer.echo("matching: offline (stems, concepts and typo correction; the default install)")
+    if settings.llm_configured:
+        where = settings.openai_base_url or "api.openai.com"
+        typer.echo(f"reply polish: {settings.openai_model} at {where}, {settings.llm_timeout:g} s")
+    else:
+        typer.echo("reply polish: off (set OPENAI_API_KEY or OPENAI_BASE_URL to turn it on)")
 
 
 @drafts_cli.command("import")
@@ -279,6 +312,126 @@ def audit_export(
         sys.stdout.write(render_audit(entries, format))  # type: ignore[arg-type]
     finally:
         engine.dispose()
+
+
+@faq_cli.command("sync")
+@friendly_errors
+def faq_sync() -> None:
+    """Load SOCIALOPS_FAQ_DIR into the store; on any mistake nothing is applied."""
+    from bot.db import prepare_database, session_scope
+    from bot.knowledge.faq_files import FaqFileError, load_faq_dir
+    from bot.services import Services
+    from bot.workflows.faq import sync_faq
+
+    settings = _settings_for("check")
+    try:
+        entries = load_faq_dir(Path(settings.faq_dir))
+    except FaqFileError as error:
+        raise fail(f"nothing synced: {error}", EXIT_USAGE) from None
+    services = Services.build(settings)
+    try:
+        prepare_database(services.engine)
+        with session_scope(services.sessions) as session:
+            result = sync_faq(session=session, entries=entries, now=services.clock())
+    finally:
+        services.close()
+    typer.echo(
+        f"faq: {len(entries)} entries from {settings.faq_dir} ({result.added} added, "
+        f"{result.updated} updated, {result.removed} removed; {result.kept_from_slack} added in Slack kept)"
+    )
+
+
+@faq_cli.command("export")
+@friendly_errors
+def faq_export(
+    folder: Annotated[
+        Path, typer.Argument(help="Folder to write faq.yml into (created if missing).")
+    ],
+) -> None:
+    """Write every FAQ entry in the store (including those added in Slack) as YAML."""
+    from bot.db import create_db_engine, make_session_factory, session_scope
+    from bot.knowledge.faq_files import dump_faq
+    from bot.workflows.faq import all_entries
+
+    settings = _settings_for("check")
+    engine = create_db_engine(settings.database_url)
+    try:
+        with session_scope(make_session_factory(engine)) as session:
+            entries = all_entries(session)
+    finally:
+        engine.dispose()
+    target = folder / "faq.yml"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        target.write_text(dump_faq(entries), encoding="utf-8")
+    except OSError as error:
+        raise fail(f"cannot write {target}: {error.strerror or error}", EXIT_USAGE) from None
+    typer.echo(f"faq: {len(entries)} entries written to {target}")
+
+
+@cli.command()
+@friendly_errors
+def suggest(
+    text: Annotated[
+        str | None, typer.Argument(help="A customer message; without it, one per stdin line.")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="One JSON object per message, for scripts.")
+    ] = False,
+) -> None:
+    """Draft replies from SOCIALOPS_FAQ_DIR and SOCIALOPS_RESPONSES_DIR, as the bot would."""
+    import json
+
+    from bot.knowledge.faq_files import FaqFileError
+    from bot.knowledge.library import knowledge_from_files
+    from bot.knowledge.templates import TemplateFileError
+    from bot.llm import build_drafter
+    from bot.workflows.replies import BrandVoice, CustomerMessage, compose
+
+    settings = _settings_for("check")
+    try:
+        knowledge = knowledge_from_files(Path(settings.faq_dir), Path(settings.responses_dir))
+    except (FaqFileError, TemplateFileError) as error:
+        raise fail(str(error), EXIT_USAGE) from None
+    drafter = build_drafter(settings)
+    voice = BrandVoice(
+        name=settings.brand_name,
+        sign_off=settings.sign_off,
+        emoji=settings.emoji,
+        banned_phrases=tuple(settings.banned_words),
+    )
+    messages = [text] if text is not None else (line.rstrip("\n") for line in sys.stdin)
+    handled = 0
+    for raw in messages:
+        if not raw.strip():
+            if text is not None:
+                raise fail("the message is empty", EXIT_USAGE)
+            continue
+        message = CustomerMessage.parse(raw)
+        result = compose(
+            knowledge, message, drafter=drafter, voice=voice, network=settings.default_network
+        )
+        handled += 1
+        if as_json:
+            record = {
+                "text": raw,
+                "matches": [{"id": m.entry_id, "score": m.score} for m in result.ranked],
+                "draft": result.text,
+                "abstained": result.abstained,
+            }
+            typer.echo(json.dumps(record, ensure_ascii=False))
+            continue
+        typer.echo(f"> {message.text}")
+        if result.abstained:
+            typer.echo("  abstained: no FAQ entry answers this confidently\n")
+            continue
+        cited = f"{result.faq_id}, template {result.template_id or '(none)'}"
+        typer.echo(f"  from {cited}, confidence {round(result.confidence * 100)}%")
+        if result.note:
+            typer.echo(f"  note: {result.note}")
+        typer.echo("  " + (result.text or "").replace("\n", "\n  ") + "\n")
+    if handled == 0:
+        raise fail("no messages: give TEXT or pipe one message per line", EXIT_USAGE)
 
 
 @cli.command()

@@ -18,7 +18,9 @@ from typing import Any, TextIO
 
 from bot.app import create_app
 from bot.blocks.approvals import APPROVE_ACTION
+from bot.blocks.replies import SEND_ACTION
 from bot.db import prepare_database
+from bot.server import sync_faq_at_start
 from bot.services import Services
 from bot.settings import load_settings
 from bot.testing import payloads
@@ -84,18 +86,48 @@ def _card(world: DemoWorld) -> dict[str, Any]:
 def _click_on_card(action_id: str, user: str) -> Callable[[DemoWorld], BotResponse]:
     def click(world: DemoWorld) -> BotResponse:
         card = _card(world)
-        value = next(
-            element["value"]
-            for block in card["blocks"]
-            if block.get("type") == "actions"
-            for element in block["elements"]
-            if element.get("action_id") == action_id
-        )
+        value = _button_value(card, action_id)
         return world.slack.click(
             action_id, value, user_id=user, message=card, channel_id=APPROVALS_CHANNEL
         )
 
     return click
+
+
+CUSTOMER_POST = "@dana_outdoors ordered boots 10 days ago and my parcel still hasn't turned up 😡"
+UNANSWERABLE = "do you sponsor ultramarathon runners?"
+
+
+def _customer_post_and_mention(world: DemoWorld) -> BotResponse:
+    # A customer's post, pasted into the team channel; maria asks for a draft in its thread.
+    post_ts = world.emulator.add_message("C0SOCIAL", text=CUSTOMER_POST, user="U0CUSTOMER")
+    text = "<@UBOTSOCIAL> can you draft a reply?"
+    ts = world.emulator.add_message("C0SOCIAL", text=text, user="U0AUTHOR", thread_ts=post_ts)
+    event = payloads.app_mention(text=text, user="U0AUTHOR", ts=ts, thread_ts=post_ts)
+    return world.slack.event(event, event_id="EvDEMO0002")
+
+
+def _click_on_suggestion(action_id: str, user: str) -> Callable[[DemoWorld], BotResponse]:
+    def click(world: DemoWorld) -> BotResponse:
+        message = [m for m in world.emulator.messages_in("C0SOCIAL") if m.get("bot_id")][-1]
+        value = _button_value(message, action_id)
+        return world.slack.click(
+            action_id, value, user_id=user, message=message, channel_id="C0SOCIAL"
+        )
+
+    return click
+
+
+def _button_value(message: dict[str, Any], action_id: str) -> str:
+    return str(
+        next(
+            element["value"]
+            for block in message["blocks"]
+            if block.get("type") == "actions"
+            for element in block["elements"]
+            if element.get("action_id") == action_id
+        )
+    )
 
 
 SCENARIO: list[Step] = [
@@ -125,7 +157,34 @@ SCENARIO: list[Step] = [
         _click_on_card(APPROVE_ACTION, "U0APPROVER"),
         expect_calls=2,
     ),
+    Step(
+        "maria",
+        "@socialops can you draft a reply? (in the thread of a customer's post)",
+        _customer_post_and_mention,
+        expect_calls=2,
+    ),
+    Step(
+        "maria",
+        "clicks Send for approval",
+        _click_on_suggestion(SEND_ACTION, "U0AUTHOR"),
+        expect_calls=2,
+    ),
+    Step(
+        "maria",
+        f"/social reply {UNANSWERABLE}",
+        lambda w: w.slack.slash_command(f"reply {UNANSWERABLE}", user_id="U0AUTHOR"),
+        expect_calls=2,
+    ),
+    Step(
+        "maria", "/social faq gaps", lambda w: w.slack.slash_command("faq gaps", user_id="U0AUTHOR")
+    ),
 ]
+
+
+def _content_folder(name: str) -> Path:
+    """``faq/`` or ``responses/`` in the working directory, else the repository's samples."""
+    here = Path(name)
+    return here if here.is_dir() else Path(__file__).resolve().parents[1] / name
 
 
 def run_demo(*, out: TextIO) -> int:
@@ -147,9 +206,13 @@ def run_demo(*, out: TextIO) -> int:
             approvers=["U0APPROVER"],
             admins=["U0ADMIN"],
             brand_domains=["example.com"],
+            faq_dir=str(_content_folder("faq")),
+            responses_dir=str(_content_folder("responses")),
+            sign_off="- Team Northwind",
         )
         services = Services.build(settings)
         prepare_database(services.engine)
+        sync_faq_at_start(services)
         app = create_app(settings, services)
         with LocalWSGIServer(create_wsgi_app(app, services)) as server:
             slack = SignedSlackClient(
@@ -163,6 +226,7 @@ def run_demo(*, out: TextIO) -> int:
                     "UBOTSOCIAL": "socialops",
                     "U0AUTHOR": "maria",
                     "U0APPROVER": "jonas",
+                    "U0CUSTOMER": "dana (customer post)",
                     "C0SOCIAL": "social-team",
                     APPROVALS_CHANNEL: "social-approvals",
                 },
@@ -221,7 +285,7 @@ def _where(call: RecordedCall, names: dict[str, str]) -> str:
     channel = str(args.get("channel", "?"))
     place = f"#{names.get(channel, channel)}"
     if call.method == "chat.update":
-        return f"{place}, card updated"
+        return f"{place}, message updated"
     return f"{place}, in thread" if args.get("thread_ts") else place
 
 

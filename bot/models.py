@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -93,3 +93,68 @@ class DraftApproval(SQLModel, table=True):
     as_risk_approver: bool = Field(default=False)
     at: datetime = Field(sa_column=_timestamp_column())
     cancelled_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+
+
+class FaqRecord(SQLModel, table=True):
+    """One FAQ entry in the store: synced from ``faq/`` files or added in Slack (``source``)."""
+
+    __tablename__ = "faq_entry"
+
+    id: str = Field(primary_key=True, max_length=128)
+    question: str = Field(sa_type=Text)
+    answer: str = Field(sa_type=Text)
+    variants: str = Field(default="[]", sa_type=Text)  # JSON list of text
+    tags: str = Field(default="", max_length=512)  # comma-separated
+    handoff: str | None = Field(default=None, max_length=16)
+    owner: str | None = Field(default=None, max_length=128)
+    review_by: date | None = Field(default=None)
+    source: str = Field(max_length=256)  # "faq/orders.yml", or "slack" for /social faq add
+    # Customer messages of approved replies (JSON list). Kept apart from `variants` so a sync from
+    # files never drops what the bot learned; `faq export` writes them out as variants.
+    learned: str = Field(default="[]", sa_type=Text)
+    updated_at: datetime = Field(sa_column=_timestamp_column())
+
+
+class FaqGap(SQLModel, table=True):
+    """A question the FAQ did not answer: abstentions and "Not helpful" clicks, by normalised text."""
+
+    __tablename__ = "faq_gap"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=512, unique=True)  # the normalised message, one row per question
+    example: str = Field(
+        sa_type=Text
+    )  # the latest wording, trimmed, as a starting point for the FAQ
+    count: int = Field(default=1)
+    not_helpful: int = Field(default=0)  # of which "Not helpful" clicks
+    first_seen_at: datetime = Field(sa_column=_timestamp_column())
+    last_seen_at: datetime = Field(sa_column=_timestamp_column(index=True))
+
+
+class ReplySuggestion(SQLModel, table=True):
+    """A suggested reply shown in Slack; its buttons refer to it by id.
+
+    The customer message can be far longer than a button value may be, so it lives here.
+    """
+
+    __tablename__ = "reply_suggestion"
+
+    id: int | None = Field(default=None, primary_key=True)
+    requested_by: str = Field(max_length=32)
+    channel_id: str | None = Field(default=None, max_length=32)
+    message_ts: str | None = Field(default=None, max_length=32)  # the bot's message showing it
+    customer_text: str = Field(sa_type=Text)
+    customer_handle: str | None = Field(default=None, max_length=128)
+    source_link: str | None = Field(default=None, sa_type=Text)  # permalink of the message
+    ranked_ids: str = Field(default="[]", sa_type=Text)  # JSON list of FAQ ids, best first
+    option: int = Field(default=0)  # which of ranked_ids is shown
+    faq_id: str | None = Field(default=None, max_length=128)
+    template_id: str | None = Field(default=None, max_length=128)
+    text: str | None = Field(default=None, sa_type=Text)  # None when the bot abstained
+    confidence: float = Field(default=0.0)
+    polished: bool = Field(default=False)
+    note: str | None = Field(default=None, sa_type=Text)  # why the template text was used
+    draft_id: int | None = Field(default=None, foreign_key="draft.id", unique=True)
+    sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    not_helpful_by: str | None = Field(default=None, max_length=32)
+    created_at: datetime = Field(sa_column=_timestamp_column(index=True))

@@ -35,6 +35,36 @@ def build_bot(settings: Settings) -> tuple[Services, App]:
         raise
 
 
+def sync_faq_at_start(services: Services) -> None:
+    """Load SOCIALOPS_FAQ_DIR into the store, once per start, in one process.
+
+    A broken file must not keep approvals and the rest of the bot down: the store keeps the FAQ
+    it had, and the log says which file and entry to fix (`socialops check` says the same).
+    """
+    from pathlib import Path
+
+    from bot.db import session_scope
+    from bot.knowledge.faq_files import FaqFileError, load_faq_dir
+    from bot.workflows.faq import sync_faq
+
+    folder = services.settings.faq_dir
+    try:
+        entries = load_faq_dir(Path(folder))
+    except FaqFileError as error:
+        log.error("faq: not synced, the store keeps its entries: %s", error)
+        return
+    with session_scope(services.sessions) as session:
+        result = sync_faq(session=session, entries=entries, now=services.clock())
+    log.info(
+        "faq: %d entries from %s (%d added, %d updated, %d removed)",
+        len(entries),
+        folder,
+        result.added,
+        result.updated,
+        result.removed,
+    )
+
+
 class GunicornServer(BaseApplication):  # type: ignore[misc]
     """gunicorn, configured from code so `socialops serve` needs no config file.
 
@@ -92,6 +122,7 @@ def run_socket_mode(settings: Settings) -> None:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     services, app = build_bot(settings)
+    sync_faq_at_start(services)
     stopping = threading.Event()
 
     def stop(signum: int, _frame: FrameType | None) -> None:

@@ -71,6 +71,15 @@ class Settings(BaseSettings):
     openai_api_key: SecretStr | None = Field(default=None, validation_alias=_env("OPENAI_API_KEY"))
     openai_base_url: str | None = Field(default=None, validation_alias=_env("OPENAI_BASE_URL"))
     openai_model: str = Field(default="gpt-4o-mini", validation_alias=_env("OPENAI_MODEL"))
+    # Seconds for one model call; one retry follows a failure, then the template text is used.
+    llm_timeout: float = Field(
+        default=8.0, gt=0, le=120, validation_alias=_env("SOCIALOPS_LLM_TIMEOUT")
+    )
+    brand_name: str = Field(
+        default="our team", max_length=80, validation_alias=_env("SOCIALOPS_BRAND_NAME")
+    )
+    sign_off: str = Field(default="", max_length=80, validation_alias=_env("SOCIALOPS_SIGN_OFF"))
+    emoji: bool = Field(default=True, validation_alias=_env("SOCIALOPS_EMOJI"))
     faq_dir: str = Field(default="faq", validation_alias=_env("SOCIALOPS_FAQ_DIR"))
     responses_dir: str = Field(
         default="responses", validation_alias=_env("SOCIALOPS_RESPONSES_DIR")
@@ -222,6 +231,11 @@ class Settings(BaseSettings):
     def zone(self) -> ZoneInfo:
         """Where the team lives: quick-form and CSV times without an offset are read here."""
         return ZoneInfo(self.timezone)
+
+    @property
+    def llm_configured(self) -> bool:
+        """Reply polish is on when a key or an OpenAI-compatible server is configured."""
+        return self.openai_api_key is not None or bool(self.openai_base_url)
 
     @property
     def uses_sqlite(self) -> bool:

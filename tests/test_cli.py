@@ -102,9 +102,31 @@ def test_db_upgrade_and_check(tmp_path: Path) -> None:
     upgraded = socialops(tmp_path, "db", "upgrade")
     assert upgraded.returncode == 0, upgraded.stderr
     assert "up to date" in upgraded.stdout
+    (tmp_path / "faq").mkdir()
+    (tmp_path / "faq" / "a.yml").write_text("id: a\nquestion: Q?\nanswer: A.\n", encoding="utf-8")
+    (tmp_path / "responses").mkdir()
     checked = socialops(tmp_path, "check")
     assert checked.returncode == 0, checked.stderr
     assert "database: ok" in checked.stdout
+    assert "faq: ok (1 entries" in checked.stdout
+    assert "responses: ok" in checked.stdout
+    assert "matching: offline" in checked.stdout
+    assert "reply polish: off" in checked.stdout
+    polished = socialops(tmp_path, "check", OPENAI_BASE_URL="http://127.0.0.1:9/v1")
+    assert "reply polish: gpt-4o-mini at http://127.0.0.1:9/v1, 8 s" in polished.stdout
+
+
+def test_check_reports_a_broken_template_with_file_and_line(tmp_path: Path) -> None:
+    (tmp_path / "faq").mkdir()
+    (tmp_path / "responses").mkdir()
+    (tmp_path / "responses" / "a.md.j2").write_text(
+        "---\nid: a\n---\nHello,\nHi {{ nme }}\n", encoding="utf-8"
+    )
+    socialops(tmp_path, "db", "upgrade")
+    checked = socialops(tmp_path, "check")
+    assert checked.returncode == 2
+    assert "a.md.j2:5:" in checked.stderr
+    assert "nme" in checked.stderr
 
 
 def test_an_unreachable_database_is_one_line(tmp_path: Path) -> None:

@@ -37,8 +37,19 @@ def test_demo_prints_the_transcript_and_exits_0(tmp_path: Path) -> None:
     assert "waiting for approval in #social-approvals" in out
     own_click = out.split("▶ maria: clicks Approve on her own draft")[1].split("▶")[0]
     assert "someone else" in own_click
-    approval = out.split("▶ jonas: clicks Approve")[1]
-    assert "socialops (#social-approvals, card updated):" in approval
-    assert "[Approve]" not in approval.split("card updated")[1]
+    approval = out.split("▶ jonas: clicks Approve")[1].split("▶")[0]
+    assert "socialops (#social-approvals, message updated):" in approval
+    assert "[Approve]" not in approval.split("message updated")[1]
+    # Suggested replies: a mention in a customer post's thread answered from the FAQ, sent for
+    # approval, and a question the FAQ cannot answer recorded as a gap.
+    drafted = out.split("can you draft a reply?")[1].split("▶")[0]
+    assert "Drafting a reply" in drafted
+    assert "FAQ `order-not-arrived`" in drafted
+    assert "[Send for approval]" in drafted
+    sent = out.split("▶ maria: clicks Send for approval")[1].split("▶")[0]
+    assert "Reply draft #2 to @dana_outdoors" in sent
+    gap = out.split("▶ maria: /social reply do you sponsor")[1].split("▶")[0]
+    assert "haven't guessed" in gap
+    assert "do you sponsor ultramarathon runners?" in out.split("▶ maria: /social faq gaps")[1]
     assert "demo ok" in out
     assert not list(tmp_path.iterdir()), "the demo must leave no files behind"

@@ -19,6 +19,25 @@ def truncate(text: str, limit: int, *, marker: str = "…") -> str:
     return text[: max(limit - len(marker), 0)] + marker
 
 
-def echo_user_text(text: str, limit: int) -> str:
-    """User text made safe to show: escaped, then cut so the escapes never split mid-entity."""
-    return escape_mrkdwn(truncate(text, limit))
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+
+
+def echo_user_text(text: str, limit: int, *, marker: str = "…") -> str:
+    """User text made safe to show: escaped, and at most ``limit`` characters *after* escaping.
+
+    Escaping grows text (``&`` becomes five characters), so the cut is made on the escaped
+    length and never splits an entity: 3,000 ampersands still fit a section.
+    """
+    escaped = escape_mrkdwn(text)
+    if len(escaped) <= limit:
+        return escaped
+    budget = max(limit - len(marker), 0)
+    pieces: list[str] = []
+    size = 0
+    for character in text:
+        piece = _ENTITIES.get(character, character)
+        if size + len(piece) > budget:
+            break
+        pieces.append(piece)
+        size += len(piece)
+    return "".join(pieces) + marker

@@ -197,6 +197,23 @@ def conversations_info(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
     return {"ok": True, "channel": channel_arg(ws, args).to_api()}
 
 
+def conversations_replies(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
+    """A thread: its parent first, then the replies, oldest first."""
+    channel = channel_arg(ws, args)
+    ts = text_arg(args, "ts")
+    parent = ws.find_message(channel.id, ts) if ts else None
+    if parent is None:
+        raise MethodError("thread_not_found")
+    thread_ts = parent.get("thread_ts") or parent["ts"]
+    messages = [
+        public_message(m)
+        for m in ws.messages.get(channel.id, [])
+        if m["ts"] == thread_ts or m.get("thread_ts") == thread_ts
+    ]
+    limit = int(args.get("limit") or 1000)
+    return {"ok": True, "messages": messages[:limit], "has_more": len(messages) > limit}
+
+
 def users_info(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
     """A member's profile, time zone and roles."""
     user = ws.users.get(text_arg(args, "user"))
@@ -272,6 +289,7 @@ METHODS: Mapping[str, Handler] = {
     "conversations.create": conversations_create,
     "conversations.invite": conversations_invite,
     "conversations.info": conversations_info,
+    "conversations.replies": conversations_replies,
     "users.info": users_info,
     "usergroups.users.list": usergroups_users_list,
     "reactions.add": reactions_add,

@@ -34,6 +34,7 @@ NEWER_ARGUMENTS: Mapping[str, frozenset[str]] = {
     "views.open": frozenset({"interactivity_pointer"}),
     "views.push": frozenset({"interactivity_pointer"}),
     "conversations.invite": frozenset({"force"}),
+    "conversations.replies": frozenset({"include_all_metadata"}),
 }
 
 # Required by the spec, but a newer argument may stand in: views.open/push accept an

@@ -26,6 +26,7 @@ from sqlmodel import Session, col, select
 
 from bot.models import Draft, DraftApproval
 from bot.settings import NETWORKS, Settings
+from bot.workflows import faq
 from bot.workflows.audit import record_audit
 from bot.workflows.checks import CheckPolicy, CheckReport, Finding, run_checks
 
@@ -352,6 +353,9 @@ def approve(
     from_state = draft.state
     _transition(session, draft, DraftState.APPROVED, now=now)
     _audit(session, draft, now, actor_id, "approve", from_state, DraftState.APPROVED)
+    if draft.kind == "reply" and draft.id is not None:
+        # Matching improves with use: the question this reply answered teaches its FAQ entry.
+        faq.learn_from_approved_reply(session=session, draft_id=draft.id, now=now)
     if draft.scheduled_at is not None:
         _transition(session, draft, DraftState.SCHEDULED, now=now)
         _audit(session, draft, now, actor_id, "schedule", DraftState.APPROVED, DraftState.SCHEDULED)

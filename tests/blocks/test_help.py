@@ -37,5 +37,8 @@ def test_escape_and_truncate() -> None:
     assert escape_mrkdwn("a & <b> > c") == "a &amp; &lt;b&gt; &gt; c"
     assert truncate("abcdef", 4) == "abc…"
     assert truncate("abc", 4) == "abc"
-    # Cutting happens before escaping, so an entity is never split in half.
-    assert echo_user_text("<<<<", 3) == "&lt;&lt;…"
+    # The limit holds after escaping, and an entity is never split in half.
+    assert echo_user_text("<<<<", 9) == "&lt;&lt;…"
+    assert echo_user_text("<<<<", 8) == "&lt;…"
+    assert echo_user_text("<<<<", 16) == "&lt;&lt;&lt;&lt;"
+    assert len(echo_user_text("&" * 3_000, 2_900)) <= 2_900

@@ -23,10 +23,11 @@ def test_a_mention_is_answered_in_its_thread(bot: RunningBot) -> None:
 
 
 def test_a_mention_inside_a_thread_answers_in_that_thread(bot: RunningBot) -> None:
-    event = payloads.app_mention(text="<@UBOTSOCIAL> hi", thread_ts="1700000000.000100")
+    parent = bot.emulator.add_message(payloads.CHANNEL_ID, text="hello!", user="U0CUSTOMER")
+    event = payloads.app_mention(text="<@UBOTSOCIAL> hi", thread_ts=parent)
     bot.slack.event(event)
     [call] = bot.emulator.wait_for("chat.postMessage")
-    assert call.args["thread_ts"] == "1700000000.000100"
+    assert call.args["thread_ts"] == parent
 
 
 def test_a_redelivered_event_acts_once(bot: RunningBot) -> None:

@@ -1,0 +1,160 @@
+"""How well FAQ matching answers real-looking customer messages, beside a plain BM25 baseline.
+
+    python -m bench.faq_eval              # the shipped faq/ and bench/faq_eval/messages.csv
+
+On the answerable messages: top-1 is the share whose right entry is ranked first *and* not
+abstained on (an abstention counts as a miss), top-3 the share whose right entry is among the
+first three (abstained or not). Abstention is the share of must-abstain messages abstained on.
+Handled right is the share of all messages that got the right entry or a rightful abstention.
+Rows marked ``dev`` were looked at while the matcher was tuned; ``test`` rows were written before
+the last round of tuning and not looked at since, so they are the honest figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.knowledge.faq_files import FaqEntry, load_faq_dir
+from bot.knowledge.matching import FaqMatcher
+from bot.knowledge.text_normal import content_terms
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+
+
+@dataclass(frozen=True)
+class Labelled:
+    text: str
+    expected: str | None
+    split: str = "dev"
+
+
+@dataclass(frozen=True)
+class Prediction:
+    ranked: tuple[str, ...]
+    abstained: bool
+
+
+class Bm25Baseline:
+    """Plain BM25 over question, variants and answer stems; abstains below a score."""
+
+    def __init__(self, entries: Sequence[FaqEntry], min_score: float = 4.0) -> None:
+        self.min_score = min_score
+        self.docs = {
+            e.id: content_terms(" ".join([e.question, *e.variants, e.answer])) for e in entries
+        }
+        self.df: dict[str, int] = defaultdict(int)
+        for terms in self.docs.values():
+            for term in set(terms):
+                self.df[term] += 1
+        self.avg = sum(len(t) for t in self.docs.values()) / max(len(self.docs), 1)
+
+    def predict(self, text: str) -> Prediction:
+        query = content_terms(text)
+        scores = {}
+        n = len(self.docs)
+        for entry_id, terms in self.docs.items():
+            score = 0.0
+            for term in set(query):
+                tf = terms.count(term)
+                if tf:
+                    idf = math.log(1 + (n - self.df[term] + 0.5) / (self.df[term] + 0.5))
+                    score += idf * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * len(terms) / self.avg))
+            if score > 0:
+                scores[entry_id] = score
+        ranked = tuple(sorted(scores, key=lambda i: -scores[i])[:3])
+        best = scores[ranked[0]] if ranked else 0.0
+        return Prediction(ranked, abstained=best < self.min_score)
+
+
+def evaluate(name: str, predict: object, data: Sequence[Labelled]) -> dict[str, float | str]:
+    top1 = top3 = answerable = abstain_right = must_abstain = handled = 0
+    for item in data:
+        prediction: Prediction = predict(item.text)  # type: ignore[operator]
+        if item.expected is None:
+            must_abstain += 1
+            abstain_right += prediction.abstained
+            handled += prediction.abstained
+            continue
+        answerable += 1
+        hit1 = bool(prediction.ranked) and prediction.ranked[0] == item.expected
+        top1 += hit1 and not prediction.abstained
+        top3 += item.expected in prediction.ranked
+        handled += hit1 and not prediction.abstained
+    return {
+        "matcher": name,
+        "top-1": top1 / answerable if answerable else 0.0,
+        "top-3": top3 / answerable if answerable else 0.0,
+        "abstention": abstain_right / must_abstain if must_abstain else 1.0,
+        "handled right": handled / len(data),
+    }
+
+
+def ours(entries: Sequence[FaqEntry]) -> object:
+    matcher = FaqMatcher(entries)
+
+    def predict(text: str) -> Prediction:
+        result = matcher.match(text, limit=3)
+        return Prediction(tuple(m.entry_id for m in result.matches), result.abstained)
+
+    return predict
+
+
+def load_messages(path: Path) -> list[Labelled]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [
+            Labelled(r["text"], r["expected_id"] or None, r.get("split") or "dev")
+            for r in csv.DictReader(handle)
+        ]
+
+
+def shares_no_word(item: Labelled, entries: dict[str, FaqEntry]) -> bool:
+    """True when the message has no content word in common with its entry's question and variants."""
+    entry = entries[item.expected or ""]
+    known = set(content_terms(" ".join([entry.question, *entry.variants])))
+    return not (set(content_terms(item.text)) & known)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--faq", type=Path, default=REPO / "faq")
+    parser.add_argument("--messages", type=Path, default=HERE / "faq_eval" / "messages.csv")
+    args = parser.parse_args()
+    entries = load_faq_dir(args.faq)
+    data = load_messages(args.messages)
+    by_id = {entry.id: entry for entry in entries}
+    answerable = [d for d in data if d.expected]
+    unknown = sorted({str(d.expected) for d in answerable if d.expected not in by_id})
+    if unknown:
+        raise SystemExit(
+            f"messages.csv names entries the FAQ lacks: {', '.join(map(str, unknown))}"
+        )
+    disjoint = sum(shares_no_word(d, by_id) for d in answerable)
+    print(
+        f"{len(entries)} FAQ entries; {len(data)} messages: {len(answerable)} answerable "
+        f"({disjoint} of them share no content word with their entry's question and variants), "
+        f"{len(data) - len(answerable)} to abstain on\n"
+    )
+    print("| rows | matcher | top-1 | top-3 | abstention | handled right |")
+    print("|---|---|---:|---:|---:|---:|")
+    bm25, default = Bm25Baseline(entries).predict, ours(entries)
+    for label in ("test", "dev", "all"):
+        rows = [d for d in data if label in ("all", d.split)]
+        for row in (
+            evaluate("BM25 baseline", bm25, rows),
+            evaluate("socialops default", default, rows),
+        ):
+            print(
+                f"| {label} ({len(rows)}) | {row['matcher']} | {row['top-1']:.0%} | "
+                f"{row['top-3']:.0%} | {row['abstention']:.0%} | {row['handled right']:.0%} |"
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,139 @@
+"""Block Kit for suggested replies: the placeholder, the suggestion with its buttons, abstentions.
+
+Pure builders. The customer's words and the draft are escaped (``<!channel>`` notifies nobody) and
+cut so a section never passes Slack's 3,000 characters.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.blocks.text import echo_user_text
+
+SEND_ACTION = "reply_send"
+ANOTHER_ACTION = "reply_another"
+HAND_OFF_ACTION = "reply_hand_off"
+NOT_HELPFUL_ACTION = "reply_not_helpful"
+ADD_TO_FAQ_ACTION = "faq_gap_add"
+
+QUOTE_CHARS = 600  # enough of the customer's message to recognise it
+DRAFT_CHARS = 2_800
+
+
+def _section(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+
+
+def _context(text: str) -> dict[str, Any]:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
+
+
+def _button(label: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
+    button: dict[str, Any] = {
+        "type": "button",
+        "text": {"type": "plain_text", "text": label},
+        "action_id": action_id,
+        "value": value,
+    }
+    if style:
+        button["style"] = style
+    return button
+
+
+def _quote(customer_text: str) -> str:
+    lines = echo_user_text(" ".join(customer_text.split()), QUOTE_CHARS)
+    return f"> {lines}" if lines else "> (empty message)"
+
+
+def build_drafting_placeholder() -> dict[str, Any]:
+    text = ":hourglass_flowing_sand: Drafting a reply from the FAQ…"
+    return {"text": text, "blocks": [_section(text)]}
+
+
+def confidence_label(confidence: float) -> str:
+    level = "high" if confidence >= 0.7 else "medium" if confidence >= 0.5 else "low"
+    return f"{round(confidence * 100)}% ({level})"
+
+
+def build_suggestion_message(
+    *,
+    suggestion_id: int,
+    customer_text: str,
+    text: str,
+    faq_id: str,
+    template_id: str | None,
+    confidence: float,
+    option: int,
+    options: int,
+    polished: bool,
+    note: str | None,
+    sent_draft_id: int | None = None,
+    not_helpful_by: str | None = None,
+) -> dict[str, Any]:
+    """The suggested reply with its sources (citations), confidence and buttons."""
+    sources = f"FAQ `{faq_id}`"
+    if template_id:
+        sources += f" · template `{template_id}`"
+    facts = [sources, f"confidence {confidence_label(confidence)}"]
+    if options > 1:
+        facts.append(f"option {option + 1} of {options}")
+    facts.append("polished by the model" if polished else "template text")
+    blocks: list[dict[str, Any]] = [
+        _section("*Suggested reply to:*\n" + _quote(customer_text)),
+        _section(echo_user_text(text, DRAFT_CHARS)),
+        _context(" · ".join(facts)),
+    ]
+    if note:
+        blocks.append(_context(":information_source: " + echo_user_text(note, 500)))
+    if not_helpful_by:
+        blocks.append(
+            _context(f"Marked not helpful by <@{not_helpful_by}>; it is counted as an FAQ gap.")
+        )
+    value = str(suggestion_id)
+    if sent_draft_id is not None:
+        blocks.append(
+            _context(f":white_check_mark: Sent for approval as reply draft #{sent_draft_id}.")
+        )
+        buttons = [_button("Hand off", HAND_OFF_ACTION, value)]
+    else:
+        buttons = [_button("Send for approval", SEND_ACTION, value, "primary")]
+        if options > 1:
+            buttons.append(_button("Another option", ANOTHER_ACTION, value))
+        buttons.append(_button("Hand off", HAND_OFF_ACTION, value))
+        if not_helpful_by is None:
+            buttons.append(_button("Not helpful", NOT_HELPFUL_ACTION, value))
+    blocks.append({"type": "actions", "block_id": "reply_actions", "elements": buttons})
+    return {"text": f"Suggested reply (FAQ {faq_id})", "blocks": blocks}
+
+
+def build_abstention_message(
+    *, suggestion_id: int, customer_text: str, gap_id: int | None
+) -> dict[str, Any]:
+    """No FAQ entry answers this well enough, so the bot says so instead of guessing."""
+    text = (
+        ":mag: The FAQ has no answer for this that I'm confident about, so I haven't guessed. "
+        + (
+            "It's recorded as an FAQ gap (`/social faq gaps`)."
+            if gap_id is not None
+            else "There were no words to match (only emoji or symbols?)."
+        )
+    )
+    buttons = [_button("Hand off", HAND_OFF_ACTION, str(suggestion_id))]
+    if gap_id is not None:
+        buttons.insert(0, _button("Add to FAQ", ADD_TO_FAQ_ACTION, str(gap_id), "primary"))
+    return {
+        "text": "No FAQ answer for this message",
+        "blocks": [
+            _section("*Suggested reply to:*\n" + _quote(customer_text)),
+            _section(text),
+            {"type": "actions", "block_id": "reply_actions", "elements": buttons},
+        ],
+    }
+
+
+def build_reply_usage() -> str:
+    return (
+        "Tell me what to reply to: `/social reply <customer message>`, "
+        "`@socialops draft a reply to: <message>`, a mention in the message's thread, "
+        "or the *Draft reply* shortcut on the message."
+    )

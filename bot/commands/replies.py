@@ -1,0 +1,380 @@
+"""Suggested replies in Slack: `@socialops draft a reply to: …`, a mention in a thread, the
+"Draft reply" message shortcut, `/social reply <text>`, and the suggestion's buttons.
+
+Every entry point acks at once, shows a "drafting…" placeholder, and only then matches, renders
+and (maybe) calls the model, because that can take seconds and Slack waits three.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.blocks.errors import not_available_text
+from bot.blocks.mentions import build_mention_reply
+from bot.blocks.replies import (
+    ANOTHER_ACTION,
+    HAND_OFF_ACTION,
+    NOT_HELPFUL_ACTION,
+    SEND_ACTION,
+    build_abstention_message,
+    build_drafting_placeholder,
+    build_reply_usage,
+    build_suggestion_message,
+)
+from bot.blocks.text import escape_mrkdwn
+from bot.commands.approval_cards import post_card
+from bot.commands.context import services_of
+from bot.commands.router import SubcommandCall, SubcommandRouter
+from bot.db import session_scope
+from bot.knowledge.templates import TemplateFileError
+from bot.models import ReplySuggestion
+from bot.services import Services
+from bot.workflows import replies
+from bot.workflows.drafts import DraftInvalid, check_policy
+from bot.workflows.replies import CustomerMessage, SendRefused, Suggestion
+
+log = logging.getLogger(__name__)
+
+DRAFT_REPLY_SHORTCUT = "draft_reply"
+_BROKEN_BUTTON = "That button doesn't point to a suggestion any more, so nothing happened."
+_NO_TEXT = "That message has no text to reply to (only a file or an attachment?)."
+# Slack refuses a chat.postMessage in a channel the bot is not in; say so and answer privately.
+_NOT_IN_CHANNEL = {"not_in_channel", "channel_not_found", "is_archived"}
+
+
+def register(app: App, router: SubcommandRouter) -> None:
+    router.add("reply", _reply_command)
+    app.event("app_mention")(_on_mention)
+    app.shortcut(DRAFT_REPLY_SHORTCUT)(_on_draft_reply_shortcut)
+    app.action(SEND_ACTION)(_click_send)
+    app.action(ANOTHER_ACTION)(_click_another)
+    app.action(NOT_HELPFUL_ACTION)(_click_not_helpful)
+    app.action(HAND_OFF_ACTION)(_click_hand_off)
+
+
+# -- where the suggestion is shown ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Surface:
+    """A message the bot can rewrite: one it posted (chat.update) or a private one (response_url)."""
+
+    client: WebClient
+    channel: str | None = None
+    ts: str | None = None
+    respond: Respond | None = None
+
+    def show(self, message: dict[str, Any]) -> None:
+        if self.channel and self.ts:
+            self.client.chat_update(channel=self.channel, ts=self.ts, **message)
+        elif self.respond is not None:
+            self.respond(replace_original=True, response_type="ephemeral", **message)
+
+
+def _post_placeholder(
+    client: WebClient, channel: str, thread_ts: str, respond: Respond | None
+) -> Surface:
+    """The "drafting…" message in the thread; a private one when the bot is not in the channel."""
+    placeholder = build_drafting_placeholder()
+    try:
+        answer = client.chat_postMessage(channel=channel, thread_ts=thread_ts, **placeholder)
+    except SlackApiError as error:
+        if respond is None or error.response.get("error") not in _NOT_IN_CHANNEL:
+            raise
+        respond(response_type="ephemeral", **placeholder)
+        return Surface(client, respond=respond)
+    return Surface(client, channel=channel, ts=str(answer["ts"]))
+
+
+def _permalink(client: WebClient, channel: str, ts: str) -> str | None:
+    """Where the customer's message is, for the approvers; nothing if Slack won't say."""
+    try:
+        return str(client.chat_getPermalink(channel=channel, message_ts=ts)["permalink"])
+    except (SlackApiError, KeyError):
+        return None
+
+
+def _suggest(
+    services: Services,
+    surface: Surface,
+    message: CustomerMessage,
+    requested_by: str,
+    source_link: str | None = None,
+) -> None:
+    """Match, render, polish, store, then replace the placeholder with the result."""
+    settings = services.settings
+    try:
+        with session_scope(services.sessions) as session:
+            knowledge = services.knowledge.get(session)
+    except TemplateFileError as error:
+        log.error("response templates cannot be used: %s", error)
+        surface.show(_text("The response templates have an error (`socialops check` says where)."))
+        return
+    suggestion = replies.compose(
+        knowledge,
+        message,
+        drafter=services.drafter,
+        voice=_voice(services),
+        network=settings.default_network,
+    )
+    with session_scope(services.sessions) as session:
+        row, gap_id = replies.save_suggestion(
+            session=session,
+            suggestion=suggestion,
+            message=message,
+            requested_by=requested_by,
+            now=services.clock(),
+            channel_id=surface.channel,
+            message_ts=surface.ts,
+            source_link=source_link,
+        )
+    surface.show(_message_for(row, suggestion, gap_id=gap_id))
+
+
+def _voice(services: Services) -> replies.BrandVoice:
+    settings = services.settings
+    return replies.BrandVoice(
+        name=settings.brand_name,
+        sign_off=settings.sign_off,
+        emoji=settings.emoji,
+        banned_phrases=tuple(settings.banned_words),
+    )
+
+
+def _message_for(
+    row: ReplySuggestion, suggestion: Suggestion | None = None, *, gap_id: int | None = None
+) -> dict[str, Any]:
+    assert row.id is not None
+    if row.text is None or row.faq_id is None:
+        return build_abstention_message(
+            suggestion_id=row.id, customer_text=row.customer_text, gap_id=gap_id
+        )
+    return build_suggestion_message(
+        suggestion_id=row.id,
+        customer_text=row.customer_text,
+        text=row.text,
+        faq_id=row.faq_id,
+        template_id=row.template_id,
+        confidence=row.confidence,
+        option=row.option,
+        options=len(suggestion.ranked) if suggestion else len(replies.ranked_of(row)),
+        polished=row.polished,
+        note=row.note,
+        sent_draft_id=row.draft_id,
+        not_helpful_by=row.not_helpful_by,
+    )
+
+
+def _text(text: str) -> dict[str, Any]:
+    return {"text": text, "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]}
+
+
+# -- entry points ---------------------------------------------------------------------------------
+
+
+def _reply_command(call: SubcommandCall) -> None:
+    """Draft a reply to a customer message from the FAQ and the response templates.
+
+    Usage: /social reply <customer message>
+    """
+    text = replies.plain_from_slack(call.args).strip()
+    if not text:
+        call.ack(response_type="ephemeral", text=build_reply_usage())
+        return
+    call.ack()
+    # Only the person who asked sees it: the slash command may come from any channel.
+    call.respond(response_type="ephemeral", **build_drafting_placeholder())
+    surface = Surface(call.client, respond=call.respond)
+    _suggest(call.services, surface, CustomerMessage.parse(text), call.user_id)
+
+
+def _on_mention(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    services = services_of(context)
+    channel, user = event["channel"], event.get("user", "")
+    thread_ts = event.get("thread_ts") or event["ts"]
+    in_thread = event.get("thread_ts") not in (None, event["ts"])
+    asked = replies.request_text(event.get("text", ""), bot_user_id=context.bot_user_id)
+    if asked is None and not in_thread:
+        client.chat_postMessage(
+            channel=channel, thread_ts=thread_ts, **build_mention_reply(user_id=user)
+        )
+        return
+    source_ts = event["ts"]
+    if not asked and in_thread:
+        # A mention inside a thread drafts for the message that started it.
+        asked = _thread_parent_text(client, channel, thread_ts)
+        source_ts = thread_ts
+    if not asked:
+        client.chat_postEphemeral(
+            channel=channel, user=user, thread_ts=thread_ts, text=build_reply_usage()
+        )
+        return
+    surface = _post_placeholder(client, channel, thread_ts, respond=None)
+    link = _permalink(client, channel, source_ts)
+    _suggest(services, surface, CustomerMessage.parse(asked), user, link)
+
+
+def _thread_parent_text(client: WebClient, channel: str, thread_ts: str) -> str:
+    try:
+        answer = client.conversations_replies(channel=channel, ts=thread_ts, limit=1)
+    except SlackApiError as error:
+        # Deleted, or a channel the bot cannot read: the usage hint tells them what works.
+        log.info("thread %s in %s unreadable: %s", thread_ts, channel, error.response.get("error"))
+        return ""
+    messages = answer.get("messages") or []
+    return replies.plain_from_slack(str(messages[0].get("text") or "")).strip() if messages else ""
+
+
+def _on_draft_reply_shortcut(
+    ack: Ack, shortcut: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+) -> None:
+    ack()
+    message = shortcut.get("message") or {}
+    text = replies.plain_from_slack(str(message.get("text") or "")).strip()
+    if not text:
+        respond(response_type="ephemeral", text=_NO_TEXT)
+        return
+    channel = shortcut["channel"]["id"]
+    thread_ts = message.get("thread_ts") or message["ts"]
+    surface = _post_placeholder(client, channel, thread_ts, respond=respond)
+    link = _permalink(client, channel, message["ts"])
+    _suggest(
+        services_of(context), surface, CustomerMessage.parse(text), shortcut["user"]["id"], link
+    )
+
+
+# -- buttons ----------------------------------------------------------------------------------------
+
+
+def _clicked(body: dict[str, Any]) -> int | None:
+    value = str(body.get("actions", [{}])[0].get("value") or "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 12 else None
+
+
+def _surface_of(body: dict[str, Any], client: WebClient, respond: Respond) -> Surface:
+    container = body.get("container") or {}
+    if container.get("is_ephemeral") or not container.get("message_ts"):
+        return Surface(client, respond=respond)
+    return Surface(client, channel=container.get("channel_id"), ts=container["message_ts"])
+
+
+def _load(services: Services, suggestion_id: int) -> ReplySuggestion | None:
+    with session_scope(services.sessions) as session:
+        return session.get(ReplySuggestion, suggestion_id)
+
+
+def _click_another(
+    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+) -> None:
+    ack()
+    services = services_of(context)
+    suggestion_id = _clicked(body)
+    row = _load(services, suggestion_id) if suggestion_id is not None else None
+    if row is None:
+        respond(response_type="ephemeral", replace_original=False, text=_BROKEN_BUTTON)
+        return
+    with session_scope(services.sessions) as session:
+        knowledge = services.knowledge.get(session)
+    suggestion = replies.compose(
+        knowledge,
+        CustomerMessage(row.customer_text, row.customer_handle),
+        drafter=services.drafter,
+        voice=_voice(services),
+        network=services.settings.default_network,
+        option=row.option + 1,
+        ranked=replies.ranked_of(row),
+    )
+    with session_scope(services.sessions) as session:
+        moved = replies.replace_option(
+            session=session, row=row, seen_option=row.option, suggestion=suggestion
+        )
+        fresh = session.get(ReplySuggestion, row.id)
+    if fresh is None:
+        return
+    if not moved:
+        respond(
+            response_type="ephemeral",
+            replace_original=False,
+            text="Someone else changed or sent this suggestion a moment ago; here it is as it is now.",
+        )
+    _surface_of(body, client, respond).show(_message_for(fresh))
+
+
+def _click_send(
+    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+) -> None:
+    ack()
+    services = services_of(context)
+    suggestion_id = _clicked(body)
+    user = body["user"]["id"]
+    if suggestion_id is None:
+        respond(response_type="ephemeral", replace_original=False, text=_BROKEN_BUTTON)
+        return
+    if services.settings.approvals_channel is None:
+        respond(
+            response_type="ephemeral",
+            replace_original=False,
+            text="Replies need an approvals channel: set SOCIALOPS_APPROVALS_CHANNEL first.",
+        )
+        return
+    try:
+        with session_scope(services.sessions) as session:
+            draft = replies.send_for_approval(
+                session=session,
+                suggestion_id=suggestion_id,
+                actor_id=user,
+                network=services.settings.default_network,
+                checks=check_policy(services.settings),
+                now=services.clock(),
+            )
+    except (SendRefused, DraftInvalid) as error:
+        respond(response_type="ephemeral", replace_original=False, text=_refusal(error))
+        return
+    post_card(client, services, draft)
+    row = _load(services, suggestion_id)
+    if row is not None:
+        _surface_of(body, client, respond).show(_message_for(row))
+
+
+def _refusal(error: Exception) -> str:
+    if isinstance(error, DraftInvalid):
+        reasons = " ".join(escape_mrkdwn(f.message) for f in error.errors)
+        return f"This reply can't go for approval as it is: {reasons}"
+    return escape_mrkdwn(str(error))
+
+
+def _click_not_helpful(
+    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+) -> None:
+    ack()
+    services = services_of(context)
+    suggestion_id = _clicked(body)
+    if suggestion_id is None:
+        respond(response_type="ephemeral", replace_original=False, text=_BROKEN_BUTTON)
+        return
+    with session_scope(services.sessions) as session:
+        row = replies.mark_not_helpful(
+            session=session,
+            suggestion_id=suggestion_id,
+            user_id=body["user"]["id"],
+            now=services.clock(),
+        )
+    if row is None:
+        respond(
+            response_type="ephemeral",
+            replace_original=False,
+            text="Thanks, this suggestion is already marked not helpful.",
+        )
+        return
+    _surface_of(body, client, respond).show(_message_for(row))
+
+
+def _click_hand_off(ack: Ack, respond: Respond) -> None:
+    ack()
+    respond(response_type="ephemeral", replace_original=False, text=not_available_text("Hand off"))

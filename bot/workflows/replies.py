@@ -1,0 +1,357 @@
+"""Suggested replies: match a customer's message to the FAQ, fill a template, polish, remember.
+
+No Slack here. The listeners (mention, shortcut, `/social reply`) and `socialops suggest` call
+:func:`compose` to get a reply, and the Slack side stores it with :func:`save_suggestion` so its
+buttons can find it again. Composing needs no database session: a model call can take seconds
+and no transaction should stay open that long.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlmodel import Session, col
+
+from bot.knowledge.faq_files import FaqEntry
+from bot.knowledge.library import Knowledge
+from bot.knowledge.matching import Match
+from bot.knowledge.templates import ResponseTemplate, TemplateFileError, render
+from bot.llm import Drafter, PolishRequest
+from bot.models import Draft, ReplySuggestion
+from bot.workflows import faq_gaps
+from bot.workflows.checks import CheckPolicy
+from bot.workflows.drafts import DraftInput, create_draft
+
+# How many ranked entries "Another option" may walk through.
+MAX_OPTIONS = 5
+# A customer message longer than this is kept for the record but shown and matched cut.
+MAX_CUSTOMER_CHARS = 4_000
+_LEADING_HANDLE = re.compile(r"^\s*(@[A-Za-z0-9_.]{1,64})\b[:,]?\s*")
+_SLACK_LINK = re.compile(r"<((?:https?|mailto):[^|>\s]{1,2000})(?:\|[^>]{0,2000})?>")
+_REQUEST = re.compile(
+    r"^\s*(?:please\s+)?(?:draft|write|suggest)\s+(?:me\s+)?(?:a\s+|an\s+)?"
+    r"(?:reply|response|answer)(?:\s+(?:to|for))?\s*(?::|-|\u2013)?\s*",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class BrandVoice:
+    name: str
+    sign_off: str
+    emoji: bool
+    banned_phrases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CustomerMessage:
+    text: str
+    handle: str | None = None  # "@dana_outdoors" when the message starts with one
+
+    @classmethod
+    def parse(cls, text: str) -> CustomerMessage:
+        text = text.strip()[:MAX_CUSTOMER_CHARS]
+        match = _LEADING_HANDLE.match(text)
+        return cls(text=text, handle=match.group(1) if match else None)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A reply ready to show, or an abstention (``text`` is None) when the FAQ has no answer."""
+
+    text: str | None
+    ranked: tuple[Match, ...]  # usable matches, best first
+    option: int  # index into ``ranked`` of the entry used
+    faq_id: str | None
+    template_id: str | None
+    confidence: float  # 0..1: how much of the message the entry explains
+    polished: bool = False
+    note: str | None = None  # why the template text was used instead of the model's
+
+    @property
+    def abstained(self) -> bool:
+        return self.text is None
+
+
+def plain_from_slack(text: str) -> str:
+    """Slack message markup → what the person typed: links unwrapped, entities decoded.
+
+    Mentions and ``<!channel>`` stay as written; everything is escaped again when shown.
+    """
+    text = _SLACK_LINK.sub(lambda m: m.group(1).removeprefix("mailto:"), text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def request_text(text: str, *, bot_user_id: str | None) -> str | None:
+    """The customer message in "@bot draft a reply to: …"; None when the mention asks nothing."""
+    if bot_user_id:
+        text = text.replace(f"<@{bot_user_id}>", " ")
+    match = _REQUEST.match(text)
+    if match is None:
+        return None
+    return plain_from_slack(text[match.end() :]).strip()
+
+
+def compose(
+    knowledge: Knowledge,
+    message: CustomerMessage,
+    *,
+    drafter: Drafter,
+    voice: BrandVoice,
+    network: str,
+    option: int = 0,
+    ranked: Sequence[Match] | None = None,
+) -> Suggestion:
+    """The reply for ``message`` from its ``option``-th best FAQ entry (0: the best).
+
+    ``ranked`` re-uses an earlier ranking ("Another option") so the choices do not shift under
+    the user; entries deleted since are skipped.
+    """
+    if ranked is None:
+        result = knowledge.matcher.match(message.text, limit=MAX_OPTIONS)
+        if result.abstained:
+            return Suggestion(None, result.matches, 0, None, None, _confidence(result.matches))
+        # Other options must be plausible on their own; the best one already passed the bar.
+        floor = min(knowledge.matcher.min_score, result.matches[0].score)
+        ranked = [m for m in result.matches if m.score >= floor]
+    usable = tuple(m for m in ranked if m.entry_id in knowledge.entries)
+    if not usable:
+        return Suggestion(None, (), 0, None, None, 0.0)
+    option %= len(usable)
+    match = usable[option]
+    entry = knowledge.entries[match.entry_id]
+    template = choose_template(knowledge.templates, entry, network=network)
+    draft, note = _fill(template, entry, message, voice)
+    polished = drafter.polish(
+        PolishRequest(
+            draft=draft,
+            faq_answers=(entry.answer,),
+            template_body=template.body if template else "",
+            customer_message=message.text,
+            tone=template.tone if template else "friendly",
+            network=network,
+            brand_name=voice.name,
+            sign_off=voice.sign_off,
+            emoji=voice.emoji,
+            banned_phrases=voice.banned_phrases,
+        )
+    )
+    return Suggestion(
+        text=polished.text,
+        ranked=usable,
+        option=option,
+        faq_id=entry.id,
+        template_id=template.id if template else None,
+        confidence=round(min(match.coverage, 1.0), 2),
+        polished=polished.polished,
+        note=note or polished.note,
+    )
+
+
+def choose_template(
+    templates: Sequence[ResponseTemplate], entry: FaqEntry, *, network: str
+) -> ResponseTemplate | None:
+    """The template made for this entry (by id, tag or handoff team), else a catch-all ("*").
+
+    Crisis templates are left to crisis mode; a template limited to other networks is skipped.
+    """
+    fits = [t for t in templates if not t.crisis and (not t.networks or network in t.networks)]
+    intents = {entry.id, *entry.tags, *([entry.handoff] if entry.handoff else [])}
+    specific = [t for t in fits if intents & set(t.serves)]
+    general = [t for t in fits if "*" in t.serves]
+    for group in (specific, general):
+        if group:
+            return min(group, key=lambda t: t.id)
+    return None
+
+
+def _fill(
+    template: ResponseTemplate | None,
+    entry: FaqEntry,
+    message: CustomerMessage,
+    voice: BrandVoice,
+) -> tuple[str, str | None]:
+    if template is None:
+        return entry.answer.strip(), "No response template fits, so this is the FAQ answer as is."
+    context = {
+        "customer_name": message.handle.lstrip("@") if message.handle else "there",
+        "customer_handle": message.handle or "",
+        "answer": entry.answer.strip(),
+        "faq_id": entry.id,
+        "brand": {"name": voice.name, "sign_off": voice.sign_off, "emoji": voice.emoji},
+    }
+    try:
+        return render(template, context), None
+    except TemplateFileError as error:
+        # A broken template must not stop the reply: the FAQ answer still is one.
+        return (
+            entry.answer.strip(),
+            f"Template {template.id} failed ({error}), so this is the FAQ answer.",
+        )
+
+
+def _confidence(matches: Sequence[Match]) -> float:
+    return round(min(matches[0].coverage, 1.0), 2) if matches else 0.0
+
+
+# -- the store -------------------------------------------------------------------------------------
+
+
+def save_suggestion(
+    *,
+    session: Session,
+    suggestion: Suggestion,
+    message: CustomerMessage,
+    requested_by: str,
+    now: datetime,
+    channel_id: str | None = None,
+    message_ts: str | None = None,
+    source_link: str | None = None,
+) -> tuple[ReplySuggestion, int | None]:
+    """Store what was shown; an abstention also counts as an FAQ gap (its id is returned)."""
+    row = ReplySuggestion(
+        requested_by=requested_by,
+        channel_id=channel_id,
+        message_ts=message_ts,
+        customer_text=message.text,
+        customer_handle=message.handle,
+        source_link=source_link,
+        created_at=now,
+    )
+    _apply(row, suggestion)
+    session.add(row)
+    gap = None
+    if suggestion.abstained:
+        gap = faq_gaps.record_gap(session=session, text=message.text, now=now)
+    session.flush()
+    return row, gap.id if gap else None
+
+
+def ranked_of(row: ReplySuggestion) -> list[Match]:
+    return [
+        Match(entry_id, score, coverage) for entry_id, score, coverage in json.loads(row.ranked_ids)
+    ]
+
+
+def replace_option(
+    *, session: Session, row: ReplySuggestion, seen_option: int, suggestion: Suggestion
+) -> bool:
+    """Show another option, unless someone else already moved on or sent it (then False)."""
+    values = _values(suggestion)
+    statement = (
+        update(ReplySuggestion)
+        .where(
+            col(ReplySuggestion.id) == row.id,
+            col(ReplySuggestion.option) == seen_option,
+            col(ReplySuggestion.sent_at).is_(None),
+        )
+        .values(**values)
+        .returning(col(ReplySuggestion.id))
+    )
+    return session.execute(statement).first() is not None
+
+
+class SendRefused(Exception):
+    """Why a suggestion cannot become a reply draft; the message is for the person who clicked."""
+
+
+def send_for_approval(
+    *,
+    session: Session,
+    suggestion_id: int,
+    actor_id: str,
+    network: str,
+    checks: CheckPolicy,
+    now: datetime,
+) -> Draft:
+    """Turn the suggestion into a reply draft in the approval workflow, once.
+
+    Two clicks at the same moment make one draft: the conditional UPDATE on ``sent_at`` picks the
+    winner, and the draft is created in the same transaction, so a failed check undoes the claim.
+    """
+    row = session.get(ReplySuggestion, suggestion_id)
+    if row is None:
+        raise SendRefused("This suggestion is no longer in the store.")
+    if row.text is None:
+        raise SendRefused("There is no reply to send: the FAQ had no answer for this message.")
+    if row.customer_handle is None and row.source_link is None:
+        # Approvers must see whom a reply answers; a pasted message carries neither.
+        raise SendRefused(
+            "Approvers need to know whom this answers: start the message with the customer's "
+            "@handle (`/social reply @dana where is my order?`), or use the Draft reply "
+            "shortcut on the customer's message."
+        )
+    claim = (
+        update(ReplySuggestion)
+        .where(col(ReplySuggestion.id) == suggestion_id, col(ReplySuggestion.sent_at).is_(None))
+        .values(sent_at=now)
+        .returning(col(ReplySuggestion.id))
+    )
+    if session.execute(claim).first() is None:
+        session.refresh(row)
+        already = f" as draft #{row.draft_id}" if row.draft_id else ""
+        raise SendRefused(f"This reply was already sent for approval{already}.")
+    draft, _report = create_draft(
+        session=session,
+        draft=DraftInput(
+            kind="reply",
+            text=row.text,
+            networks=(network,),
+            author_id=actor_id,
+            customer_handle=row.customer_handle,
+            link=row.source_link,
+            tags=(row.faq_id,) if row.faq_id else (),
+        ),
+        checks=checks,
+        now=now,
+    )
+    row.draft_id = draft.id
+    row.sent_at = now
+    session.add(row)
+    session.flush()
+    return draft
+
+
+def mark_not_helpful(
+    *, session: Session, suggestion_id: int, user_id: str, now: datetime
+) -> ReplySuggestion | None:
+    """Count a "Not helpful" click as an FAQ gap, once per suggestion; None when already marked."""
+    statement = (
+        update(ReplySuggestion)
+        .where(
+            col(ReplySuggestion.id) == suggestion_id,
+            col(ReplySuggestion.not_helpful_by).is_(None),
+        )
+        .values(not_helpful_by=user_id)
+        .returning(col(ReplySuggestion.id))
+    )
+    if session.execute(statement).first() is None:
+        return None
+    row = session.get(ReplySuggestion, suggestion_id)
+    assert row is not None
+    session.refresh(row)
+    faq_gaps.record_gap(session=session, text=row.customer_text, now=now, not_helpful=True)
+    return row
+
+
+def _apply(row: ReplySuggestion, suggestion: Suggestion) -> None:
+    for name, value in _values(suggestion).items():
+        setattr(row, name, value)
+
+
+def _values(suggestion: Suggestion) -> dict[str, object]:
+    return {
+        "ranked_ids": json.dumps([[m.entry_id, m.score, m.coverage] for m in suggestion.ranked]),
+        "option": suggestion.option,
+        "faq_id": suggestion.faq_id,
+        "template_id": suggestion.template_id,
+        "text": suggestion.text,
+        "confidence": suggestion.confidence,
+        "polished": suggestion.polished,
+        "note": suggestion.note,
+    }

@@ -1,0 +1,165 @@
+"""The suggestion, abstention and FAQ builders: what they show, escaped and within Slack's limits."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.blocks.faq import (
+    build_faq_add_modal,
+    build_faq_list,
+    build_gaps_message,
+    build_search_results,
+)
+from bot.blocks.replies import (
+    ANOTHER_ACTION,
+    NOT_HELPFUL_ACTION,
+    SEND_ACTION,
+    build_abstention_message,
+    build_suggestion_message,
+    confidence_label,
+)
+from bot.knowledge.faq_files import FaqEntry
+from bot.models import FaqGap
+from bot.testing.block_limits import check_message, check_view
+
+HOSTILE = "<!channel> <@U0BOSS> {{ 7*7 }} & " + "🔥" * 20
+
+
+def suggestion(**overrides: Any) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "suggestion_id": 7,
+        "customer_text": "where is my order?",
+        "text": "Hi there! Track it at https://example.com/track.",
+        "faq_id": "order-tracking",
+        "template_id": "default-friendly",
+        "confidence": 0.82,
+        "option": 0,
+        "options": 3,
+        "polished": False,
+        "note": None,
+    }
+    fields.update(overrides)
+    return build_suggestion_message(**fields)
+
+
+def action_ids(message: dict[str, Any]) -> list[str]:
+    return [
+        element["action_id"]
+        for block in message["blocks"]
+        if block["type"] == "actions"
+        for element in block["elements"]
+    ]
+
+
+def test_the_suggestion_cites_its_sources_and_offers_the_buttons() -> None:
+    message = suggestion()
+    shown = json.dumps(message, ensure_ascii=False)
+    assert "FAQ `order-tracking` · template `default-friendly`" in shown
+    assert "confidence 82% (high)" in shown
+    assert "option 1 of 3" in shown
+    assert action_ids(message) == [
+        SEND_ACTION,
+        ANOTHER_ACTION,
+        "reply_hand_off",
+        NOT_HELPFUL_ACTION,
+    ]
+    assert check_message(message) == []
+
+
+def test_one_option_has_no_another_button_and_a_sent_one_no_send() -> None:
+    assert ANOTHER_ACTION not in action_ids(suggestion(options=1))
+    sent = suggestion(sent_draft_id=12)
+    assert SEND_ACTION not in action_ids(sent)
+    assert "reply draft #12" in json.dumps(sent)
+
+
+def test_the_polish_note_is_shown() -> None:
+    message = suggestion(polished=False, note="The model did not answer within 8 s.")
+    assert "did not answer within 8 s" in json.dumps(message)
+    assert "polished by the model" in json.dumps(suggestion(polished=True))
+
+
+@pytest.mark.parametrize("size", [1, 3_000, 40_000])
+def test_hostile_and_huge_text_is_escaped_and_fits(size: int) -> None:
+    text = (HOSTILE * (size // len(HOSTILE) + 1))[:size]
+    message = suggestion(customer_text=text, text=text, note=text)
+    shown = json.dumps(message)
+    assert "<!channel>" not in shown
+    assert "<@U0BOSS>" not in shown
+    assert check_message(message) == []
+    abstention = build_abstention_message(suggestion_id=1, customer_text=text, gap_id=3)
+    assert "<!channel>" not in json.dumps(abstention)
+    assert check_message(abstention) == []
+
+
+def test_an_abstention_offers_add_to_faq_only_for_a_recorded_gap() -> None:
+    with_gap = build_abstention_message(suggestion_id=1, customer_text="pets?", gap_id=3)
+    assert action_ids(with_gap) == ["faq_gap_add", "reply_hand_off"]
+    without = build_abstention_message(suggestion_id=1, customer_text="🔥", gap_id=None)
+    assert action_ids(without) == ["reply_hand_off"]
+
+
+@pytest.mark.parametrize(
+    ("confidence", "label"), [(0.95, "95% (high)"), (0.55, "55% (medium)"), (0.2, "20% (low)")]
+)
+def test_confidence_label(confidence: float, label: str) -> None:
+    assert confidence_label(confidence) == label
+
+
+ENTRIES = [
+    FaqEntry(id=f"entry-{i}", question=f"Question {i} {HOSTILE}", answer=HOSTILE * 50, tags=("t",))
+    for i in range(60)
+]
+
+
+def test_faq_list_is_capped_and_points_to_export() -> None:
+    message = build_faq_list(ENTRIES, tag=None)
+    assert "20 more not shown" in json.dumps(message)
+    assert "<!channel>" not in json.dumps(message)
+    assert check_message(message) == []
+    assert "No FAQ entries tagged" in json.dumps(build_faq_list([], tag="<!here>"))
+
+
+def test_search_results_fit_and_say_when_weak() -> None:
+    results = [(entry, 0.3) for entry in ENTRIES[:5]]
+    message = build_search_results(HOSTILE * 100, results, abstained=True)
+    assert "weak matches" in json.dumps(message)
+    assert "<!channel>" not in json.dumps(message)
+    assert check_message(message) == []
+    assert "recorded as an FAQ gap" in json.dumps(build_search_results("x", [], abstained=True))
+
+
+def test_gaps_show_counts_and_time_in_the_team_zone() -> None:
+    seen = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
+    gaps = [
+        FaqGap(
+            id=i,
+            key="k",
+            example=HOSTILE * 100,
+            count=i + 1,
+            not_helpful=i % 2,
+            first_seen_at=seen,
+            last_seen_at=seen,
+        )
+        for i in range(20)
+    ]
+    message = build_gaps_message(gaps, zone=ZoneInfo("Europe/Berlin"))
+    shown = json.dumps(message, ensure_ascii=False)
+    assert "asked once" in shown
+    assert "asked 2 times (1 “not helpful”)" in shown
+    assert "2026-11-23 10:30 CET" in shown
+    assert "<!channel>" not in shown
+    assert check_message(message) == []
+
+
+def test_add_modal_prefills_the_question_and_carries_the_gap() -> None:
+    view = build_faq_add_modal(question="q" * 900, gap_id=4)
+    assert json.loads(view["private_metadata"]) == {"gap_id": 4}
+    question = next(b for b in view["blocks"] if b["block_id"] == "question")
+    assert question["element"]["initial_value"] == "q" * 500
+    assert check_view(view, expected_type="modal") == []

@@ -1,0 +1,52 @@
+"""`socialops faq sync|export`: all or nothing, one line on a mistake."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.test_cli import clean_env
+
+ENTRY = "- id: {id}\n  question: Q {id}?\n  answer: A {id}.\n"
+
+
+def socialops(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = clean_env(tmp_path, SOCIALOPS_FAQ_DIR=str(tmp_path / "faq"))
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=60,
+    )
+
+
+def test_sync_then_export_round_trips(tmp_path: Path) -> None:
+    faq = tmp_path / "faq"
+    faq.mkdir()
+    (faq / "a.yml").write_text(ENTRY.format(id="one") + ENTRY.format(id="two"), encoding="utf-8")
+    synced = socialops(tmp_path, "faq", "sync")
+    assert synced.returncode == 0, synced.stderr
+    assert "2 entries" in synced.stdout
+    assert "2 added" in synced.stdout
+    exported = socialops(tmp_path, "faq", "export", "out")
+    assert exported.returncode == 0, exported.stderr
+    assert "id: one" in (tmp_path / "out" / "faq.yml").read_text(encoding="utf-8")
+
+
+def test_a_broken_file_syncs_nothing(tmp_path: Path) -> None:
+    faq = tmp_path / "faq"
+    faq.mkdir()
+    (faq / "a.yml").write_text(ENTRY.format(id="one"), encoding="utf-8")
+    assert socialops(tmp_path, "faq", "sync").returncode == 0
+    (faq / "a.yml").write_text(ENTRY.format(id="one") + ENTRY.format(id="new"), encoding="utf-8")
+    (faq / "b.yml").write_text(ENTRY.format(id="one"), encoding="utf-8")  # duplicate id
+    failed = socialops(tmp_path, "faq", "sync")
+    assert failed.returncode == 2
+    assert len(failed.stderr.strip().splitlines()) == 1
+    assert "entry 'one'" in failed.stderr
+    assert "b.yml" in failed.stderr
+    socialops(tmp_path, "faq", "export", "out")
+    assert "new" not in (tmp_path / "out" / "faq.yml").read_text(encoding="utf-8")

@@ -1,0 +1,378 @@
+"""Suggested replies without Slack: compose, store, send once, feedback, learning."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from bot.db import session_scope
+from bot.knowledge.faq_files import FaqEntry, load_faq_dir
+from bot.knowledge.library import Knowledge, knowledge_from_files
+from bot.knowledge.matching import FaqMatcher, Match
+from bot.knowledge.templates import ResponseTemplate
+from bot.llm import OfflineDrafter, Polished, PolishRequest
+from bot.models import Draft, FaqGap, ReplySuggestion
+from bot.services import Services
+from bot.workflows import drafts, faq, replies
+from bot.workflows.checks import CheckPolicy
+from bot.workflows.drafts import ApprovalPolicy, DraftInvalid
+from bot.workflows.replies import BrandVoice, CustomerMessage, SendRefused
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+REPO = Path(__file__).resolve().parents[2]
+VOICE = BrandVoice(name="Northwind Outfitters", sign_off="- Team Northwind", emoji=False)
+CHECKS = CheckPolicy(banned_words=("guaranteed",))
+
+
+@pytest.fixture(scope="module")
+def knowledge() -> Knowledge:
+    return knowledge_from_files(REPO / "faq", REPO / "responses")
+
+
+def compose(knowledge: Knowledge, text: str, **kwargs: object) -> replies.Suggestion:
+    return replies.compose(
+        knowledge,
+        CustomerMessage.parse(text),
+        drafter=OfflineDrafter(),
+        voice=VOICE,
+        network="x",
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+# -- parsing ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("<@UBOT> draft a reply to: where is my order?", "where is my order?"),
+        ("<@UBOT> Draft reply to - where is my order?", "where is my order?"),
+        ("<@UBOT> please write a response for: hi &amp; bye", "hi & bye"),
+        (
+            "<@UBOT> suggest an answer: see <https://x.example/a|x.example/a>",
+            "see https://x.example/a",
+        ),
+        ("<@UBOT> draft a reply to:", ""),
+        ("<@UBOT> hello there", None),
+        ("<@UBOT> what's up", None),
+    ],
+)
+def test_request_text(text: str, expected: str | None) -> None:
+    assert replies.request_text(text, bot_user_id="UBOT") == expected
+
+
+def test_plain_from_slack_keeps_broadcasts_as_written() -> None:
+    # They are escaped again wherever the bot shows them; unwrapping is only for links.
+    assert replies.plain_from_slack("<!channel> look &lt;here&gt;") == "<!channel> look <here>"
+
+
+def test_customer_handle_is_read_from_the_start() -> None:
+    message = CustomerMessage.parse("@dana_outdoors: where's my order??")
+    assert message.handle == "@dana_outdoors"
+    assert CustomerMessage.parse("where's my order @NorthwindOutfit").handle is None
+
+
+# -- composing --------------------------------------------------------------------------------
+
+
+def test_a_paraphrase_is_answered_from_the_faq_with_its_sources(knowledge: Knowledge) -> None:
+    suggestion = compose(knowledge, "@dana: my parcel still hasn't turned up 😡")
+    assert suggestion.faq_id == "order-not-arrived"
+    assert suggestion.template_id == "default-friendly"
+    assert suggestion.text is not None
+    assert suggestion.text.startswith("Hi dana!")
+    assert knowledge.entries["order-not-arrived"].answer.strip() in suggestion.text
+    assert suggestion.text.endswith("- Team Northwind")
+    assert 0 < suggestion.confidence <= 1
+    assert not suggestion.polished
+
+
+def test_off_topic_is_abstained_on(knowledge: Knowledge) -> None:
+    suggestion = compose(knowledge, "what do you think about the election results")
+    assert suggestion.abstained
+    assert suggestion.text is None
+    assert suggestion.faq_id is None
+
+
+@pytest.mark.parametrize("text", ["", "   ", "🔥🔥🔥", "¿Dónde está mi pedido? Gracias"])
+def test_nothing_to_match_is_an_abstention(knowledge: Knowledge, text: str) -> None:
+    assert compose(knowledge, text).abstained
+
+
+def test_template_syntax_from_the_customer_is_never_evaluated(knowledge: Knowledge) -> None:
+    message = CustomerMessage("where is my order", handle="@{{ 7*7 }}{% raw %}")
+    suggestion = replies.compose(
+        knowledge, message, drafter=OfflineDrafter(), voice=VOICE, network="x"
+    )
+    assert suggestion.text is not None
+    assert suggestion.text.startswith("Hi {{ 7*7 }}{% raw %}!")
+    assert "49" not in suggestion.text
+
+
+def test_a_huge_message_is_cut_before_matching(knowledge: Knowledge) -> None:
+    suggestion = compose(knowledge, "where is my order " + "blah " * 8_000)
+    assert len(CustomerMessage.parse("x" * 40_000).text) == replies.MAX_CUSTOMER_CHARS
+    assert suggestion.abstained or suggestion.faq_id is not None
+
+
+def test_another_option_walks_the_same_ranking_and_wraps(knowledge: Knowledge) -> None:
+    first = compose(knowledge, "how long until I get my money back for a return")
+    assert not first.abstained
+    assert len(first.ranked) >= 2
+    second = compose(knowledge, "ignored", option=1, ranked=first.ranked)
+    assert second.faq_id == first.ranked[1].entry_id
+    wrapped = compose(knowledge, "ignored", option=len(first.ranked), ranked=first.ranked)
+    assert wrapped.faq_id == first.faq_id
+
+
+def _template(template_id: str, serves: tuple[str, ...], **kwargs: object) -> ResponseTemplate:
+    fields: dict[str, object] = {
+        "tone": "friendly",
+        "networks": (),
+        "crisis": False,
+        "body": "{{ answer }}",
+        "path": f"responses/{template_id}.md.j2",
+        "body_line": 8,
+    }
+    fields.update(kwargs)
+    return ResponseTemplate(id=template_id, serves=serves, **fields)  # type: ignore[arg-type]
+
+
+def test_template_choice_prefers_the_entry_then_the_catch_all() -> None:
+    entry = FaqEntry(id="damaged-item", question="q", answer="a", tags=("returns",))
+    catch_all = _template("default", ("*",))
+    specific = _template("sorry", ("damaged-item",))
+    by_tag = _template("returns-tone", ("returns",))
+    crisis = _template("holding", ("damaged-item",), crisis=True)
+    linkedin = _template("formal", ("damaged-item",), networks=("linkedin",))
+    choose = replies.choose_template
+    assert choose([catch_all, specific, crisis, linkedin], entry, network="x") == specific
+    assert choose([catch_all, by_tag], entry, network="x") == by_tag
+    assert choose([catch_all, crisis, linkedin], entry, network="x") == catch_all
+    assert choose([catch_all, linkedin], entry, network="linkedin") == linkedin
+    assert choose([crisis], entry, network="x") is None
+
+
+def test_a_broken_template_falls_back_to_the_faq_answer() -> None:
+    entries = [
+        FaqEntry(id="order-tracking", question="Where is my order?", answer="Track it."),
+        FaqEntry(id="gift-cards", question="Do you sell gift cards?", answer="Yes."),
+        FaqEntry(id="jobs", question="Are you hiring?", answer="See our careers page."),
+    ]
+    broken = _template("broken", ("*",), body="Hi {{ customer_nmae }}")
+    knowledge = Knowledge({e.id: e for e in entries}, FaqMatcher(entries), (broken,))
+    suggestion = compose(knowledge, "where is my order")
+    assert suggestion.text == "Track it."
+    assert suggestion.note is not None
+    assert "responses/broken.md.j2:8" in suggestion.note
+
+
+def test_the_drafter_gets_sources_and_its_note_is_kept(knowledge: Knowledge) -> None:
+    seen: list[PolishRequest] = []
+
+    class Refusing:
+        name = "test"
+
+        def polish(self, request: PolishRequest) -> Polished:
+            seen.append(request)
+            return Polished(request.draft, False, "The model did not answer in time.")
+
+    suggestion = replies.compose(
+        knowledge,
+        CustomerMessage.parse("where is my order? 50% off?"),
+        drafter=Refusing(),
+        voice=VOICE,
+        network="x",
+    )
+    (request,) = seen
+    assert request.faq_answers == (knowledge.entries[str(suggestion.faq_id)].answer,)
+    assert "50% off" in request.customer_message
+    assert request.draft == suggestion.text
+    assert suggestion.note == "The model did not answer in time."
+
+
+# -- the store --------------------------------------------------------------------------------
+
+
+def _saved(services: Services, knowledge: Knowledge, text: str) -> ReplySuggestion:
+    message = CustomerMessage.parse(text)
+    suggestion = compose(knowledge, text)
+    with session_scope(services.sessions) as session:
+        row, _gap = replies.save_suggestion(
+            session=session, suggestion=suggestion, message=message, requested_by="U1", now=NOW
+        )
+    return row
+
+
+def test_an_abstention_is_stored_and_counted_as_a_gap(
+    services: Services, knowledge: Knowledge
+) -> None:
+    row = _saved(services, knowledge, "Do you sponsor marathon runners?")
+    assert row.text is None
+    with session_scope(services.sessions) as session:
+        (gap,) = session.exec(select(FaqGap)).all()
+    assert gap.key == "do you sponsor marathon runners"
+
+
+def test_send_for_approval_makes_one_reply_draft_however_many_clicks(
+    services: Services, knowledge: Knowledge
+) -> None:
+    row = _saved(services, knowledge, "@dana where is my order?")
+    assert row.id is not None
+    suggestion_id = row.id
+
+    def send(user: str) -> int | str:
+        try:
+            with session_scope(services.sessions) as session:
+                draft = replies.send_for_approval(
+                    session=session,
+                    suggestion_id=suggestion_id,
+                    actor_id=user,
+                    network="x",
+                    checks=CHECKS,
+                    now=NOW,
+                )
+                return int(draft.id or 0)
+        except SendRefused as refused:
+            return str(refused)
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        results = list(pool.map(send, [f"U{i}" for i in range(6)]))
+    ids = [r for r in results if isinstance(r, int)]
+    assert len(ids) == 1, results
+    assert all("already sent for approval" in str(r) for r in results if isinstance(r, str))
+    with session_scope(services.sessions) as session:
+        (draft,) = session.exec(select(Draft)).all()
+        stored = session.get(ReplySuggestion, suggestion_id)
+    assert (draft.kind, draft.customer_handle, draft.state) == ("reply", "@dana", "pending")
+    assert stored is not None
+    assert stored.draft_id == draft.id
+
+
+def test_a_failed_check_sends_nothing_and_leaves_it_sendable(
+    services: Services, knowledge: Knowledge
+) -> None:
+    row = _saved(services, knowledge, "@dana where is my order?")
+    assert row.id is not None
+    strict = CheckPolicy(banned_words=("order",))
+    with pytest.raises(DraftInvalid), session_scope(services.sessions) as session:
+        replies.send_for_approval(
+            session=session,
+            suggestion_id=row.id,
+            actor_id="U1",
+            network="x",
+            checks=strict,
+            now=NOW,
+        )
+    with session_scope(services.sessions) as session:
+        assert session.exec(select(Draft)).all() == []
+        stored = session.get(ReplySuggestion, row.id)
+        assert stored is not None
+        assert stored.sent_at is None
+
+
+def test_a_reply_to_nobody_in_particular_is_refused_with_the_way_out(
+    services: Services, knowledge: Knowledge
+) -> None:
+    row = _saved(services, knowledge, "where is my order?")
+    assert row.id is not None
+    with pytest.raises(SendRefused, match="@handle"), session_scope(services.sessions) as session:
+        replies.send_for_approval(
+            session=session,
+            suggestion_id=row.id,
+            actor_id="U1",
+            network="x",
+            checks=CHECKS,
+            now=NOW,
+        )
+
+
+def test_an_abstention_cannot_be_sent(services: Services, knowledge: Knowledge) -> None:
+    row = _saved(services, knowledge, "Do you sponsor marathon runners?")
+    assert row.id is not None
+    with pytest.raises(SendRefused, match="no reply"), session_scope(services.sessions) as session:
+        replies.send_for_approval(
+            session=session,
+            suggestion_id=row.id,
+            actor_id="U1",
+            network="x",
+            checks=CHECKS,
+            now=NOW,
+        )
+
+
+def test_not_helpful_counts_once_per_suggestion(services: Services, knowledge: Knowledge) -> None:
+    row = _saved(services, knowledge, "where is my order?")
+    assert row.id is not None
+    with session_scope(services.sessions) as session:
+        first = replies.mark_not_helpful(
+            session=session, suggestion_id=row.id, user_id="U1", now=NOW
+        )
+        again = replies.mark_not_helpful(
+            session=session, suggestion_id=row.id, user_id="U2", now=NOW
+        )
+        (gap,) = session.exec(select(FaqGap)).all()
+    assert first is not None
+    assert first.not_helpful_by == "U1"
+    assert again is None
+    assert (gap.count, gap.not_helpful) == (1, 1)
+
+
+def test_an_approved_reply_teaches_its_faq_entry(services: Services) -> None:
+    entries = load_faq_dir(REPO / "faq")
+    with session_scope(services.sessions) as session:
+        faq.sync_faq(session=session, entries=entries, now=NOW)
+    customer = "yo the thingy I bought never showed, ring the delivery folks?"
+    with session_scope(services.sessions) as session:
+        stored = {e.id: e for e in faq.all_entries(session)}
+    knowledge = Knowledge(stored, FaqMatcher(list(stored.values())), ())
+    message = CustomerMessage.parse(customer)
+    suggestion = replies.compose(
+        knowledge,
+        message,
+        drafter=OfflineDrafter(),
+        voice=VOICE,
+        network="x",
+        ranked=[Match("order-not-arrived", 5.0, 0.8)],
+    )
+    with session_scope(services.sessions) as session:
+        row, _ = replies.save_suggestion(
+            session=session,
+            suggestion=suggestion,
+            message=message,
+            requested_by="U1",
+            now=NOW,
+            source_link="https://example.slack.com/archives/C1/p1",
+        )
+        assert row.id is not None
+        draft = replies.send_for_approval(
+            session=session,
+            suggestion_id=row.id,
+            actor_id="U1",
+            network="x",
+            checks=CHECKS,
+            now=NOW,
+        )
+        assert draft.id is not None
+        outcome = drafts.approve(
+            session=session,
+            draft_id=draft.id,
+            actor_id="U9",
+            policy=ApprovalPolicy(approvers=frozenset({"U9"})),
+            seen_hash=draft.text_hash[:12],
+            now=NOW,
+        )
+    assert outcome.refused is None
+    with session_scope(services.sessions) as session:
+        learned = {e.id: e for e in faq.all_entries(session)}["order-not-arrived"]
+        again = faq.sync_faq(session=session, entries=entries, now=NOW)
+        after_sync = {e.id: e for e in faq.all_entries(session)}["order-not-arrived"]
+    assert customer in learned.variants
+    assert again.updated == 0  # a sync from the same files neither rewrites nor forgets it
+    assert customer in after_sync.variants
+    assert FaqMatcher(list(learned for learned in [learned])).match(customer).best is not None
