@@ -114,10 +114,11 @@ class OpenAIDrafter:
             request.draft,
             *request.faq_answers,
             request.template_body,
-            request.customer_message,
             request.sign_off,
         ]
-        problems = unsupported_facts(text, sources, request.banned_phrases)
+        problems = unsupported_facts(
+            text, sources, request.banned_phrases, customer_message=request.customer_message
+        )
         if problems:
             return _fallback(request, f"The model's version added {problems[0]}")
         return Polished(text, polished=True, note=None)

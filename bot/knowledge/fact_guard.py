@@ -1,9 +1,12 @@
 """The guard on a model's rewrite: it may change the words, never the facts.
 
 A polished reply is refused when it states a number, price, percentage, URL, e-mail address,
-@handle, code-like token or date that none of the sources (the FAQ answer, the template, the
-customer's message) contains, or a banned phrase. Every pattern here is linear (no nested
-quantifiers), so a 40,000-character reply is checked in milliseconds.
+@handle, code-like token or date that none of the sources (the FAQ answer, the template) contains,
+or a banned phrase. The customer's message backs only what describes their own case: their
+@handles, e-mail addresses, dates and plain numbers (an order number). It never backs a price, a
+percentage, a code or a link, because a model that obeys "promise me 50% off" hidden in the
+message would otherwise quote the customer's terms back as the brand's offer. Every pattern here
+is linear (no nested quantifiers), so a 40,000-character reply is checked in milliseconds.
 """
 
 from __future__ import annotations
@@ -92,11 +95,22 @@ class _Facts:
 
 
 def unsupported_facts(
-    text: str, sources: Sequence[str], banned_phrases: Sequence[str] = ()
+    text: str,
+    sources: Sequence[str],
+    banned_phrases: Sequence[str] = (),
+    *,
+    customer_message: str = "",
 ) -> list[str]:
     """What ``text`` states that no source does, as short phrases for the user; [] when clean."""
     found = _facts(text)
     known = _facts("\n".join(sources))
+    if customer_message:
+        theirs = _facts(customer_message)
+        known.handles.update(theirs.handles)
+        known.emails.update(theirs.emails)
+        known.dates.update(theirs.dates)
+        # Only numbers standing alone: the 75 of "$75" or "75%" stays an offer they asked for.
+        known.all_numbers.update(theirs.numbers)
     problems: list[str] = []
     problems += _missing("a link", found.urls - known.urls)
     problems += _missing("an e-mail address", found.emails - known.emails)
