@@ -40,6 +40,12 @@ _GROUPS: Mapping[str, tuple[str, ...]] = {
         "here yet",
         "missing",
         "lost",
+        "dropped off",
+        "drop off",
+        "door",
+        "doorstep",
+        "porch",
+        "get here",
     ),
     "@track": (
         "track",
@@ -65,6 +71,11 @@ _GROUPS: Mapping[str, tuple[str, ...]] = {
         "whereabouts",
         "see where",
         "where my",
+        "en route",
+        "transit",
+        "in transit",
+        "any news",
+        "tracking link",
     ),
     "@return": (
         "return",
@@ -78,6 +89,7 @@ _GROUPS: Mapping[str, tuple[str, ...]] = {
         "go back",
         "returning",
         "returned",
+        "back to you",
     ),
     "@refund": (
         "refund",
@@ -105,6 +117,10 @@ _GROUPS: Mapping[str, tuple[str, ...]] = {
         "next size",
         "bigger one",
         "smaller one",
+        "next one up",
+        "one size up",
+        "size bigger",
+        "size smaller",
     ),
     "@cancel": (
         "cancel",
@@ -118,6 +134,11 @@ _GROUPS: Mapping[str, tuple[str, ...]] = {
         "not send",
         "bought twice",
         "by mistake",
+        "accident",
+        "by accident",
+        "stop the shipment",
+        "stop shipment",
+        "don't want it anymore",
     ),
     "@address": ("address", "postcode", "zip", "house", "flat", "apartment", "moved"),
     "@ship": (
@@ -135,6 +156,13 @@ _GROUPS: Mapping[str, tuple[str, ...]] = {
         "send",
         "sent",
         "mail",
+        "relocat",
+        "relocating",
+        "moving house",
+        "new flat",
+        "street",
+        "new address",
+        "wrong address",
     ),
     "@cost": (
         "cost",
@@ -152,6 +180,10 @@ _GROUPS: Mapping[str, tuple[str, ...]] = {
         "gbp",
         "pound",
         "dollar",
+        "quid",
+        "spend",
+        "minimum spend",
+        "p&p",
     ),
     "@time": (
         "time",
@@ -180,6 +212,11 @@ _GROUPS: Mapping[str, tuple[str, ...]] = {
         "sooner",
         "speed up",
         "premium",
+        "following morning",
+        "next morning",
+        "speed",
+        "pay extra",
+        "extra for",
     ),
     "@abroad": (
         "international",
@@ -231,6 +268,17 @@ _GROUPS: Mapping[str, tuple[str, ...]] = {
         "bent",
         "dent",
         "seam",
+        "soaked",
+        "wet",
+        "mould",
+        "mouldy",
+        "mold",
+        "moldy",
+        "stain",
+        "stained",
+        "ruined",
+        "scratch",
+        "scratched",
     ),
     "@wrong": (
         "wrong",
@@ -259,6 +307,13 @@ _GROUPS: Mapping[str, tuple[str, ...]] = {
         "google pay",
         "checkout",
         "transaction",
+        "wallet",
+        "google wallet",
+        "bank transfer",
+        "transfer",
+        "cash",
+        "bank",
+        "on collection",
     ),
     "@declined": (
         "declin",
@@ -277,6 +332,10 @@ _GROUPS: Mapping[str, tuple[str, ...]] = {
         "go through",
         "gives an error",
         "doesn't go through",
+        "block",
+        "blocking",
+        "won't let me",
+        "wont let me",
     ),
     "@later": (
         "klarna",
@@ -302,6 +361,18 @@ _GROUPS: Mapping[str, tuple[str, ...]] = {
         "gifte card",
         "ecard",
         "prepaid",
+        "offer",
+        "welcome offer",
+        "deal",
+        "come off",
+        "came off",
+        "does nothing",
+        "not applied",
+        "not apply",
+        "gift",
+        "e card",
+        "balance",
+        "left on",
     ),
     "@match": (
         "match",
@@ -314,6 +385,10 @@ _GROUPS: Mapping[str, tuple[str, ...]] = {
         "discounted at",
         "another retailer",
         "other shop",
+        "go down",
+        "less",
+        "amazon",
+        "decathlon",
     ),
     "@account": ("account", "login", "log in", "sign in", "profile", "username", "email"),
     "@password": (
@@ -333,7 +408,7 @@ _GROUPS: Mapping[str, tuple[str, ...]] = {
     "@delete": (
         "delete",
         "remove",
-        "close",
+        "close account",
         "erase",
         "gdpr",
         "forget me",
@@ -342,6 +417,11 @@ _GROUPS: Mapping[str, tuple[str, ...]] = {
         "get rid of",
         "personal info",
         "my info",
+        "wipe",
+        "data",
+        "my data",
+        "personal data",
+        "hold on me",
     ),
     "@newsletter": (
         "newsletter",
@@ -356,6 +436,12 @@ _GROUPS: Mapping[str, tuple[str, ...]] = {
         "inbox",
         "promo mail",
         "promo email",
+        "take me off",
+        "off your list",
+        "list",
+        "lists",
+        "stop emailing",
+        "stop sending",
     ),
     "@app": (
         "app",
@@ -368,6 +454,12 @@ _GROUPS: Mapping[str, tuple[str, ...]] = {
         "glitch",
         "freez",
         "load",
+        "application",
+        "screen",
+        "white screen",
+        "blank screen",
+        "website",
+        "keeps crashing",
     ),
     "@size": (
         "size",
@@ -389,6 +481,12 @@ _GROUPS: Mapping[str, tuple[str, ...]] = {
         "slim",
         "regular",
         "wide",
+        "longer",
+        "shorter",
+        "too short",
+        "too long",
+        "between sizes",
+        "usually a",
     ),
     "@care": (
         "wash",
@@ -415,9 +513,15 @@ _GROUPS: Mapping[str, tuple[str, ...]] = {
         "patch",
         "zip broke",
         "stitch",
-        "sewsort it",
+        "sew",
+        "sort it",
+        "sort out",
         "fixable",
         "stitch up",
+        "on you",
+        "is that on you",
+        "covered",
+        "manufacturing fault",
     ),
     "@stock": (
         "stock",
@@ -429,6 +533,12 @@ _GROUPS: Mapping[str, tuple[str, ...]] = {
         "out of stock",
         "notify",
         "when back",
+        "make more",
+        "coming back",
+        "come back",
+        "back again",
+        "coming again",
+        "more of",
     ),
     "@points": (
         "point",
@@ -440,6 +550,10 @@ _GROUPS: Mapping[str, tuple[str, ...]] = {
         "perks",
         "bonus",
         "earn",
+        "regular",
+        "regularly",
+        "loyal",
+        "shoppers",
     ),
     "@store": (
         "store",
@@ -459,14 +573,20 @@ _GROUPS: Mapping[str, tuple[str, ...]] = {
         "pop into",
         "pop in",
         "try stuff on",
+        "brick and mortar",
+        "bricks and mortar",
+        "in real life",
+        "irl",
     ),
     "@sustain": (
         "sustainab",
         "sustainable",
         "eco",
+        "how green",
+        "go green",
+        "green credentials",
         "environment",
         "recycl",
-        "green",
         "planet",
         "carbon",
         "ethical",
@@ -511,6 +631,11 @@ _GROUPS: Mapping[str, tuple[str, ...]] = {
         "join your",
         "crew",
         "vacancy",
+        "role",
+        "roles",
+        "openings",
+        "work at",
+        "office",
     ),
     "@complaint": (
         "rude",
@@ -554,7 +679,35 @@ _GROUPS: Mapping[str, tuple[str, ...]] = {
 }
 
 
-def build_lexicon(groups: Mapping[str, tuple[str, ...]] = _GROUPS) -> dict[str, tuple[str, ...]]:
+# Context groups (named with NEUTRAL_PREFIX) carry no question: "10 min ago", "my mum", "in
+# Vienna", "the navy one" tell the matcher the words belong in a shop conversation, so their
+# absence from the FAQ does not make the message look off-topic, but they point at no entry.
+NEUTRAL_PREFIX = "~"
+_CONTEXT: Mapping[str, tuple[str, ...]] = {
+    "~time": tuple(
+        "min mins minute minutes hour hours day days week weeks month months year years"  # noqa: SIM905
+        " fortnight ago yesterday today tonight morning evening weekend monday tuesday wednesday"
+        " thursday friday saturday sunday last night".split()
+    ),
+    "~people": tuple(
+        "mum mom dad mother father wife husband partner kid kids son daughter friend sister"  # noqa: SIM905
+        " brother gran grandma family".split()
+    ),
+    "~color": tuple(
+        "red blue green black navy orange pink white grey gray yellow purple brown beige olive"  # noqa: SIM905
+        " khaki colour color".split()
+    ),
+    "~place": tuple(
+        "germany france spain ireland italy netherlands sweden denmark austria portugal poland"  # noqa: SIM905
+        " belgium uk england scotland wales london berlin paris vienna lisbon dublin madrid"
+        " glasgow bristol manchester munich".split()
+    ),
+}
+
+
+def build_lexicon(
+    groups: Mapping[str, tuple[str, ...]] = {**_GROUPS, **_CONTEXT},
+) -> dict[str, tuple[str, ...]]:
     """Word or phrase (as written above) → the concepts it stands for (a word may mean two)."""
     lexicon: dict[str, tuple[str, ...]] = {}
     for concept, forms in groups.items():

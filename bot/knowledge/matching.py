@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.knowledge.faq_files import FaqEntry
-from bot.knowledge.lexicon import DEFAULT_LEXICON
+from bot.knowledge.lexicon import DEFAULT_LEXICON, NEUTRAL_PREFIX
 from bot.knowledge.text_normal import KEEP, STOP_WORDS, stem, words
 
 K1 = 1.2
@@ -108,7 +108,8 @@ class Analyzer:
             for i in span:
                 covered[i] = True
             for concept in concepts:
-                weights[concept] += CONCEPT_WEIGHT
+                if not concept.startswith(NEUTRAL_PREFIX):
+                    weights[concept] += CONCEPT_WEIGHT
         optional: set[str] = set()
         for index, token in enumerate(tokens):
             if raw[index] in STOP_WORDS and raw[index] not in KEEP:
