@@ -166,6 +166,7 @@ class SemanticMatcher:
         self.lexical = lexical if lexical is not None else FaqMatcher(entries)
         self._cache = cache
         self._ids = [entry.id for entry in entries]
+        self._index = {entry_id: i for i, entry_id in enumerate(self._ids)}
         # The question and each variant are separate rows, grouped by entry, so an entry scores
         # by its closest phrasing: averaging them would blur a precise variant into the rest.
         texts: list[str] = []
@@ -185,11 +186,10 @@ class SemanticMatcher:
         query = self._cache.encoder.encode([text[:MAX_EMBEDDED_CHARS]])[0]
         question = np.maximum.reduceat(self._texts @ query, self._starts)
         answer = self._answers @ query
-        index = {entry_id: i for i, entry_id in enumerate(self._ids)}
         bm25 = np.zeros(len(self._ids))
         coverage = np.zeros(len(self._ids))
         for found in lexical.matches:
-            position = index.get(found.entry_id)
+            position = self._index.get(found.entry_id)
             if position is not None:
                 bm25[position], coverage[position] = found.score, found.coverage
         scores = combine(question, answer, bm25)
