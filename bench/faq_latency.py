@@ -18,6 +18,7 @@ from pathlib import Path
 
 from bench.faq_eval import REPO, Bm25Baseline, load_messages
 from bot.knowledge.faq_files import FaqEntry, load_faq_dir
+from bot.knowledge.matchers import INSTALL_HINT, semantic_installed
 from bot.knowledge.matching import FaqMatcher
 
 HERE = Path(__file__).resolve().parent
@@ -48,6 +49,21 @@ def synthetic_faq(base: Sequence[FaqEntry], size: int, seed: int = 7) -> list[Fa
     return entries
 
 
+def semantic_builder() -> Callable[[Sequence[FaqEntry]], Callable[[str], object]]:
+    """Builds the hybrid matcher with a fresh vector cache, so the build time includes encoding
+    every question, variant and answer; the model itself is loaded (and warmed) beforehand, once,
+    as `socialops serve` does at start."""
+    from bot.knowledge import semantic
+
+    encoder = semantic.MiniLmEncoder()
+    encoder.encode(["warm up"])
+
+    def build(faq: Sequence[FaqEntry]) -> Callable[[str], object]:
+        return semantic.SemanticMatcher(faq, cache=semantic.EmbeddingCache(encoder)).match
+
+    return build
+
+
 def query_time(predict: Callable[[str], object], query: str) -> float:
     started = time.perf_counter()
     predict(query)
@@ -62,7 +78,17 @@ def percentile(values: Sequence[float], share: float) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
+    parser.add_argument(
+        "--semantic-sizes",
+        type=int,
+        nargs="*",
+        default=list(SIZES),
+        help="sizes at which to time the semantic matcher too (when its extra is installed)",
+    )
     args = parser.parse_args()
+    semantic = semantic_installed()
+    if not semantic:
+        print(f"The semantic extra is not installed, so no semantic rows ({INSTALL_HINT}).")
     base = load_faq_dir(REPO / "faq")
     queries = [m.text for m in load_messages(HERE / "faq_eval" / "messages.csv")]
     print(f"{len(queries)} queries per size (the evaluation messages)\n")
@@ -74,6 +100,8 @@ def main() -> None:
             ("BM25 baseline", lambda faq: Bm25Baseline(faq).predict),
             ("socialops default", lambda faq: FaqMatcher(faq).match),
         ]
+        if semantic and size in args.semantic_sizes:
+            builders.append(("socialops semantic", semantic_builder()))
         for name, build in builders:
             started = time.perf_counter()
             predict = build(entries)

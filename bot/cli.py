@@ -219,7 +219,9 @@ def _check_knowledge(settings: Settings) -> None:
     if problems:
         raise fail(f"responses: {problems[-1]}", EXIT_USAGE)
     typer.echo(f"responses: ok ({settings.responses_dir})")
-    typer.echo("matching: offline (stems, concepts and typo correction; the default install)")
+    from bot.knowledge.matchers import describe_matching
+
+    typer.echo(describe_matching(settings.matcher))
     if settings.llm_configured:
         where = settings.openai_base_url or "api.openai.com"
         typer.echo(f"reply polish: {settings.openai_model} at {where}, {settings.llm_timeout:g} s")
@@ -384,13 +386,17 @@ def suggest(
 
     from bot.knowledge.faq_files import FaqFileError
     from bot.knowledge.library import knowledge_from_files
+    from bot.knowledge.matchers import matcher_factory
     from bot.knowledge.templates import TemplateFileError
     from bot.llm import build_drafter
     from bot.workflows.replies import BrandVoice, CustomerMessage, compose
 
     settings = _settings_for("check")
+    matcher = matcher_factory(settings.matcher)
     try:
-        knowledge = knowledge_from_files(Path(settings.faq_dir), Path(settings.responses_dir))
+        knowledge = knowledge_from_files(
+            Path(settings.faq_dir), Path(settings.responses_dir), matcher=matcher
+        )
     except (FaqFileError, TemplateFileError) as error:
         raise fail(str(error), EXIT_USAGE) from None
     drafter = build_drafter(settings)

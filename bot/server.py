@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+import time
 from collections.abc import Callable, Mapping
 from types import FrameType
 from typing import Any
@@ -65,6 +66,21 @@ def sync_faq_at_start(services: Services) -> None:
     )
 
 
+def warm_matcher(services: Services) -> None:
+    """Build the FAQ matcher before the first request (the semantic one loads a model: seconds).
+
+    `/social faq search` matches before Slack's 3-second ack, so the model must already be in
+    memory. Runs in each process that serves Slack; for gunicorn in each worker after the fork,
+    never in the master, because torch's thread pools do not survive a fork.
+    """
+    from bot.db import session_scope
+
+    started = time.perf_counter()
+    with session_scope(services.sessions) as session:
+        services.knowledge.warm(session)
+    log.info("faq: matcher ready in %.1f s", time.perf_counter() - started)
+
+
 class GunicornServer(BaseApplication):  # type: ignore[misc]
     """gunicorn, configured from code so `socialops serve` needs no config file.
 
@@ -106,6 +122,7 @@ def serve_http(settings: Settings, *, host: str, port: int, workers: int, thread
     def load_bot() -> WSGIApp:
         configure_logging(settings)
         services, app = build_bot(settings)
+        warm_matcher(services)
         return create_wsgi_app(app, services)
 
     options = gunicorn_options(host=host, port=port, workers=workers, threads=threads)
@@ -123,6 +140,7 @@ def run_socket_mode(settings: Settings) -> None:
 
     services, app = build_bot(settings)
     sync_faq_at_start(services)
+    warm_matcher(services)
     stopping = threading.Event()
 
     def stop(signum: int, _frame: FrameType | None) -> None:

@@ -10,6 +10,7 @@ from bot.approvers import UserGroupCache
 from bot.clock import Clock, system_clock
 from bot.db import SessionFactory, create_db_engine, make_session_factory
 from bot.knowledge.library import KnowledgeCache
+from bot.knowledge.matchers import matcher_factory
 from bot.llm import Drafter, OfflineDrafter, build_drafter
 from bot.settings import Settings
 
@@ -24,7 +25,7 @@ class Services:
     clock: Clock
     # Per-process cache of user-group members (approvers); not shared between processes.
     groups: UserGroupCache = field(default_factory=UserGroupCache)
-    # The FAQ matcher and templates, rebuilt when the store's FAQ changes.
+    # The FAQ matcher (SOCIALOPS_MATCHER) and templates, rebuilt when the store's FAQ changes.
     knowledge: KnowledgeCache = field(
         default_factory=lambda: KnowledgeCache.from_folder("responses")
     )
@@ -39,7 +40,9 @@ class Services:
             engine=engine,
             sessions=make_session_factory(engine),
             clock=clock,
-            knowledge=KnowledgeCache.from_folder(settings.responses_dir),
+            knowledge=KnowledgeCache.from_folder(
+                settings.responses_dir, matcher=matcher_factory(settings.matcher)
+            ),
             drafter=build_drafter(settings),
         )
 

@@ -117,6 +117,10 @@ class Settings(BaseSettings):
         default_factory=list, validation_alias=_env("SOCIALOPS_BRAND_DOMAINS")
     )
     default_network: str = Field(default="x", validation_alias=_env("SOCIALOPS_DEFAULT_NETWORK"))
+    # FAQ matching: "auto" is the semantic matcher when its extra is installed, else offline.
+    matcher: Literal["auto", "offline", "semantic"] = Field(
+        default="auto", validation_alias=_env("SOCIALOPS_MATCHER")
+    )
     timezone: str = Field(default="UTC", validation_alias=_env("SOCIALOPS_TIMEZONE"))
     approval_remind_after: timedelta = Field(
         default=timedelta(hours=4), validation_alias=_env("SOCIALOPS_APPROVAL_REMIND_AFTER")

@@ -14,6 +14,9 @@ SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
 
 
 def bot_settings(emulator: SlackEmulator, database_url: str, **overrides: object) -> Settings:
+    # The offline matcher unless a test asks: the suite must mean the same whether or not the
+    # semantic extra is installed (tests/knowledge/test_semantic_model.py covers that one).
+    overrides.setdefault("matcher", "offline")
     return load_settings(
         _env_file=None,
         slack_bot_token=emulator.bot_token,

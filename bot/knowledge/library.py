@@ -18,7 +18,8 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from bot.knowledge.faq_files import FaqEntry, load_faq_dir
-from bot.knowledge.matching import FaqMatcher
+from bot.knowledge.matcher_protocol import Matcher, MatcherFactory
+from bot.knowledge.matchers import offline_matcher
 from bot.knowledge.templates import ResponseTemplate, load_templates
 from bot.models import FaqRecord
 from bot.workflows.faq import all_entries
@@ -29,16 +30,18 @@ Fingerprint = tuple[int, datetime | None]
 @dataclass(frozen=True)
 class Knowledge:
     entries: Mapping[str, FaqEntry]
-    matcher: FaqMatcher
+    matcher: Matcher
     templates: Sequence[ResponseTemplate]
 
 
-def knowledge_from_files(faq_dir: Path, responses_dir: Path) -> Knowledge:
+def knowledge_from_files(
+    faq_dir: Path, responses_dir: Path, *, matcher: MatcherFactory = offline_matcher
+) -> Knowledge:
     """Knowledge straight from the folders, for `socialops suggest` (no store needed)."""
     entries = load_faq_dir(faq_dir)
     return Knowledge(
         entries={entry.id: entry for entry in entries},
-        matcher=FaqMatcher(entries),
+        matcher=matcher(entries),
         templates=tuple(load_templates(responses_dir)),
     )
 
@@ -46,15 +49,33 @@ def knowledge_from_files(faq_dir: Path, responses_dir: Path) -> Knowledge:
 class KnowledgeCache:
     """Per-process, thread-safe holder of the current :class:`Knowledge`."""
 
-    def __init__(self, templates: Callable[[], Sequence[ResponseTemplate]]) -> None:
+    def __init__(
+        self,
+        templates: Callable[[], Sequence[ResponseTemplate]],
+        *,
+        matcher: MatcherFactory = offline_matcher,
+    ) -> None:
         self._load_templates = templates
+        self._build_matcher = matcher
         self._templates: Sequence[ResponseTemplate] | None = None
         self._lock = threading.Lock()
         self._current: tuple[Fingerprint, Knowledge] | None = None
 
     @classmethod
-    def from_folder(cls, folder: str) -> KnowledgeCache:
-        return cls(lambda: load_templates(Path(folder)))
+    def from_folder(
+        cls, folder: str, *, matcher: MatcherFactory = offline_matcher
+    ) -> KnowledgeCache:
+        return cls(lambda: load_templates(Path(folder)), matcher=matcher)
+
+    def warm(self, session: Session) -> None:
+        """Build the matcher and answer one question now, at start, not in a request.
+
+        The semantic matcher loads its model (seconds) on its first build, and `/social faq
+        search` matches before it acks: that must not be the first time. The offline matcher
+        builds in milliseconds, so this costs it nothing. Templates are left to the first
+        request, which reports a broken one to the person asking.
+        """
+        self._build_matcher(all_entries(session)).match("where is my order?")
 
     def get(self, session: Session) -> Knowledge:
         fingerprint = faq_fingerprint(session)
@@ -72,7 +93,7 @@ class KnowledgeCache:
             entries = all_entries(session)
             knowledge = Knowledge(
                 entries={entry.id: entry for entry in entries},
-                matcher=FaqMatcher(entries),
+                matcher=self._build_matcher(entries),
                 templates=self._templates,
             )
             self._current = (fingerprint, knowledge)

@@ -116,7 +116,8 @@ def compose(
         result = knowledge.matcher.match(message.text, limit=MAX_OPTIONS)
         if result.abstained:
             return Suggestion(None, result.matches, 0, None, None, _confidence(result.matches))
-        # Other options must be plausible on their own; the best one already passed the bar.
+        # Other options must be plausible on their own (at least the matcher's own bar, on its
+        # own scale, whichever matcher it is); the best one already passed the bar.
         floor = min(knowledge.matcher.min_score, result.matches[0].score)
         ranked = [m for m in result.matches if m.score >= floor]
     usable = tuple(m for m in ranked if m.entry_id in knowledge.entries)
