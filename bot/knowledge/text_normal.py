@@ -74,9 +74,10 @@ def fold(text: str) -> str:
 def words(text: str) -> list[str]:
     """The message's words, contractions opened, before stop words are dropped."""
     folded = fold(text)
+    # Before the generic "n't": it would leave "ca not" and "wo not".
+    folded = folded.replace("can't", "can not").replace("won't", "will not")
     for short, full in CONTRACTIONS.items():
         folded = folded.replace(short, full)
-    folded = folded.replace("can't", "can not").replace("won't", "will not")
     return [w.replace("'", "") for w in _WORD.findall(folded)]
 
 
@@ -89,6 +90,8 @@ def stem(word: str) -> str:
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             base = word[: -len(suffix)]
+            if suffix == "ly" and base[-1] in "pi":
+                return word  # apply, reply, family: not adverbs
             if suffix in ("ies", "ied"):
                 return base + "y"
             if len(base) > 3 and base[-1] == base[-2] and base[-1] not in "lsz":

@@ -34,10 +34,28 @@ def test_content_terms(text: str, expected: list[str]) -> None:
         ("shipped", "ship"),
         ("shipping", "ship"),
         ("bag", "bag"),
+        ("quickly", "quick"),
+        # "-ly" that is not an adverb ending: "apply" must not meet "app", nor "family" "fami".
+        ("apply", "apply"),
+        ("reply", "reply"),
+        ("supply", "supply"),
+        ("family", "family"),
     ],
 )
 def test_stem(word: str, expected: str) -> None:
     assert stem(word) == expected
+
+
+def test_cant_and_wont_open_to_their_verbs() -> None:
+    assert words("can't pay, won't go through") == [
+        "can",
+        "not",
+        "pay",
+        "will",
+        "not",
+        "go",
+        "through",
+    ]
 
 
 def test_huge_and_hostile_input() -> None:
