@@ -40,6 +40,7 @@ from bot.blocks.approvals import (
 from bot.blocks.text import escape_mrkdwn
 from bot.commands.approval_cards import post_card, refresh_card, tell_author
 from bot.commands.context import services_of
+from bot.commands.respond import problems_text
 from bot.commands.router import SubcommandCall, SubcommandRouter
 from bot.db import session_scope
 from bot.models import Draft
@@ -103,7 +104,7 @@ def _draft_command(call: SubcommandCall) -> None:
         )
         draft = _create(services, draft_input)
     except (InputError, DraftInvalid) as error:
-        call.ack(**_ephemeral(_problems(error)))
+        call.ack(**_ephemeral(problems_text(error)))
         return
     call.ack(
         **_ephemeral(
@@ -431,7 +432,7 @@ def _submit_edit(ack: Ack, body: dict[str, Any], client: WebClient, context: Bol
             checks=drafts.check_policy(services.settings),
         )
     except DraftInvalid as invalid:
-        ack(response_action="errors", errors={"text": _problems(invalid)})
+        ack(response_action="errors", errors={"text": problems_text(invalid)})
         return
     ack()
     if outcome.refused is not None:
@@ -566,12 +567,6 @@ def _metadata(view: dict[str, Any]) -> dict[str, Any]:
 
 def _ephemeral(text: str) -> dict[str, Any]:
     return {"response_type": "ephemeral", "text": text}
-
-
-def _problems(error: Exception) -> str:
-    if isinstance(error, DraftInvalid):
-        return " ".join(escape_mrkdwn(f.message) for f in error.errors)
-    return escape_mrkdwn(str(error))
 
 
 # Which modal field each check's error belongs to; the rest go on the text.

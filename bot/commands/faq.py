@@ -18,6 +18,7 @@ from bot.blocks.faq import (
 )
 from bot.blocks.replies import ADD_TO_FAQ_ACTION
 from bot.commands.context import services_of
+from bot.commands.respond import tell
 from bot.commands.router import SubcommandCall, SubcommandRouter
 from bot.db import session_scope
 from bot.workflows import faq, faq_gaps
@@ -94,10 +95,9 @@ def _click_add_to_faq(
         with session_scope(services.sessions) as session:
             gap = faq_gaps.get_gap(session, int(value))
     if gap is None:
-        respond(
-            response_type="ephemeral",
-            replace_original=False,
-            text="That gap is gone (someone already added it to the FAQ?). "
+        tell(
+            respond,
+            "That gap is gone (someone already added it to the FAQ?). "
             "`/social faq add` starts an empty entry.",
         )
         return

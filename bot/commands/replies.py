@@ -27,9 +27,9 @@ from bot.blocks.replies import (
     build_reply_usage,
     build_suggestion_message,
 )
-from bot.blocks.text import escape_mrkdwn
 from bot.commands.approval_cards import post_card
 from bot.commands.context import services_of
+from bot.commands.respond import problems_text, tell
 from bot.commands.router import SubcommandCall, SubcommandRouter
 from bot.db import session_scope
 from bot.knowledge.templates import TemplateFileError
@@ -277,7 +277,7 @@ def _click_another(
     suggestion_id = _clicked(body)
     row = _load(services, suggestion_id) if suggestion_id is not None else None
     if row is None:
-        respond(response_type="ephemeral", replace_original=False, text=_BROKEN_BUTTON)
+        tell(respond, _BROKEN_BUTTON)
         return
     with session_scope(services.sessions) as session:
         knowledge = services.knowledge.get(session)
@@ -298,10 +298,9 @@ def _click_another(
     if fresh is None:
         return
     if not moved:
-        respond(
-            response_type="ephemeral",
-            replace_original=False,
-            text="Someone else changed or sent this suggestion a moment ago; here it is as it is now.",
+        tell(
+            respond,
+            "Someone else changed or sent this suggestion a moment ago; here it is as it is now.",
         )
     _surface_of(body, client, respond).show(_message_for(fresh))
 
@@ -314,14 +313,10 @@ def _click_send(
     suggestion_id = _clicked(body)
     user = body["user"]["id"]
     if suggestion_id is None:
-        respond(response_type="ephemeral", replace_original=False, text=_BROKEN_BUTTON)
+        tell(respond, _BROKEN_BUTTON)
         return
     if services.settings.approvals_channel is None:
-        respond(
-            response_type="ephemeral",
-            replace_original=False,
-            text="Replies need an approvals channel: set SOCIALOPS_APPROVALS_CHANNEL first.",
-        )
+        tell(respond, "Replies need an approvals channel: set SOCIALOPS_APPROVALS_CHANNEL first.")
         return
     try:
         with session_scope(services.sessions) as session:
@@ -334,7 +329,7 @@ def _click_send(
                 now=services.clock(),
             )
     except (SendRefused, DraftInvalid) as error:
-        respond(response_type="ephemeral", replace_original=False, text=_refusal(error))
+        tell(respond, _refusal(error))
         return
     post_card(client, services, draft)
     row = _load(services, suggestion_id)
@@ -344,9 +339,8 @@ def _click_send(
 
 def _refusal(error: Exception) -> str:
     if isinstance(error, DraftInvalid):
-        reasons = " ".join(escape_mrkdwn(f.message) for f in error.errors)
-        return f"This reply can't go for approval as it is: {reasons}"
-    return escape_mrkdwn(str(error))
+        return f"This reply can't go for approval as it is: {problems_text(error)}"
+    return problems_text(error)
 
 
 def _click_not_helpful(
@@ -356,7 +350,7 @@ def _click_not_helpful(
     services = services_of(context)
     suggestion_id = _clicked(body)
     if suggestion_id is None:
-        respond(response_type="ephemeral", replace_original=False, text=_BROKEN_BUTTON)
+        tell(respond, _BROKEN_BUTTON)
         return
     with session_scope(services.sessions) as session:
         row = replies.mark_not_helpful(
@@ -366,15 +360,11 @@ def _click_not_helpful(
             now=services.clock(),
         )
     if row is None:
-        respond(
-            response_type="ephemeral",
-            replace_original=False,
-            text="Thanks, this suggestion is already marked not helpful.",
-        )
+        tell(respond, "Thanks, this suggestion is already marked not helpful.")
         return
     _surface_of(body, client, respond).show(_message_for(row))
 
 
 def _click_hand_off(ack: Ack, respond: Respond) -> None:
     ack()
-    respond(response_type="ephemeral", replace_original=False, text=not_available_text("Hand off"))
+    tell(respond, not_available_text("Hand off"))

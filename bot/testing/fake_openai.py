@@ -10,10 +10,15 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable, Iterable
+from http import HTTPStatus
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from bot.testing.local_server import LocalWSGIServer
+
+if TYPE_CHECKING:
+    from wsgiref.types import StartResponse, WSGIEnvironment
 
 Reply = str | Callable[[dict[str, Any]], str]
 
@@ -28,16 +33,13 @@ class FakeOpenAI:
         self._failures_left = 0
         self._lock = threading.Lock()
         self._requests: list[dict[str, Any]] = []
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, name="fake-openai", daemon=True
-        )
+        # The same loopback server the bot runs on in tests: threaded, so a slow answer (a
+        # timeout test) does not hold up the retry behind it.
+        self._server = LocalWSGIServer(self._application)
 
     @property
     def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}/v1"
+        return f"{self._server.url}/v1"
 
     @property
     def requests(self) -> list[dict[str, Any]]:
@@ -50,7 +52,7 @@ class FakeOpenAI:
             self._failures_left, self.fail_status = count, status
 
     def __enter__(self) -> FakeOpenAI:
-        self._thread.start()
+        self._server.start()
         return self
 
     def __exit__(
@@ -59,8 +61,29 @@ class FakeOpenAI:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self._server.stop()
+
+    def _application(
+        self, environ: WSGIEnvironment, start_response: StartResponse
+    ) -> Iterable[bytes]:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        raw = environ["wsgi.input"].read(length) if length else b""
+        path = str(environ.get("PATH_INFO", "")).rstrip("/")
+        if environ.get("REQUEST_METHOD") != "POST" or path != "/v1/chat/completions":
+            status, answer = 404, {"error": {"message": f"no route {path}"}}
+        else:
+            try:
+                body = json.loads(raw or b"{}")
+            except ValueError:
+                status, answer = 400, {"error": {"message": "body is not JSON"}}
+            else:
+                status, answer = self._answer(body)
+        data = json.dumps(answer).encode()
+        start_response(
+            f"{status} {HTTPStatus(status).phrase}",
+            [("Content-Type", "application/json"), ("Content-Length", str(len(data)))],
+        )
+        return [data]
 
     def _answer(self, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         with self._lock:
@@ -88,37 +111,3 @@ class FakeOpenAI:
             ],
             "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
         }
-
-    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length)
-                if self.path.rstrip("/") != "/v1/chat/completions":
-                    self._send(404, {"error": {"message": f"no route {self.path}"}})
-                    return
-                try:
-                    body = json.loads(raw or b"{}")
-                except ValueError:
-                    self._send(400, {"error": {"message": "body is not JSON"}})
-                    return
-                status, answer = fake._answer(body)
-                self._send(status, answer)
-
-            def _send(self, status: int, answer: dict[str, Any]) -> None:
-                data = json.dumps(answer).encode()
-                try:
-                    self.send_response(status)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(data)))
-                    self.end_headers()
-                    self.wfile.write(data)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up (a timeout test): nothing to tell it
-
-            def log_message(self, format: str, *args: object) -> None:
-                """No access logs in test output."""
-
-        return Handler
