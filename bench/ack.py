@@ -37,8 +37,8 @@ from typing import NoReturn
 from urllib.parse import urlencode
 
 from bot.blocks.help import DISMISS_ACTION_ID
-from bot.testing import payloads
-from bot.testing.emulator import SlackEmulator
+from slack_emulator import payloads
+from slack_emulator.emulator import SlackEmulator
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SIGNING_SECRET = "bench-signing-secret-0123456789abcdef"  # noqa: S105 (the emulator's app)

@@ -16,10 +16,10 @@ from slack_bolt import Ack, App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
 from bot.blocks.help import DISMISS_ACTION_ID
-from bot.server import GunicornServer, gunicorn_options
+from bot.runtime.server import GunicornServer, gunicorn_options
+from bot.runtime.web import SLACK_EVENTS_PATH, WSGIApp
 from bot.settings import load_settings
-from bot.slack_client import build_web_client
-from bot.web import SLACK_EVENTS_PATH, WSGIApp
+from bot.slack.client import build_web_client
 
 
 def create_bare_app() -> WSGIApp:

@@ -1,6 +1,6 @@
 """How well FAQ matching answers real-looking customer messages, beside a plain BM25 baseline.
 
-    python -m bench.faq_eval              # the shipped faq/ and bench/faq_eval/messages.csv
+    python -m bench.faq_eval              # the shipped sample FAQ (bot/content/faq) and bench/faq_eval/messages.csv
 
 On the answerable messages: top-1 is the share whose right entry is ranked first *and* not
 abstained on (an abstention counts as a miss), top-3 the share whose right entry is among the
@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.content import SAMPLE_FAQ_DIR
 from bot.knowledge.faq_files import FaqEntry, load_faq_dir
 from bot.knowledge.matcher_protocol import Matcher
 from bot.knowledge.matchers import INSTALL_HINT, semantic_installed
@@ -149,7 +150,7 @@ def shares_no_word(item: Labelled, entries: dict[str, FaqEntry]) -> bool:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--faq", type=Path, default=REPO / "faq")
+    parser.add_argument("--faq", type=Path, default=SAMPLE_FAQ_DIR)
     parser.add_argument("--messages", type=Path, default=HERE / "faq_eval" / "messages.csv")
     args = parser.parse_args()
     entries = load_faq_dir(args.faq)

@@ -16,7 +16,8 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bench.faq_eval import REPO, Bm25Baseline, load_messages
+from bench.faq_eval import Bm25Baseline, load_messages
+from bot.content import SAMPLE_FAQ_DIR
 from bot.knowledge.faq_files import FaqEntry, load_faq_dir
 from bot.knowledge.matchers import INSTALL_HINT, semantic_installed
 from bot.knowledge.matching import FaqMatcher
@@ -89,7 +90,7 @@ def main() -> None:
     semantic = semantic_installed()
     if not semantic:
         print(f"The semantic extra is not installed, so no semantic rows ({INSTALL_HINT}).")
-    base = load_faq_dir(REPO / "faq")
+    base = load_faq_dir(SAMPLE_FAQ_DIR)
     queries = [m.text for m in load_messages(HERE / "faq_eval" / "messages.csv")]
     print(f"{len(queries)} queries per size (the evaluation messages)\n")
     print("| entries | matcher | index build | p50 per query | p95 per query |")

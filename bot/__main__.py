@@ -1,5 +1,5 @@
 """``python -m bot`` is the same as the ``socialops`` command."""
 
-from bot.cli import main
+from bot.runtime.cli import main
 
 main()

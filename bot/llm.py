@@ -15,13 +15,11 @@ from typing import Protocol
 
 import openai
 
+from bot.core.networks import NETWORKS
 from bot.knowledge.fact_guard import unsupported_facts
-from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
-# Network length limits the model is told about (the approval checks enforce them again).
-NETWORK_LIMITS = {"x": 280, "threads": 500, "instagram": 2_200, "tiktok": 2_200}
 CUSTOMER_CHARS = 2_000  # the model needs the gist of the message, not a 40k-character rant
 SYSTEM_PROMPT = """\
 You rewrite a social media customer-service reply so it sounds like {brand}: tone {tone}.
@@ -124,20 +122,10 @@ class OpenAIDrafter:
         return Polished(text, polished=True, note=None)
 
 
-def build_drafter(settings: Settings) -> Drafter:
-    if not settings.llm_configured:
-        return OfflineDrafter()
-    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
-    return OpenAIDrafter(
-        api_key=key,
-        base_url=settings.openai_base_url,
-        model=settings.openai_model,
-        timeout=settings.llm_timeout,
-    )
-
-
 def system_prompt(request: PolishRequest) -> str:
-    limit = NETWORK_LIMITS.get(request.network or "")
+    # The model is told the network's limit; the approval checks enforce it again.
+    network = NETWORKS.get(request.network or "")
+    limit = f"{network.limit:,}" if network else None
     return SYSTEM_PROMPT.format(
         brand=request.brand_name,
         tone=request.tone,

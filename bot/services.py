@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy import Engine
 
-from bot.approvers import UserGroupCache
-from bot.clock import Clock, system_clock
-from bot.db import SessionFactory, create_db_engine, make_session_factory
+from bot.content import SAMPLE_RESPONSES_DIR
+from bot.core.clock import Clock, system_clock
+from bot.core.expiring_cache import ExpiringCache
 from bot.knowledge.library import KnowledgeCache
 from bot.knowledge.matchers import matcher_factory
-from bot.llm import Drafter, OfflineDrafter, build_drafter
+from bot.llm import Drafter, OfflineDrafter, OpenAIDrafter
 from bot.settings import Settings
+from bot.store.db import SessionFactory, create_db_engine, make_session_factory
+from bot.workflows.checks import CheckPolicy
+
+# Group membership changes rarely and a click must stay fast: a lookup is good for minutes.
+GROUP_CACHE_TTL = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -24,10 +30,12 @@ class Services:
     sessions: SessionFactory
     clock: Clock
     # Per-process cache of user-group members (approvers); not shared between processes.
-    groups: UserGroupCache = field(default_factory=UserGroupCache)
+    groups: ExpiringCache[frozenset[str]] = field(
+        default_factory=lambda: ExpiringCache(ttl=GROUP_CACHE_TTL)
+    )
     # The FAQ matcher (SOCIALOPS_MATCHER) and templates, rebuilt when the store's FAQ changes.
     knowledge: KnowledgeCache = field(
-        default_factory=lambda: KnowledgeCache.from_folder("responses")
+        default_factory=lambda: KnowledgeCache.from_folder(str(SAMPLE_RESPONSES_DIR))
     )
     # Reply polish: an OpenAI-compatible model when configured, else the template text as is.
     drafter: Drafter = field(default_factory=OfflineDrafter)
@@ -46,5 +54,32 @@ class Services:
             drafter=build_drafter(settings),
         )
 
+    @property
+    def check_policy(self) -> CheckPolicy:
+        """The pre-flight check rules the team configured, as the workflows take them."""
+        return check_policy(self.settings)
+
     def close(self) -> None:
         self.engine.dispose()
+
+
+def check_policy(settings: Settings) -> CheckPolicy:
+    """The pre-flight check rules the team configured."""
+    return CheckPolicy(
+        banned_words=tuple(settings.banned_words),
+        brand_domains=tuple(settings.brand_domains),
+        risk_keywords=tuple(settings.risk_keywords),
+    )
+
+
+def build_drafter(settings: Settings) -> Drafter:
+    """The model that polishes replies when one is configured, else the template text as is."""
+    if not settings.llm_configured:
+        return OfflineDrafter()
+    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
+    return OpenAIDrafter(
+        api_key=key,
+        base_url=settings.openai_base_url,
+        model=settings.openai_model,
+        timeout=settings.llm_timeout,
+    )

@@ -8,12 +8,17 @@ settings object can be logged without leaking a token.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from datetime import timedelta
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.content import SAMPLE_FAQ_DIR, SAMPLE_RESPONSES_DIR
+from bot.core.errors import SettingsError as SettingsError  # its public home for callers
+from bot.core.networks import NETWORK_IDS, NETWORKS
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///socialops.db"
@@ -22,7 +27,6 @@ DEFAULT_DATABASE_URL = "sqlite:///socialops.db"
 _USER_OR_GROUP_ID = re.compile(r"^[UWS][A-Z0-9]{2,}$")
 _CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
 
-NETWORKS = ("x", "linkedin", "instagram", "facebook", "tiktok", "threads")
 # Topics that need a second, specialist approval unless SOCIALOPS_RISK_KEYWORDS says otherwise.
 DEFAULT_RISK_KEYWORDS = (
     "pricing,price,discount,legal,lawsuit,health,medical,giveaway,contest,sweepstakes"
@@ -34,8 +38,9 @@ _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$")
 Command = Literal["serve", "run", "socket", "clock", "db", "check", "demo", "import"]
 
 
-class SettingsError(Exception):
-    """A setting the chosen command needs is missing or malformed; the message is one line for people."""
+def _team_folder(name: str, sample: Path) -> str:
+    """``name`` in the working directory when the team keeps one there, else the shipped sample."""
+    return name if Path(name).is_dir() else str(sample)
 
 
 def _env(name: str) -> AliasChoices:
@@ -80,9 +85,15 @@ class Settings(BaseSettings):
     )
     sign_off: str = Field(default="", max_length=80, validation_alias=_env("SOCIALOPS_SIGN_OFF"))
     emoji: bool = Field(default=True, validation_alias=_env("SOCIALOPS_EMOJI"))
-    faq_dir: str = Field(default="faq", validation_alias=_env("SOCIALOPS_FAQ_DIR"))
+    # The team's own folders; unset, ./faq and ./responses where the bot runs, else the samples
+    # that ship inside the package.
+    faq_dir: str = Field(
+        default_factory=lambda: _team_folder("faq", SAMPLE_FAQ_DIR),
+        validation_alias=_env("SOCIALOPS_FAQ_DIR"),
+    )
     responses_dir: str = Field(
-        default="responses", validation_alias=_env("SOCIALOPS_RESPONSES_DIR")
+        default_factory=lambda: _team_folder("responses", SAMPLE_RESPONSES_DIR),
+        validation_alias=_env("SOCIALOPS_RESPONSES_DIR"),
     )
     approvals_channel: str | None = Field(
         default=None, validation_alias=_env("SOCIALOPS_APPROVALS_CHANNEL")
@@ -162,7 +173,7 @@ class Settings(BaseSettings):
     @classmethod
     def _check_network(cls, value: str) -> str:
         if value.lower() not in NETWORKS:
-            raise ValueError(f"'{value}' is not one of {', '.join(NETWORKS)}")
+            raise ValueError(f"'{value}' is not one of {', '.join(NETWORK_IDS)}")
         return value.lower()
 
     @field_validator("timezone")

@@ -14,14 +14,14 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from bot.app import create_app
-from bot.db import upgrade_database
+from bot.runtime.app import create_app
+from bot.runtime.web import create_wsgi_app
 from bot.services import Services
 from bot.settings import load_settings
-from bot.testing.emulator import SlackEmulator
-from bot.testing.local_server import LocalWSGIServer
-from bot.testing.signed_client import SignedSlackClient
-from bot.web import create_wsgi_app
+from bot.store.db import upgrade_database
+from slack_emulator.emulator import SlackEmulator
+from slack_emulator.local_server import LocalWSGIServer
+from slack_emulator.signed_client import SignedSlackClient
 from tests.harness import SIGNING_SECRET, RunningBot, bot_settings
 
 

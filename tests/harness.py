@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from bot.services import Services
 from bot.settings import Settings, load_settings
-from bot.testing.emulator import SlackEmulator
-from bot.testing.local_server import LocalWSGIServer
-from bot.testing.signed_client import SignedSlackClient
+from slack_emulator.emulator import SlackEmulator
+from slack_emulator.local_server import LocalWSGIServer
+from slack_emulator.signed_client import SignedSlackClient
 
 SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
 

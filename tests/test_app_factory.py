@@ -6,9 +6,9 @@ import logging
 
 import pytest
 
-from bot.app import create_app
+from bot.runtime.app import create_app
 from bot.services import Services
-from bot.testing.emulator import SlackEmulator
+from slack_emulator.emulator import SlackEmulator
 from tests.harness import bot_settings
 
 

@@ -8,15 +8,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.approval_jobs import expire_drafts, send_reminders
-from bot.commands.approval_cards import post_card
-from bot.db import session_scope, upgrade_database
-from bot.scheduler import EXPIRE_JOB_ID, PURGE_EVENTS_JOB_ID, REMIND_JOB_ID, build_scheduler
+from bot.runtime.scheduler import EXPIRE_JOB_ID, PURGE_EVENTS_JOB_ID, REMIND_JOB_ID, build_scheduler
 from bot.services import Services
-from bot.slack_client import build_web_client
-from bot.testing.emulator import SlackEmulator
+from bot.slack.approval_cards import post_card
+from bot.slack.approval_jobs import expire_drafts, send_reminders
+from bot.slack.client import build_web_client
+from bot.store.db import session_scope, upgrade_database
 from bot.workflows import drafts
 from bot.workflows.drafts import DraftInput
+from slack_emulator.emulator import SlackEmulator
 from tests.conftest import APPROVAL_SETTINGS
 from tests.harness import bot_settings
 
@@ -48,7 +48,7 @@ def submit(services: Services, emulator: SlackEmulator, **changes: object) -> in
         draft, _ = drafts.create_draft(
             session=session,
             draft=DraftInput(**values),
-            checks=drafts.check_policy(services.settings),  # type: ignore[arg-type]
+            checks=services.check_policy,
             now=START,
         )
     post_card(client_of(emulator), services, draft)

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from bot.settings import Settings
-from bot.testing.emulator import SlackEmulator
-from bot.testing.signed_client import SignedSlackClient
+from slack_emulator.emulator import SlackEmulator
+from slack_emulator.signed_client import SignedSlackClient
 from tests.harness import SIGNING_SECRET
 
 SECRET_TOKEN = "xoxb-4242-4242-cli-secret-token"
@@ -242,7 +242,9 @@ def test_clock_starts_logs_and_stops_on_sigterm(tmp_path: Path) -> None:
     assert "clock: stopped" in log
 
 
-@pytest.mark.parametrize("entry", [["-m", "bot"], ["-c", "from bot.cli import main; main()"]])
+@pytest.mark.parametrize(
+    "entry", [["-m", "bot"], ["-c", "from bot.runtime.cli import main; main()"]]
+)
 def test_help_lists_the_commands(tmp_path: Path, entry: list[str]) -> None:
     result = subprocess.run(
         [sys.executable, *entry, "--help"],

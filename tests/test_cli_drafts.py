@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.testing.emulator import SlackEmulator
+from slack_emulator.emulator import SlackEmulator
 from tests.test_cli import clean_env
 
 GOOD = """text,networks,scheduled_at,campaign,author

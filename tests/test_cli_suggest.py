@@ -7,17 +7,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bot.content import SAMPLE_FAQ_DIR, SAMPLE_RESPONSES_DIR
 from tests.test_cli import clean_env
-
-REPO = Path(__file__).resolve().parents[1]
 
 
 def suggest(
     tmp_path: Path, *args: str, stdin: str | None = None, **env: str
 ) -> subprocess.CompletedProcess[str]:
     settings = {
-        "SOCIALOPS_FAQ_DIR": str(REPO / "faq"),
-        "SOCIALOPS_RESPONSES_DIR": str(REPO / "responses"),
+        "SOCIALOPS_FAQ_DIR": str(SAMPLE_FAQ_DIR),
+        "SOCIALOPS_RESPONSES_DIR": str(SAMPLE_RESPONSES_DIR),
         "SOCIALOPS_SIGN_OFF": "- Team Northwind",
         "SOCIALOPS_MATCHER": "offline",  # the same answers with or without the semantic extra
         **env,

@@ -10,16 +10,16 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
-import bot.models  # noqa: F401
-from bot.db import (
+import bot.store.models  # noqa: F401
+from bot.services import Services
+from bot.store.db import (
     SchemaOutOfDate,
     create_db_engine,
     prepare_database,
     schema_is_current,
     session_scope,
 )
-from bot.models import ProcessedEvent
-from bot.services import Services
+from bot.store.models import ProcessedEvent
 
 
 def test_migrations_create_exactly_the_models(services: Services) -> None:

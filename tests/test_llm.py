@@ -12,11 +12,11 @@ from bot.llm import (
     OfflineDrafter,
     OpenAIDrafter,
     PolishRequest,
-    build_drafter,
     clean_reply,
 )
+from bot.services import build_drafter
 from bot.settings import load_settings
-from bot.testing.fake_openai import FakeOpenAI
+from tests.fakes.fake_openai import FakeOpenAI
 
 REQUEST = PolishRequest(
     draft="Hi dana! Track your order at https://shop.example/track. - Team Northwind",

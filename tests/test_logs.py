@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from bot.logs import REDACTED, SecretRedactingFilter, configure_logging, new_reference
+from bot.runtime.logs import REDACTED, SecretRedactingFilter, configure_logging, new_reference
 from bot.settings import load_settings
 
 TOKEN = "xoxb-9999-8888-dont-log-me"

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.content import SAMPLE_FAQ_DIR, SAMPLE_RESPONSES_DIR
 from bot.settings import DEFAULT_DATABASE_URL, Settings, SettingsError, load_settings, require
 
 SECRET_TOKEN = "xoxb-1234-5678-supersecretvalue"
@@ -25,13 +26,14 @@ def env_settings(monkeypatch: pytest.MonkeyPatch, **env: str) -> Settings:
     return load_settings(_env_file=None)
 
 
-def test_defaults_need_no_configuration(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_defaults_need_no_configuration(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
     settings = env_settings(monkeypatch)
     assert settings.database_url == DEFAULT_DATABASE_URL
     assert settings.port == 3000
     assert settings.slack_api_url == "https://slack.com/api/"
-    assert settings.faq_dir == "faq"
-    assert settings.responses_dir == "responses"
+    assert settings.faq_dir == str(SAMPLE_FAQ_DIR)
+    assert settings.responses_dir == str(SAMPLE_RESPONSES_DIR)
     assert settings.approvers == []
 
 
@@ -187,3 +189,13 @@ def test_malformed_approval_settings_name_the_variable(
 ) -> None:
     with pytest.raises(SettingsError, match=f"^{name} is malformed"):
         env_settings(monkeypatch, **{name: value})
+
+
+def test_a_teams_own_folders_where_the_bot_runs_come_before_the_samples(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "faq").mkdir()
+    (tmp_path / "responses").mkdir()
+    settings = env_settings(monkeypatch)
+    assert (settings.faq_dir, settings.responses_dir) == ("faq", "responses")

@@ -10,8 +10,8 @@ from urllib.error import URLError
 
 import pytest
 
-from bot.slack_client import build_web_client
-from bot.testing import payloads
+from bot.slack.client import build_web_client
+from slack_emulator import payloads
 from tests.harness import RunningBot
 
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.testing import payloads
-from bot.testing.emulator import SlackEmulator
+from slack_emulator import payloads
+from slack_emulator.emulator import SlackEmulator
 
 SIGNING_SECRET = "socket-mode-signing-secret-0123456789"
 # Settings the process must not inherit from the developer's shell or CI.

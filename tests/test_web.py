@@ -9,9 +9,9 @@ import urllib.request
 
 from sqlalchemy import create_engine
 
+from bot.runtime.web import create_wsgi_app
 from bot.services import Services
-from bot.testing.local_server import LocalWSGIServer
-from bot.web import create_wsgi_app
+from slack_emulator.local_server import LocalWSGIServer
 from tests.harness import RunningBot
 
 
@@ -52,7 +52,7 @@ def test_other_paths_are_404(bot: RunningBot) -> None:
 
 
 def _bolt_app_of(bot: RunningBot):  # type: ignore[no-untyped-def]
-    from bot.app import create_app
+    from bot.runtime.app import create_app
 
     return create_app(bot.services.settings, bot.services)
 

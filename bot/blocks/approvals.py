@@ -14,8 +14,9 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from bot.blocks.text import echo_user_text, escape_mrkdwn, truncate
-from bot.models import AuditEntry, Draft
-from bot.workflows.checks import DISPLAY_NAMES, Finding
+from bot.core.networks import NETWORKS, display_name
+from bot.store.models import AuditEntry, Draft
+from bot.workflows.checks import Finding
 from bot.workflows.drafts import FINAL_STATES, DraftState, Progress, split_list
 from bot.workflows.text_diff import word_diff
 
@@ -119,7 +120,7 @@ def _title(draft: Draft) -> str:
 
 
 def _networks(draft: Draft) -> str:
-    return ", ".join(DISPLAY_NAMES.get(n, n) for n in split_list(draft.networks)) or "none"
+    return ", ".join(display_name(n) for n in split_list(draft.networks)) or "none"
 
 
 def _when(moment: datetime | None, zone: ZoneInfo) -> str:
@@ -205,7 +206,7 @@ def render_diff(old: str, new: str) -> str:
 def build_draft_modal(
     *, default_network: str, zone_name: str, private_metadata: str = "", initial_text: str = ""
 ) -> dict[str, Any]:
-    options = [_option(DISPLAY_NAMES[n], n) for n in DISPLAY_NAMES]
+    options = [_option(n.display_name, n.id) for n in NETWORKS.values()]
     initial = [o for o in options if o["value"] == default_network]
     networks: dict[str, Any] = {
         "type": "multi_static_select",

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from bot.blocks.replies import ADD_TO_FAQ_ACTION, confidence_label
 from bot.blocks.text import echo_user_text
 from bot.knowledge.faq_files import HANDOFF_TEAMS, FaqEntry
-from bot.models import FaqGap
+from bot.store.models import FaqGap
 
 FAQ_ADD_VIEW = "faq_add"
 LIST_MAX = 40  # a message holds 50 blocks; the rest is pointed to `socialops faq export`

@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-
-def escape_mrkdwn(text: str) -> str:
-    """Escape the three characters Slack treats as control sequences.
-
-    ``<!channel>``, ``<@U123>`` and ``<https://…|label>`` only act when their angle brackets
-    reach Slack unescaped, so a user's text echoed through here mentions and links nobody.
-    """
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+from bot.core.mrkdwn import escape_mrkdwn as escape_mrkdwn  # builders reach it from here
 
 
 def truncate(text: str, limit: int, *, marker: str = "…") -> str:

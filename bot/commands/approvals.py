@@ -14,7 +14,6 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.approvers import approval_policy
 from bot.blocks.approvals import (
     APPROVE_ACTION,
     CREATE_VIEW,
@@ -38,13 +37,14 @@ from bot.blocks.approvals import (
     parse_card_value,
 )
 from bot.blocks.text import escape_mrkdwn
-from bot.commands.approval_cards import post_card, refresh_card, tell_author
 from bot.commands.context import services_of
 from bot.commands.respond import problems_text
 from bot.commands.router import SubcommandCall, SubcommandRouter
-from bot.db import session_scope
-from bot.models import Draft
 from bot.services import Services
+from bot.slack.approval_cards import post_card, refresh_card, tell_author
+from bot.slack.approvers import approval_policy
+from bot.store.db import session_scope
+from bot.store.models import Draft
 from bot.workflows import drafts
 from bot.workflows.audit import audit_trail
 from bot.workflows.draft_input import (
@@ -429,7 +429,7 @@ def _submit_edit(ack: Ack, body: dict[str, Any], client: WebClient, context: Bol
             draft_id=draft_id,
             actor_id=actor,
             text=text,
-            checks=drafts.check_policy(services.settings),
+            checks=services.check_policy,
         )
     except DraftInvalid as invalid:
         ack(response_action="errors", errors={"text": problems_text(invalid)})
@@ -479,7 +479,7 @@ def _create(services: Services, draft_input: DraftInput) -> Draft:
         draft, _report = drafts.create_draft(
             session=session,
             draft=draft_input,
-            checks=drafts.check_policy(services.settings),
+            checks=services.check_policy,
             now=services.clock(),
         )
     return draft

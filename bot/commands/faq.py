@@ -20,7 +20,8 @@ from bot.blocks.replies import ADD_TO_FAQ_ACTION
 from bot.commands.context import services_of
 from bot.commands.respond import tell
 from bot.commands.router import SubcommandCall, SubcommandRouter
-from bot.db import session_scope
+from bot.knowledge.faq_store import all_entries
+from bot.store.db import session_scope
 from bot.workflows import faq, faq_gaps
 from bot.workflows.faq import FaqFormError
 from bot.workflows.replies import plain_from_slack
@@ -54,7 +55,7 @@ def _faq_command(call: SubcommandCall) -> None:
     elif action == "list":
         tag = rest.split()[0].lower() if rest else None
         with session_scope(call.services.sessions) as session:
-            entries = faq.all_entries(session, tag=tag)
+            entries = all_entries(session, tag=tag)
         call.ack(response_type="ephemeral", **build_faq_list(entries, tag=tag))
     elif action == "gaps":
         with session_scope(call.services.sessions) as session:

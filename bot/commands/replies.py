@@ -27,16 +27,16 @@ from bot.blocks.replies import (
     build_reply_usage,
     build_suggestion_message,
 )
-from bot.commands.approval_cards import post_card
 from bot.commands.context import services_of
 from bot.commands.respond import problems_text, tell
 from bot.commands.router import SubcommandCall, SubcommandRouter
-from bot.db import session_scope
 from bot.knowledge.templates import TemplateFileError
-from bot.models import ReplySuggestion
 from bot.services import Services
+from bot.slack.approval_cards import post_card
+from bot.store.db import session_scope
+from bot.store.models import ReplySuggestion
 from bot.workflows import replies
-from bot.workflows.drafts import DraftInvalid, check_policy
+from bot.workflows.drafts import DraftInvalid
 from bot.workflows.replies import CustomerMessage, SendRefused, Suggestion
 
 log = logging.getLogger(__name__)
@@ -325,7 +325,7 @@ def _click_send(
                 suggestion_id=suggestion_id,
                 actor_id=user,
                 network=services.settings.default_network,
-                checks=check_policy(services.settings),
+                checks=services.check_policy,
                 now=services.clock(),
             )
     except (SendRefused, DraftInvalid) as error:

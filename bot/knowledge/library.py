@@ -18,11 +18,11 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from bot.knowledge.faq_files import FaqEntry, load_faq_dir
+from bot.knowledge.faq_store import all_entries
 from bot.knowledge.matcher_protocol import Matcher, MatcherFactory
 from bot.knowledge.matchers import offline_matcher
 from bot.knowledge.templates import ResponseTemplate, load_templates
-from bot.models import FaqRecord
-from bot.workflows.faq import all_entries
+from bot.store.models import FaqRecord
 
 Fingerprint = tuple[int, datetime | None]
 

@@ -12,10 +12,10 @@ import logging
 from collections.abc import Sequence
 from typing import Literal
 
+from bot.core.errors import SettingsError
 from bot.knowledge.faq_files import FaqEntry
 from bot.knowledge.matcher_protocol import Matcher, MatcherFactory
 from bot.knowledge.matching import FaqMatcher
-from bot.settings import SettingsError
 
 log = logging.getLogger(__name__)
 

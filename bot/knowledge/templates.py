@@ -18,7 +18,7 @@ import yaml
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 
-from bot.blocks.text import escape_mrkdwn
+from bot.core.mrkdwn import escape_mrkdwn
 
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
 _KNOWN_KEYS = frozenset({"id", "serves", "tone", "networks", "crisis"})

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from bot.models import AuditEntry
+from bot.store.models import AuditEntry
 
 
 def record_audit(

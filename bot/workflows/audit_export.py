@@ -8,7 +8,7 @@ import json
 from collections.abc import Sequence
 from typing import Literal
 
-from bot.models import AuditEntry
+from bot.store.models import AuditEntry
 
 COLUMNS = (
     "at",

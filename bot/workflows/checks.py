@@ -13,27 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import parse_qsl, quote, urlsplit, urlunsplit
 
-from bot.settings import NETWORKS
-
-LIMITS: Mapping[str, int] = {
-    "x": 280,
-    "threads": 500,
-    "instagram": 2_200,
-    "tiktok": 2_200,
-    "linkedin": 3_000,
-    "facebook": 63_206,
-}
-DISPLAY_NAMES: Mapping[str, str] = {
-    "x": "X",
-    "linkedin": "LinkedIn",
-    "instagram": "Instagram",
-    "facebook": "Facebook",
-    "tiktok": "TikTok",
-    "threads": "Threads",
-}
-INSTAGRAM_MAX_HASHTAGS = 30
-# X shortens every link to t.co: whatever its length, a URL counts as 23 characters.
-X_URL_LENGTH = 23
+from bot.core.networks import NETWORK_IDS, NETWORKS
 
 # A link in prose: http(s):// and everything up to whitespace; trailing punctuation that closes
 # the sentence or a bracket is trimmed off afterwards (see _split_trailing).
@@ -82,13 +62,14 @@ def weighted_length(text: str, network: str) -> int:
     X's own counter also weighs some scripts (CJK) and emoji as 2; we count code points, which
     is exact for Latin text and errs on the short side for the rest.
     """
-    if network != "x":
+    link_length = NETWORKS[network].link_length if network in NETWORKS else None
+    if link_length is None:
         return len(text)
     length = 0
     position = 0
     for match in _URL.finditer(text):
         url, _trailing = _split_trailing(match.group())
-        length += match.start() - position + X_URL_LENGTH
+        length += match.start() - position + link_length
         position = match.start() + len(url)
     return length + len(text) - position
 
@@ -118,14 +99,14 @@ def run_checks(
         errors.append(Finding("error", "empty_text", "The text is empty."))
     if not networks:
         errors.append(Finding("error", "no_network", "Pick at least one network."))
-    known = [n for n in NETWORKS if n in networks]
+    known = [n for n in NETWORK_IDS if n in networks]
     for name in networks:
         if name not in NETWORKS:
             errors.append(
                 Finding(
                     "error",
                     "unknown_network",
-                    f"Unknown network '{name[:20]}'; use {', '.join(NETWORKS)}.",
+                    f"Unknown network '{name[:20]}'; use {', '.join(NETWORK_IDS)}.",
                 )
             )
     texts = {
@@ -133,26 +114,28 @@ def run_checks(
         for n in known
     }
     for network in known:
-        limit, length = LIMITS[network], weighted_length(texts[network], network)
+        facts = NETWORKS[network]
+        limit, length = facts.limit, weighted_length(texts[network], network)
         if length > limit:
-            note = " (links count as 23)" if network == "x" else ""
+            note = f" (links count as {facts.link_length})" if facts.link_length else ""
             errors.append(
                 Finding(
                     "error",
                     "too_long",
-                    f"{DISPLAY_NAMES[network]}: {length:,} of {limit:,} characters{note}.",
+                    f"{facts.display_name}: {length:,} of {limit:,} characters{note}.",
                     network,
                 )
             )
-    if "instagram" in known:
-        hashtags = len(_HASHTAG.findall(text))
-        if hashtags > INSTAGRAM_MAX_HASHTAGS:
+    hashtags = len(_HASHTAG.findall(text))
+    for network in known:
+        most = NETWORKS[network].max_hashtags
+        if most is not None and hashtags > most:
             errors.append(
                 Finding(
                     "error",
                     "too_many_hashtags",
-                    f"Instagram: {hashtags} hashtags; at most {INSTAGRAM_MAX_HASHTAGS}.",
-                    "instagram",
+                    f"{NETWORKS[network].display_name}: {hashtags} hashtags; at most {most}.",
+                    network,
                 )
             )
     for phrase in _found_phrases(text, policy.banned_words):

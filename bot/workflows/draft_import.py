@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot.models import Draft
+from bot.store.models import Draft
 from bot.workflows.checks import CheckPolicy
 from bot.workflows.draft_input import InputError, parse_local_time, parse_networks
 from bot.workflows.drafts import DraftInput, check_draft, create_draft

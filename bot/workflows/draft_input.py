@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.settings import NETWORKS
+from bot.core.networks import NETWORK_IDS, NETWORKS, in_order
 from bot.workflows.drafts import DraftInput
 
 MAX_DRAFT_ID = 2**31 - 1
@@ -50,8 +50,8 @@ def parse_networks(value: str, *, field: str = "networks") -> tuple[str, ...]:
     unknown = [name for name in names if name not in NETWORKS]
     if unknown:
         shown = ", ".join(name[:20] for name in unknown[:3])
-        raise InputError(f"Unknown network {shown}; use {', '.join(NETWORKS)}.", field=field)
-    return tuple(n for n in NETWORKS if n in names)
+        raise InputError(f"Unknown network {shown}; use {', '.join(NETWORK_IDS)}.", field=field)
+    return in_order(names)
 
 
 def parse_local_time(value: str, *, zone: ZoneInfo, field: str = "scheduled_at") -> datetime:

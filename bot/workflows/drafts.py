@@ -24,8 +24,8 @@ from enum import StrEnum
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from bot.models import Draft, DraftApproval
-from bot.settings import NETWORKS, Settings
+from bot.core.networks import in_order
+from bot.store.models import Draft, DraftApproval
 from bot.workflows import faq
 from bot.workflows.audit import record_audit
 from bot.workflows.checks import CheckPolicy, CheckReport, Finding, run_checks
@@ -215,7 +215,7 @@ def create_draft(
     report = check_draft(draft, policy=checks, now=now)
     if not report.ok:
         raise DraftInvalid(report.errors)
-    networks = tuple(n for n in NETWORKS if n in draft.networks)
+    networks = in_order(draft.networks)
     row = Draft(
         kind=draft.kind,
         state=DraftState.DRAFT,
@@ -855,15 +855,6 @@ def _audit(
 
 def _label(state: str) -> str:
     return state.replace("_", " ")
-
-
-def check_policy(settings: Settings) -> CheckPolicy:
-    """The pre-flight check rules the team configured."""
-    return CheckPolicy(
-        banned_words=tuple(settings.banned_words),
-        brand_domains=tuple(settings.brand_domains),
-        risk_keywords=tuple(settings.risk_keywords),
-    )
 
 
 def warnings_for(draft: Draft, policy: CheckPolicy) -> tuple[Finding, ...]:

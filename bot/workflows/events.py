@@ -15,7 +15,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import CursorResult
 from sqlmodel import Session, col
 
-from bot.models import ProcessedEvent
+from bot.store.models import ProcessedEvent
 
 # Slack retries within minutes; a day of history is ample and keeps the table small.
 EVENT_RETENTION = timedelta(hours=24)

@@ -15,9 +15,9 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from bot.knowledge.faq_files import HANDOFF_TEAMS, SLUG, FaqEntry
-from bot.models import FaqRecord, ReplySuggestion
+from bot.knowledge.faq_store import SLACK_SOURCE, to_entry, to_record
+from bot.store.models import FaqRecord, ReplySuggestion
 
-SLACK_SOURCE = "slack"
 MAX_LEARNED = 50
 MAX_LEARNED_CHARS = 500
 
@@ -99,47 +99,6 @@ def learn_from_approved_reply(*, session: Session, draft_id: int, now: datetime)
         return False
     return learn_variant(
         session=session, entry_id=suggestion.faq_id, text=suggestion.customer_text, now=now
-    )
-
-
-def all_entries(session: Session, *, tag: str | None = None) -> list[FaqEntry]:
-    statement = select(FaqRecord).order_by(col(FaqRecord.id))
-    entries = [to_entry(record) for record in session.exec(statement)]
-    if tag is not None:
-        entries = [e for e in entries if tag.lower() in e.tags]
-    return entries
-
-
-def to_record(entry: FaqEntry, *, now: datetime, source: str | None = None) -> FaqRecord:
-    return FaqRecord(
-        id=entry.id,
-        question=entry.question,
-        answer=entry.answer,
-        variants=json.dumps(list(entry.variants), ensure_ascii=False),
-        tags=",".join(entry.tags),
-        handoff=entry.handoff,
-        owner=entry.owner,
-        review_by=entry.review_by,
-        source=source or entry.source or SLACK_SOURCE,
-        updated_at=now,
-    )
-
-
-def to_entry(record: FaqRecord, *, learned: bool = True) -> FaqEntry:
-    """The entry as the bot uses it: with ``learned``, variants include what approvals taught."""
-    variants = list(json.loads(record.variants or "[]"))
-    if learned:
-        variants += [v for v in json.loads(record.learned or "[]") if v not in variants]
-    return FaqEntry(
-        id=record.id,
-        question=record.question,
-        answer=record.answer,
-        variants=tuple(variants),
-        tags=tuple(t for t in record.tags.split(",") if t),
-        handoff=record.handoff,
-        owner=record.owner,
-        review_by=record.review_by,
-        source=record.source,
     )
 
 

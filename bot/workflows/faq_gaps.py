@@ -14,7 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from bot.knowledge.text_normal import MAX_INPUT_CHARS, words
-from bot.models import FaqGap
+from bot.store.models import FaqGap
 
 KEY_CHARS = 500
 EXAMPLE_CHARS = 1_000  # enough to start an FAQ entry from; a 40k-character rant is cut

@@ -22,7 +22,7 @@ from bot.knowledge.library import Knowledge
 from bot.knowledge.matching import Match
 from bot.knowledge.templates import ResponseTemplate, TemplateFileError, render
 from bot.llm import Drafter, PolishRequest
-from bot.models import Draft, ReplySuggestion
+from bot.store.models import Draft, ReplySuggestion
 from bot.workflows import faq_gaps
 from bot.workflows.checks import CheckPolicy
 from bot.workflows.drafts import DraftInput, create_draft

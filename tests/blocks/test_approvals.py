@@ -28,10 +28,10 @@ from bot.blocks.approvals import (
     parse_card_value,
     reminder_text,
 )
-from bot.models import AuditEntry, Draft
-from bot.testing.block_limits import check_message, check_view
+from bot.store.models import AuditEntry, Draft
 from bot.workflows.checks import Finding
 from bot.workflows.drafts import DraftState, Progress, text_hash
+from slack_emulator.block_limits import check_message, check_view
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -24,8 +24,8 @@ from bot.blocks.replies import (
     confidence_label,
 )
 from bot.knowledge.faq_files import FaqEntry
-from bot.models import FaqGap
-from bot.testing.block_limits import check_message, check_view
+from bot.store.models import FaqGap
+from slack_emulator.block_limits import check_message, check_view
 
 HOSTILE = "<!channel> <@U0BOSS> {{ 7*7 }} & " + "🔥" * 20
 

@@ -24,8 +24,8 @@ from bot.blocks.approvals import (
     REQUEST_CHANGES_ACTION,
     WITHDRAW_ACTION,
 )
-from bot.models import AuditEntry, Draft
-from bot.testing.signed_client import BotResponse
+from bot.store.models import AuditEntry, Draft
+from slack_emulator.signed_client import BotResponse
 from tests.conftest import APPROVAL_SETTINGS, running_bot
 from tests.harness import RunningBot
 

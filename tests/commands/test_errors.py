@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from bot.testing import payloads
+from slack_emulator import payloads
 from tests.harness import RunningBot
 
 

@@ -6,8 +6,8 @@ import time
 
 from sqlmodel import select
 
-from bot.models import ProcessedEvent
-from bot.testing import payloads
+from bot.store.models import ProcessedEvent
+from slack_emulator import payloads
 from tests.harness import RunningBot
 
 

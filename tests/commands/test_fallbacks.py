@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from bot.testing import payloads
+from slack_emulator import payloads
 from tests.harness import RunningBot
 
 

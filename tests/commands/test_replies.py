@@ -19,13 +19,13 @@ from bot.blocks.replies import (
     NOT_HELPFUL_ACTION,
     SEND_ACTION,
 )
-from bot.models import Draft, FaqGap, FaqRecord, ReplySuggestion
-from bot.server import sync_faq_at_start
-from bot.testing import payloads
-from bot.testing.emulator import SlackEmulator
-from bot.testing.fake_openai import FakeOpenAI
+from bot.runtime.server import sync_faq_at_start
+from bot.store.models import Draft, FaqGap, FaqRecord, ReplySuggestion
+from slack_emulator import payloads
+from slack_emulator.emulator import SlackEmulator
 from tests.commands.test_approvals import buttons, ephemeral_texts, wait_until
 from tests.conftest import APPROVAL_SETTINGS, running_bot
+from tests.fakes.fake_openai import FakeOpenAI
 from tests.harness import RunningBot
 
 CHANNEL = payloads.CHANNEL_ID

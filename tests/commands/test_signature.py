@@ -9,8 +9,8 @@ from urllib.parse import urlencode
 import pytest
 from sqlmodel import select
 
-from bot.models import ProcessedEvent
-from bot.testing import payloads
+from bot.store.models import ProcessedEvent
+from slack_emulator import payloads
 from tests.harness import RunningBot
 
 

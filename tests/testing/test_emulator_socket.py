@@ -26,8 +26,8 @@ from slack_sdk.socket_mode.builtin import SocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 
-from bot.testing.emulator import SlackEmulator
-from bot.testing.emulator_websocket import accept_key
+from slack_emulator.emulator import SlackEmulator
+from slack_emulator.emulator_websocket import accept_key
 
 TEXT, BINARY, CLOSE, PING, PONG = 0x1, 0x2, 0x8, 0x9, 0xA
 

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from slack_sdk.models.blocks import Block
 
-from bot.testing import payloads
-from bot.testing.reference import load_payload_shape
+from slack_emulator import payloads
+from slack_emulator.reference import load_payload_shape
 
 RESPONSE_URL = "https://hooks.slack.com/commands/T0SOCIAL/1234567890123/AbCdEfGhIjKlMnOpQrStUvWx"
 

@@ -22,8 +22,8 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.authorization import AuthorizeResult
 from slack_sdk.signature import SignatureVerifier
 
-from bot.testing import payloads
-from bot.testing.signed_client import USER_AGENT, BotResponse, SignedSlackClient
+from slack_emulator import payloads
+from slack_emulator.signed_client import USER_AGENT, BotResponse, SignedSlackClient
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 Received = dict[str, Any]
@@ -268,7 +268,7 @@ def test_click_on_the_card(
     assert context["channel_id"] == "C0SOCIAL"
     assert context["user_id"] == "U0AUTHOR"
     assert context["response_url"] == response_urls.issued[0]
-    # Blank function fields would have set the bot token to "" (bot.testing.payload_shapes).
+    # Blank function fields would have set the bot token to "" (slack_emulator.payload_shapes).
     assert "function_bot_access_token" not in context
     assert "enterprise_id" not in context
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from slack_sdk import WebClient
 
-from bot.testing.emulator_methods import METHODS
-from bot.testing.reference import web_api_spec_path
-from bot.testing.web_api_spec import (
+from slack_emulator.emulator_methods import METHODS
+from slack_emulator.reference import web_api_spec_path
+from slack_emulator.web_api_spec import (
     NEWER_ARGUMENTS,
     REQUIRED_ALTERNATIVES,
     UNCHECKED_METHODS,

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.db import session_scope
 from bot.services import Services
+from bot.store.db import session_scope
 from bot.workflows.audit import audit_trail, record_audit
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import col, select
 
-from bot.db import session_scope
-from bot.models import AuditEntry, Draft, DraftApproval
 from bot.services import Services
+from bot.store.db import session_scope
+from bot.store.models import AuditEntry, Draft, DraftApproval
 from bot.workflows import drafts
 from bot.workflows.audit import audit_trail
 from bot.workflows.checks import CheckPolicy

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from sqlmodel import col, select
 
-from bot.db import create_db_engine, make_session_factory, session_scope, upgrade_database
-from bot.models import Draft, DraftApproval
+from bot.store.db import create_db_engine, make_session_factory, session_scope, upgrade_database
+from bot.store.models import Draft, DraftApproval
 from bot.workflows import drafts
 from bot.workflows.checks import CheckPolicy
 from bot.workflows.drafts import FINAL_STATES, ApprovalPolicy, DraftInput, DraftInvalid, DraftState

@@ -5,8 +5,8 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime, timedelta
 
-from bot.db import session_scope
 from bot.services import Services
+from bot.store.db import session_scope
 from bot.workflows.events import EVENT_RETENTION, claim_event, purge_processed_events
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

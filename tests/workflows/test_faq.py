@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.db import session_scope
 from bot.knowledge.faq_files import FaqEntry
+from bot.knowledge.faq_store import all_entries
 from bot.services import Services
+from bot.store.db import session_scope
 from bot.workflows import faq
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -30,7 +31,7 @@ def sync(services: Services, *entries: FaqEntry) -> faq.SyncResult:
 
 def stored(services: Services, tag: str | None = None) -> list[FaqEntry]:
     with session_scope(services.sessions) as session:
-        return faq.all_entries(session, tag=tag)
+        return all_entries(session, tag=tag)
 
 
 def test_sync_adds_updates_and_removes(services: Services) -> None:

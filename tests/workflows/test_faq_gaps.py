@@ -5,8 +5,8 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
-from bot.db import session_scope
 from bot.services import Services
+from bot.store.db import session_scope
 from bot.workflows import faq_gaps
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

@@ -4,33 +4,33 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from sqlmodel import select
 
-from bot.db import session_scope
+from bot.content import SAMPLE_FAQ_DIR, SAMPLE_RESPONSES_DIR
 from bot.knowledge.faq_files import FaqEntry, load_faq_dir
+from bot.knowledge.faq_store import all_entries
 from bot.knowledge.library import Knowledge, knowledge_from_files
 from bot.knowledge.matching import FaqMatcher, Match
 from bot.knowledge.templates import ResponseTemplate
 from bot.llm import OfflineDrafter, Polished, PolishRequest
-from bot.models import Draft, FaqGap, ReplySuggestion
 from bot.services import Services
+from bot.store.db import session_scope
+from bot.store.models import Draft, FaqGap, ReplySuggestion
 from bot.workflows import drafts, faq, replies
 from bot.workflows.checks import CheckPolicy
 from bot.workflows.drafts import ApprovalPolicy, DraftInvalid
 from bot.workflows.replies import BrandVoice, CustomerMessage, SendRefused
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-REPO = Path(__file__).resolve().parents[2]
 VOICE = BrandVoice(name="Northwind Outfitters", sign_off="- Team Northwind", emoji=False)
 CHECKS = CheckPolicy(banned_words=("guaranteed",))
 
 
 @pytest.fixture(scope="module")
 def knowledge() -> Knowledge:
-    return knowledge_from_files(REPO / "faq", REPO / "responses")
+    return knowledge_from_files(SAMPLE_FAQ_DIR, SAMPLE_RESPONSES_DIR)
 
 
 def compose(knowledge: Knowledge, text: str, **kwargs: object) -> replies.Suggestion:
@@ -324,12 +324,12 @@ def test_not_helpful_counts_once_per_suggestion(services: Services, knowledge: K
 
 
 def test_an_approved_reply_teaches_its_faq_entry(services: Services) -> None:
-    entries = load_faq_dir(REPO / "faq")
+    entries = load_faq_dir(SAMPLE_FAQ_DIR)
     with session_scope(services.sessions) as session:
         faq.sync_faq(session=session, entries=entries, now=NOW)
     customer = "yo the thingy I bought never showed, ring the delivery folks?"
     with session_scope(services.sessions) as session:
-        stored = {e.id: e for e in faq.all_entries(session)}
+        stored = {e.id: e for e in all_entries(session)}
     knowledge = Knowledge(stored, FaqMatcher(list(stored.values())), ())
     message = CustomerMessage.parse(customer)
     suggestion = replies.compose(
@@ -369,9 +369,9 @@ def test_an_approved_reply_teaches_its_faq_entry(services: Services) -> None:
         )
     assert outcome.refused is None
     with session_scope(services.sessions) as session:
-        learned = {e.id: e for e in faq.all_entries(session)}["order-not-arrived"]
+        learned = {e.id: e for e in all_entries(session)}["order-not-arrived"]
         again = faq.sync_faq(session=session, entries=entries, now=NOW)
-        after_sync = {e.id: e for e in faq.all_entries(session)}["order-not-arrived"]
+        after_sync = {e.id: e for e in all_entries(session)}["order-not-arrived"]
     assert customer in learned.variants
     assert again.updated == 0  # a sync from the same files neither rewrites nor forgets it
     assert customer in after_sync.variants

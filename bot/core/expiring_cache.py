@@ -1,0 +1,38 @@
+"""A small per-process cache whose entries go stale after a time, and which keeps the last value
+it had so a failed refresh can fall back on it."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Generic, TypeVar
+
+V = TypeVar("V")
+
+
+@dataclass
+class ExpiringCache(Generic[V]):
+    """Values by key, each fresh for ``ttl`` after it was stored. Thread-safe."""
+
+    ttl: timedelta
+    _entries: dict[str, tuple[datetime, V]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def fresh(self, key: str, *, now: datetime) -> V | None:
+        """The value stored under ``key`` less than ``ttl`` ago, else None."""
+        with self._lock:
+            entry = self._entries.get(key)
+        if entry is None or now - entry[0] >= self.ttl:
+            return None
+        return entry[1]
+
+    def last(self, key: str) -> V | None:
+        """The last value stored under ``key``, however old."""
+        with self._lock:
+            entry = self._entries.get(key)
+        return entry[1] if entry else None
+
+    def store(self, key: str, value: V, *, now: datetime) -> None:
+        with self._lock:
+            self._entries[key] = (now, value)

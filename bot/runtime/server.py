@@ -1,0 +1,174 @@
+"""Process entry points for Slack traffic: gunicorn over HTTP, or Socket Mode."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+import time
+from collections.abc import Callable, Mapping
+from types import FrameType
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+from slack_bolt import App
+from slack_bolt.error import BoltError
+from slack_sdk.errors import SlackApiError
+
+from bot.runtime.app import create_app
+from bot.runtime.logs import configure_logging
+from bot.runtime.web import WSGIApp, create_wsgi_app
+from bot.services import Services
+from bot.settings import Settings
+from bot.store.db import prepare_database
+
+log = logging.getLogger(__name__)
+
+
+def build_bot(settings: Settings) -> tuple[Services, App]:
+    """Services and the bolt App for one process, with the store ready."""
+    services = Services.build(settings)
+    try:
+        prepare_database(services.engine)
+        return services, create_app(settings, services)
+    except BaseException:
+        services.close()
+        raise
+
+
+def sync_faq_at_start(services: Services) -> None:
+    """Load SOCIALOPS_FAQ_DIR into the store, once per start, in one process.
+
+    A broken file must not keep approvals and the rest of the bot down: the store keeps the FAQ
+    it had, and the log says which file and entry to fix (`socialops check` says the same).
+    """
+    from pathlib import Path
+
+    from bot.knowledge.faq_files import FaqFileError, load_faq_dir
+    from bot.store.db import session_scope
+    from bot.workflows.faq import sync_faq
+
+    folder = services.settings.faq_dir
+    try:
+        entries = load_faq_dir(Path(folder))
+    except FaqFileError as error:
+        log.error("faq: not synced, the store keeps its entries: %s", error)
+        return
+    with session_scope(services.sessions) as session:
+        result = sync_faq(session=session, entries=entries, now=services.clock())
+    log.info(
+        "faq: %d entries from %s (%d added, %d updated, %d removed)",
+        len(entries),
+        folder,
+        result.added,
+        result.updated,
+        result.removed,
+    )
+
+
+def warm_matcher(services: Services) -> None:
+    """Build the FAQ matcher before the first request (the semantic one loads a model: seconds).
+
+    `/social faq search` matches before Slack's 3-second ack, so the model must already be in
+    memory. Runs in each process that serves Slack; for gunicorn in each worker after the fork,
+    never in the master, because torch's thread pools do not survive a fork.
+    """
+    from bot.store.db import session_scope
+
+    started = time.perf_counter()
+    with session_scope(services.sessions) as session:
+        services.knowledge.warm(session)
+    log.info("faq: matcher ready in %.1f s", time.perf_counter() - started)
+
+
+class GunicornServer(BaseApplication):  # type: ignore[misc]
+    """gunicorn, configured from code so `socialops serve` needs no config file.
+
+    ``load_app`` runs in each worker after the fork: every worker gets its own engine and HTTP
+    connections instead of sharing the master's.
+    """
+
+    def __init__(self, load_app: Callable[[], WSGIApp], options: Mapping[str, Any]) -> None:
+        self._load_app = load_app
+        self._options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self._options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> WSGIApp:
+        return self._load_app()
+
+
+def gunicorn_options(*, host: str, port: int, workers: int, threads: int) -> dict[str, Any]:
+    """How socialops is served; the benchmark serves its baseline app with the same options."""
+    return {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        # Threads per worker: bolt acks from the request thread while the listener runs on its own
+        # pool, so a few request threads keep acks flowing while other requests wait on the store.
+        "worker_class": "gthread",
+        "threads": threads,
+        "accesslog": "-",
+        "errorlog": "-",
+        "timeout": 30,
+        "graceful_timeout": 10,
+        "proc_name": "socialops-web",
+    }
+
+
+def serve_http(settings: Settings, *, host: str, port: int, workers: int, threads: int) -> None:
+    def load_bot() -> WSGIApp:
+        configure_logging(settings)
+        services, app = build_bot(settings)
+        warm_matcher(services)
+        return create_wsgi_app(app, services)
+
+    options = gunicorn_options(host=host, port=port, workers=workers, threads=threads)
+    GunicornServer(load_bot, options).run()
+
+
+def run_socket_mode(settings: Settings) -> None:
+    """Connect out to Slack over a websocket (no public URL needed) until SIGTERM or SIGINT.
+
+    bolt's ``SocketModeHandler.start()`` blocks on an Event nobody can set, so SIGTERM would kill
+    the process by signal, mid-request; instead we connect, wait on our own Event, then close the
+    handler (it waits for the envelopes it is dispatching) and the store, and return (exit 0).
+    """
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    services, app = build_bot(settings)
+    sync_faq_at_start(services)
+    warm_matcher(services)
+    stopping = threading.Event()
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        log.info("socket mode: received %s, shutting down", signal.Signals(signum).name)
+        stopping.set()
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    handler = SocketModeHandler(app, app_token=settings.secret("slack_app_token"))
+    try:
+        log.info("socket mode: connecting to Slack")
+        try:
+            handler.connect()  # type: ignore[no-untyped-call]
+        except SlackApiError as refused:
+            # apps.connections.open said no (a revoked or mistyped app token): one line, exit 2.
+            reason = refused.response.get("error") or f"HTTP {refused.response.status_code}"
+            raise BoltError(
+                f"apps.connections.open answered {reason}; SLACK_APP_TOKEN must be an "
+                "app-level token with connections:write"
+            ) from None
+        if handler.client.is_connected():
+            log.info("socket mode: connected")
+        else:
+            # slack_sdk logged why; its monitor thread keeps trying with fresh URLs.
+            log.warning("socket mode: not connected yet; retrying in the background")
+        stopping.wait()
+    finally:
+        handler.close()  # type: ignore[no-untyped-call]
+        services.close()
+        for sig, old_handler in previous.items():
+            signal.signal(sig, old_handler)
+        log.info("socket mode: stopped")

@@ -1,0 +1,78 @@
+"""Approval cards in Slack: post, update in place, and tell the people concerned.
+
+Shared by the listeners, the clock's jobs and the CSV import, so a card looks and behaves the same
+whoever changed the draft. Every function here runs after the ack.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.blocks.approvals import build_approval_card, no_approvers_notice
+from bot.services import Services
+from bot.store.db import session_scope
+from bot.store.models import Draft
+from bot.workflows import drafts
+
+log = logging.getLogger(__name__)
+
+
+def card_message(services: Services, draft: Draft) -> dict[str, object]:
+    """The card for the draft as it is now: progress and check warnings read fresh."""
+    with session_scope(services.sessions) as session:
+        progress = drafts.progress_of(session, draft)
+    settings = services.settings
+    return build_approval_card(
+        draft,
+        progress,
+        warnings=drafts.warnings_for(draft, services.check_policy),
+        zone=settings.zone,
+        approvers_configured=bool(settings.approvers),
+    )
+
+
+def post_card(client: WebClient, services: Services, draft: Draft) -> None:
+    """Post the card in the approvals channel and remember where it is."""
+    channel = services.settings.approvals_channel
+    assert channel is not None, "checked before the draft was created"
+    assert draft.id is not None
+    answer = client.chat_postMessage(channel=channel, **card_message(services, draft))  # type: ignore[arg-type]
+    ts = str(answer["ts"])
+    with session_scope(services.sessions) as session:
+        drafts.attach_card(session=session, draft_id=draft.id, channel=channel, ts=ts)
+    draft.card_channel, draft.card_ts = channel, ts
+    if not services.settings.approvers:
+        tell_admins(client, services, no_approvers_notice())
+
+
+def refresh_card(client: WebClient, services: Services, draft: Draft) -> None:
+    """Redraw the card in place (chat.update) after any change."""
+    if draft.card_channel is None or draft.card_ts is None:
+        return
+    client.chat_update(
+        channel=draft.card_channel,
+        ts=draft.card_ts,
+        **card_message(services, draft),  # type: ignore[arg-type]
+    )
+
+
+def tell_author(client: WebClient, draft: Draft, text: str) -> None:
+    """In the card's thread when there is a card, else by DM."""
+    if draft.card_channel and draft.card_ts:
+        client.chat_postMessage(channel=draft.card_channel, thread_ts=draft.card_ts, text=text)
+    else:
+        client.chat_postMessage(channel=draft.author_id, text=text)
+
+
+def tell_admins(client: WebClient, services: Services, text: str) -> None:
+    """DM each admin (user ids; a group id is skipped, Slack cannot DM a group)."""
+    for admin in services.settings.admins:
+        if admin.startswith("S"):
+            continue
+        try:
+            client.chat_postMessage(channel=admin, text=text)
+        except SlackApiError as error:
+            log.warning("could not DM admin %s: %s", admin, error.response.get("error"))

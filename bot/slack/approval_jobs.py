@@ -1,0 +1,82 @@
+"""The clock's approval jobs: remind approvers of waiting drafts, expire the overdue ones.
+
+They call the same workflows as the buttons and draw the same cards; the conditional UPDATEs in
+the workflows make a second clock process (a mistake, but it happens) harmless.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.blocks.approvals import expired_notice, reminder_text
+from bot.services import Services
+from bot.slack.approval_cards import refresh_card, tell_author
+from bot.store.db import session_scope
+from bot.store.models import Draft
+from bot.workflows import drafts
+
+log = logging.getLogger(__name__)
+
+
+def waiting_on(services: Services, draft: Draft) -> list[str]:
+    """Who the reminder mentions: the configured approvers (ids or groups) not yet heard from,
+    and the risk approvers while a risk approval is missing."""
+    with session_scope(services.sessions) as session:
+        progress = drafts.progress_of(session, draft)
+    settings = services.settings
+    people: list[str] = []
+    if len(progress.given) < progress.required:
+        people += [
+            a for a in settings.approvers if a not in progress.given and a != draft.author_id
+        ]
+    if progress.risk_needed:
+        people += [a for a in settings.risk_approvers if a not in people]
+    return people
+
+
+def send_reminders(services: Services, client: WebClient) -> int:
+    """Job: one reminder per interval in the card's thread of each draft still pending."""
+    now = services.clock()
+    with session_scope(services.sessions) as session:
+        due = drafts.claim_reminders(
+            session=session, now=now, remind_after=services.settings.approval_remind_after
+        )
+    for draft in due:
+        if not (draft.card_channel and draft.card_ts):
+            continue
+        age = now - (draft.submitted_at or draft.created_at)
+        try:
+            client.chat_postMessage(
+                channel=draft.card_channel,
+                thread_ts=draft.card_ts,
+                text=reminder_text(draft, waiting_on(services, draft), age),
+            )
+        except SlackApiError as error:
+            log.warning("reminder for draft %s failed: %s", draft.id, error.response.get("error"))
+    log.info("approval reminders: %d sent", len(due))
+    return len(due)
+
+
+def expire_drafts(services: Services, client: WebClient | None) -> int:
+    """Job: pending drafts past their time become expired; card and author are told."""
+    with session_scope(services.sessions) as session:
+        expired = drafts.expire_overdue(
+            session=session,
+            now=services.clock(),
+            expire_after=services.settings.approval_expire_after,
+        )
+    for draft in expired:
+        if client is None:
+            continue
+        try:
+            refresh_card(client, services, draft)
+            tell_author(client, draft, expired_notice(draft))
+        except SlackApiError as error:
+            log.warning(
+                "expiry notice for draft %s failed: %s", draft.id, error.response.get("error")
+            )
+    log.info("approval expiry: %d draft(s) expired", len(expired))
+    return len(expired)

@@ -1,0 +1,160 @@
+"""SQLModel tables: every table of the store is declared here, and changed only by a migration."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from bot.store.types import UTCDateTime
+
+
+def _timestamp_column(*, index: bool = False) -> Column[datetime]:
+    return Column(UTCDateTime(), nullable=False, index=index)
+
+
+class ProcessedEvent(SQLModel, table=True):
+    """An Events API delivery already acted on; the primary key makes a redelivery a no-op."""
+
+    __tablename__ = "processed_event"
+
+    event_id: str = Field(primary_key=True, max_length=64)
+    event_type: str = Field(max_length=64)
+    received_at: datetime = Field(sa_column=_timestamp_column(index=True))
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who did what, to which object, when: the trail every decision leaves."""
+
+    __tablename__ = "audit_entry"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_column=_timestamp_column(index=True))
+    actor_id: str = Field(max_length=32)
+    action: str = Field(max_length=64)
+    subject_type: str = Field(max_length=32)
+    subject_id: str = Field(max_length=64, index=True)
+    from_state: str | None = Field(default=None, max_length=32)
+    to_state: str | None = Field(default=None, max_length=32)
+    note: str | None = Field(default=None, sa_type=Text)
+    text_hash: str | None = Field(default=None, max_length=64)
+
+
+class Draft(SQLModel, table=True):
+    """A post or a reply to a customer, on its way through approval.
+
+    ``version`` grows with every change, so a conditional UPDATE on (state, version) makes each
+    transition happen once however many clicks race for it.
+    """
+
+    __tablename__ = "draft"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)  # "post" | "reply"
+    state: str = Field(max_length=32, index=True)
+    version: int = Field(default=1)
+    text: str = Field(sa_type=Text)
+    text_hash: str = Field(max_length=64)
+    # The text before the last edit that cancelled approvals: the card shows the word diff.
+    previous_text: str | None = Field(default=None, sa_type=Text)
+    networks: str = Field(max_length=128)  # comma-separated, in NETWORKS order
+    author_id: str = Field(max_length=32, index=True)
+    campaign: str | None = Field(default=None, max_length=128)
+    tags: str | None = Field(default=None, max_length=512)  # comma-separated
+    link: str | None = Field(default=None, sa_type=Text)
+    customer_handle: str | None = Field(default=None, max_length=128)
+    scheduled_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), index=True))
+    required_approvals: int = Field(default=1)
+    risky_topics: str | None = Field(
+        default=None, max_length=512
+    )  # comma-separated; set → a risk approval is needed
+    last_note: str | None = Field(default=None, sa_type=Text)
+    card_channel: str | None = Field(default=None, max_length=32)
+    card_ts: str | None = Field(default=None, max_length=32)
+    created_at: datetime = Field(sa_column=_timestamp_column())
+    updated_at: datetime = Field(sa_column=_timestamp_column())
+    submitted_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    last_reminded_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    published_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+
+
+class DraftApproval(SQLModel, table=True):
+    """One approver's yes to one exact text; an edit cancels it (``cancelled_at``)."""
+
+    __tablename__ = "draft_approval"
+    # One approval per approver per text: 20 clicks of the same button insert one row.
+    __table_args__ = (UniqueConstraint("draft_id", "approver_id", "text_hash"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    draft_id: int = Field(foreign_key="draft.id", index=True)
+    approver_id: str = Field(max_length=32)
+    text_hash: str = Field(max_length=64)
+    as_risk_approver: bool = Field(default=False)
+    at: datetime = Field(sa_column=_timestamp_column())
+    cancelled_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+
+
+class FaqRecord(SQLModel, table=True):
+    """One FAQ entry in the store: synced from ``faq/`` files or added in Slack (``source``)."""
+
+    __tablename__ = "faq_entry"
+
+    id: str = Field(primary_key=True, max_length=128)
+    question: str = Field(sa_type=Text)
+    answer: str = Field(sa_type=Text)
+    variants: str = Field(default="[]", sa_type=Text)  # JSON list of text
+    tags: str = Field(default="", max_length=512)  # comma-separated
+    handoff: str | None = Field(default=None, max_length=16)
+    owner: str | None = Field(default=None, max_length=128)
+    review_by: date | None = Field(default=None)
+    source: str = Field(max_length=256)  # "faq/orders.yml", or "slack" for /social faq add
+    # Customer messages of approved replies (JSON list). Kept apart from `variants` so a sync from
+    # files never drops what the bot learned; `faq export` writes them out as variants.
+    learned: str = Field(default="[]", sa_type=Text)
+    updated_at: datetime = Field(sa_column=_timestamp_column())
+
+
+class FaqGap(SQLModel, table=True):
+    """A question the FAQ did not answer: abstentions and "Not helpful" clicks, by normalised text."""
+
+    __tablename__ = "faq_gap"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=512, unique=True)  # the normalised message, one row per question
+    example: str = Field(
+        sa_type=Text
+    )  # the latest wording, trimmed, as a starting point for the FAQ
+    count: int = Field(default=1)
+    not_helpful: int = Field(default=0)  # of which "Not helpful" clicks
+    first_seen_at: datetime = Field(sa_column=_timestamp_column())
+    last_seen_at: datetime = Field(sa_column=_timestamp_column(index=True))
+
+
+class ReplySuggestion(SQLModel, table=True):
+    """A suggested reply shown in Slack; its buttons refer to it by id.
+
+    The customer message can be far longer than a button value may be, so it lives here.
+    """
+
+    __tablename__ = "reply_suggestion"
+
+    id: int | None = Field(default=None, primary_key=True)
+    requested_by: str = Field(max_length=32)
+    channel_id: str | None = Field(default=None, max_length=32)
+    message_ts: str | None = Field(default=None, max_length=32)  # the bot's message showing it
+    customer_text: str = Field(sa_type=Text)
+    customer_handle: str | None = Field(default=None, max_length=128)
+    source_link: str | None = Field(default=None, sa_type=Text)  # permalink of the message
+    ranked_ids: str = Field(default="[]", sa_type=Text)  # JSON list of FAQ ids, best first
+    option: int = Field(default=0)  # which of ranked_ids is shown
+    faq_id: str | None = Field(default=None, max_length=128)
+    template_id: str | None = Field(default=None, max_length=128)
+    text: str | None = Field(default=None, sa_type=Text)  # None when the bot abstained
+    confidence: float = Field(default=0.0)
+    polished: bool = Field(default=False)
+    note: str | None = Field(default=None, sa_type=Text)  # why the template text was used
+    draft_id: int | None = Field(default=None, foreign_key="draft.id", unique=True)
+    sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    not_helpful_by: str | None = Field(default=None, max_length=32)
+    created_at: datetime = Field(sa_column=_timestamp_column(index=True))

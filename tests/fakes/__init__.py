@@ -1,0 +1,1 @@
+"""Test-only fakes of outside services."""
