@@ -10,13 +10,19 @@ the model is slow, fails, answers empty or overlong, or states a fact the source
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 import openai
 
 from bot.core.networks import NETWORKS
-from bot.knowledge.fact_guard import unsupported_facts
+from bot.knowledge.fact_guard import (
+    BANNED_PHRASE,
+    UnsupportedFact,
+    kinds_of,
+    unsupported_facts,
+)
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +124,10 @@ class OpenAIDrafter:
             text, sources, request.banned_phrases, customer_message=request.customer_message
         )
         if problems:
-            return _fallback(request, f"The model's version added {problems[0]}")
+            # The values are the model's words (maybe a hostile customer's, obeyed): the log
+            # gets them, the note in Slack only their kind, so no planted link goes live there.
+            log.warning("model rewrite refused: %s", "; ".join(str(p) for p in problems))
+            return _fallback(request, f"The model's version {_refusal_reason(problems)}")
         return Polished(text, polished=True, note=None)
 
 
@@ -169,6 +178,15 @@ def clean_reply(content: str) -> str:
         if lowered.startswith(label):
             text = text[len(label) :].strip()
     return text
+
+
+def _refusal_reason(problems: Sequence[UnsupportedFact]) -> str:
+    """ "added a link and a price not in the sources": kinds only, never the model's values."""
+    facts = [p for p in problems if p.kind != BANNED_PHRASE]
+    reasons = [f"added {kinds_of(facts)} not in the sources"] if facts else []
+    if len(facts) < len(problems):
+        reasons.append("used a banned phrase")
+    return " and ".join(reasons)
 
 
 def _fallback(request: PolishRequest, reason: str) -> Polished:

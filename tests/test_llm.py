@@ -79,7 +79,8 @@ def test_a_model_that_obeys_the_customer_is_not_used(fake: FakeOpenAI) -> None:
     assert not polished.polished
     assert polished.text == REQUEST.draft
     assert polished.note is not None
-    assert "a percentage not in the sources: 50%" in polished.note
+    assert "added a percentage not in the sources" in polished.note
+    assert "50%" not in polished.note
 
 
 @pytest.mark.parametrize(
@@ -170,3 +171,15 @@ def test_build_drafter(settings: dict[str, Any], kind: type) -> None:
 )
 def test_clean_reply(content: str, clean: str) -> None:
     assert clean_reply(content) == clean
+
+
+def test_a_refused_rewrite_never_carries_the_models_link_or_handle(fake: FakeOpenAI) -> None:
+    # A hostile customer message can plant a link for the model to repeat; the note shown to the
+    # team names the kind of thing refused and carries nothing that Slack would make live.
+    fake.reply = "Hey dana! Claim your refund at https://scam.example/claim or ask @support_desk"
+    polished = drafter(fake).polish(REQUEST)
+    assert not polished.polished
+    assert polished.note is not None
+    assert "a link and an @handle not in the sources" in polished.note
+    for planted in ("scam", "http", "@support", "support_desk"):
+        assert planted not in polished.note

@@ -94,14 +94,42 @@ class _Facts:
     all_numbers: set[str]  # every number anywhere, including inside dates, prices and links
 
 
+@dataclass(frozen=True)
+class UnsupportedFact:
+    """One thing a rewrite states that no source does: its kind ("a link") and the value itself.
+
+    The value came from the model (or from a hostile message it obeyed), so it is for the log
+    only; what people see names the kind (see :func:`kinds_of`), never a live link or handle.
+    """
+
+    kind: str
+    value: str
+
+    def __str__(self) -> str:
+        if self.kind == BANNED_PHRASE:
+            return f"{self.kind}: {self.value}"
+        return f"{self.kind} not in the sources: {self.value}"
+
+
+BANNED_PHRASE = "a banned phrase"
+
+
+def kinds_of(problems: Sequence[UnsupportedFact]) -> str:
+    """ "a link and a price": each kind once, in the guard's order, for a note people read."""
+    kinds = list(dict.fromkeys(problem.kind for problem in problems))
+    if len(kinds) <= 1:
+        return "".join(kinds)
+    return ", ".join(kinds[:-1]) + " and " + kinds[-1]
+
+
 def unsupported_facts(
     text: str,
     sources: Sequence[str],
     banned_phrases: Sequence[str] = (),
     *,
     customer_message: str = "",
-) -> list[str]:
-    """What ``text`` states that no source does, as short phrases for the user; [] when clean."""
+) -> list[UnsupportedFact]:
+    """What ``text`` states that no source does; [] when clean."""
     found = _facts(text)
     known = _facts("\n".join(sources))
     if customer_message:
@@ -111,7 +139,7 @@ def unsupported_facts(
         known.dates.update(theirs.dates)
         # Only numbers standing alone: the 75 of "$75" or "75%" stays an offer they asked for.
         known.all_numbers.update(theirs.numbers)
-    problems: list[str] = []
+    problems: list[UnsupportedFact] = []
     problems += _missing("a link", found.urls - known.urls)
     problems += _missing("an e-mail address", found.emails - known.emails)
     problems += _missing("an @handle", found.handles - known.handles)
@@ -125,12 +153,12 @@ def unsupported_facts(
     lowered = text.lower()
     for phrase in banned_phrases:
         if phrase and re.search(rf"(?<!\w){re.escape(phrase.lower())}(?!\w)", lowered):
-            problems.append(f"a banned phrase: {phrase}")
+            problems.append(UnsupportedFact(BANNED_PHRASE, phrase))
     return problems
 
 
-def _missing(kind: str, values: Iterable[str]) -> list[str]:
-    return [f"{kind} not in the sources: {value}" for value in sorted(values)]
+def _missing(kind: str, values: Iterable[str]) -> list[UnsupportedFact]:
+    return [UnsupportedFact(kind, value) for value in sorted(values)]
 
 
 def _facts(text: str) -> _Facts:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.knowledge.fact_guard import unsupported_facts
+from bot.knowledge.fact_guard import kinds_of, unsupported_facts
 
 SOURCES = [
     "Gift cards from €20 to €250 at https://northwind-outfitters.example/gift-cards. Valid for "
@@ -51,13 +51,13 @@ def test_rewording_the_same_facts_passes(rewrite: str) -> None:
     ],
 )
 def test_an_added_fact_is_named(rewrite: str, problem: str) -> None:
-    problems = unsupported_facts(rewrite, SOURCES)
+    problems = [str(p) for p in unsupported_facts(rewrite, SOURCES)]
     assert problems
     assert any(p.startswith(problem) for p in problems), problems
 
 
 def test_banned_phrases_are_whole_words_any_case() -> None:
-    assert unsupported_facts("Results GUARANTEED.", SOURCES, ["guaranteed"]) == [
+    assert [str(p) for p in unsupported_facts("Results GUARANTEED.", SOURCES, ["guaranteed"])] == [
         "a banned phrase: guaranteed"
     ]
     assert unsupported_facts("Unguaranteedly fine", SOURCES, ["guaranteed"]) == []
@@ -85,7 +85,7 @@ def test_the_customers_own_words_back_their_own_case() -> None:
 def test_the_customer_message_cannot_back_an_offer(customer: str, reply: str, problem: str) -> None:
     problems = unsupported_facts(reply, SOURCES, customer_message=customer)
     assert problems
-    assert problems[0].startswith(f"{problem} not in the sources")
+    assert str(problems[0]).startswith(f"{problem} not in the sources")
 
 
 @pytest.mark.parametrize(
@@ -105,3 +105,13 @@ def test_hostile_input_is_checked_without_blowing_up(hostile: str) -> None:
     # Linear patterns: each of these took seconds to minutes with the first, naive regexes.
     problems = unsupported_facts(hostile, SOURCES)
     assert isinstance(problems, list)
+
+
+def test_people_are_told_the_kinds_of_fact_each_once_never_the_values() -> None:
+    problems = unsupported_facts(
+        "Claim at https://scam.example/win or https://scam.example/now, 50% off, ask @ceo",
+        SOURCES,
+    )
+    assert kinds_of(problems) == "a link, an @handle and a percentage"
+    assert kinds_of(problems[:1]) == "a link"
+    assert kinds_of([]) == ""
