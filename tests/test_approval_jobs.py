@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -37,7 +38,7 @@ def later(services: Services, delta: timedelta) -> Services:
 
 
 def submit(services: Services, emulator: SlackEmulator, **changes: object) -> int:
-    values: dict[str, object] = {
+    values: dict[str, Any] = {
         "kind": "post",
         "text": "Autumn is here",
         "networks": ("x",),

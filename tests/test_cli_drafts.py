@@ -7,6 +7,7 @@ import io
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -51,9 +52,9 @@ def socialops(
 
 
 @pytest.fixture
-def emulator_cli() -> SlackEmulator:
+def emulator_cli() -> Iterator[SlackEmulator]:
     with SlackEmulator() as running:
-        yield running  # type: ignore[misc]
+        yield running
 
 
 def test_import_creates_drafts_and_posts_their_cards(

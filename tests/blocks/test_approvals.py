@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -39,7 +40,7 @@ HOSTILE = ["<!channel> hi", "<@U0ADMIN>", "{{ 7*7 }}", "a & b", "x" * 70_000, "ð
 
 
 def draft(text: str = "Autumn is here", state: str = "pending", **changes: object) -> Draft:
-    values: dict[str, object] = {
+    values: dict[str, Any] = {
         "id": 12,
         "kind": "post",
         "state": state,

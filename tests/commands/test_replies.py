@@ -172,7 +172,7 @@ def test_an_abstention_is_a_gap_that_can_become_an_faq_entry(replies_bot: Runnin
     question = next(b for b in view["blocks"] if b["block_id"] == "question")
     assert question["element"]["initial_value"] == "do you sponsor ultramarathon runners?"
 
-    values = {
+    values: dict[str, dict[str, dict[str, Any]]] = {
         "id": {"value": {"type": "plain_text_input", "value": "sponsorship"}},
         "question": {"value": {"type": "plain_text_input", "value": "Do you sponsor athletes?"}},
         "answer": {

@@ -41,7 +41,7 @@ class FakeEncoder:
 
     def encode(self, texts: Sequence[str]) -> semantic.Vectors:
         self.calls.append(list(texts))
-        rows = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+        rows: semantic.Vectors = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         for row, text in enumerate(texts):
             for word in text.lower().replace("?", " ").replace(".", " ").split():
                 if word in AXES:
