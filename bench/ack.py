@@ -8,6 +8,11 @@ Scenarios and apps are interleaved in rounds so drift on a noisy machine hits bo
 
     python -m bench.ack                         # 20 clients, 10 s per app and scenario
     python -m bench.ack --seconds 2 --clients 4 # a quick look
+    python -m bench.ack --baseline dd6a019      # also an earlier commit, in the same run
+
+With ``--baseline REV`` the commit REV is checked out into a temporary git worktree and served
+as a third app beside the other two, so a change is judged against the code before it on the same
+machine in the same minutes (absolute figures move with the machine's load; ratios hold).
 
 Goals on a 2-core machine: socialops at least 0.8x the bare app's throughput, p99 at most 100 ms.
 Exit status: 0 goals met, 1 a goal missed, 2 a call Slack would refuse or an app that did not start.
@@ -166,13 +171,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(command: list[str], env: Mapping[str, str], log_path: Path) -> Iterator[int]:
+def served(
+    command: list[str], env: Mapping[str, str], log_path: Path, *, cwd: Path = REPO_ROOT
+) -> Iterator[int]:
     """Start a gunicorn-served app on a free port; yield the port once it acks a signed request."""
     port = free_port()
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [*command, "--host", "127.0.0.1", "--port", str(port)],
-            cwd=REPO_ROOT,
+            cwd=cwd,
             env=dict(env),
             stdout=subprocess.DEVNULL,  # gunicorn's access log: one line per request, both apps
             stderr=log,
@@ -183,6 +190,24 @@ def served(command: list[str], env: Mapping[str, str], log_path: Path) -> Iterat
         finally:
             process.terminate()
             process.wait(timeout=30)
+
+
+@contextmanager
+def checked_out(revision: str, workdir: Path) -> Iterator[Path]:
+    """``revision`` in a temporary git worktree; ``python -m bot`` run there imports its code
+    (the working directory comes before the editable install on ``sys.path``)."""
+    tree = workdir / "baseline"
+    subprocess.run(
+        ["git", "worktree", "add", "--detach", "--quiet", str(tree), revision],
+        cwd=REPO_ROOT,
+        check=True,
+    )
+    try:
+        yield tree
+    finally:
+        subprocess.run(
+            ["git", "worktree", "remove", "--force", str(tree)], cwd=REPO_ROOT, check=False
+        )
 
 
 def abort(message: str) -> NoReturn:
@@ -231,6 +256,12 @@ def print_table(results: Mapping[str, Mapping[str, Sample]], clients: int, secon
             f"(goal >= {THROUGHPUT_GOAL}x), p99 {p99:.1f} ms (goal <= {P99_GOAL_MS:.0f} ms): "
             f"{'met' if ok else 'MISSED'}"
         )
+        for app, before in by_app.items():
+            if app.startswith("socialops @") and before.throughput:
+                verdicts.append(
+                    f"{scenario}: socialops at {ours.throughput / before.throughput:.2f}x"
+                    f" the throughput of {app}, p99 {p99:.1f} vs {before.percentile(0.99):.1f} ms"
+                )
     print()
     for line in verdicts:
         print(line)
@@ -244,6 +275,9 @@ def main() -> int:
     parser.add_argument("--processes", type=int, default=2, help="load-generating processes")
     parser.add_argument("--rounds", type=int, default=2, help="interleaved rounds")
     parser.add_argument("--warmup", type=float, default=1.0, help="seconds per app, not counted")
+    parser.add_argument(
+        "--baseline", metavar="REV", help="also serve this git commit, side by side"
+    )
     args = parser.parse_args()
 
     with ExitStack() as stack:
@@ -267,6 +301,17 @@ def main() -> int:
                 served([sys.executable, "-m", "bot", "serve"], env, workdir / "socialops.log")
             ),
         }
+        if args.baseline:
+            tree = stack.enter_context(checked_out(args.baseline, workdir))
+            apps[f"socialops @{args.baseline}"] = stack.enter_context(
+                served(
+                    [sys.executable, "-m", "bot", "serve"],
+                    # Its own database: an older commit cannot open a schema migrated past it.
+                    env | {"DATABASE_URL": f"sqlite:///{workdir / 'baseline.db'}"},
+                    workdir / "baseline.log",
+                    cwd=tree,
+                )
+            )
         # spawn, not fork: this process runs the emulator's threads, which a fork would copy mid-step.
         spawn = multiprocessing.get_context("spawn")
         pool = stack.enter_context(
