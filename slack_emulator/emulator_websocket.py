@@ -203,6 +203,8 @@ class LoopbackWebSocketServer(ThreadingHTTPServer):
 
     # Connection threads must not keep the process alive; stop() closes the connections itself.
     daemon_threads = True
+    # Like the HTTP servers: socketserver's backlog of 5 drops a burst of connections.
+    request_queue_size = 128
 
     def __init__(self, address: tuple[str, int], app: WebSocketApp) -> None:
         super().__init__(address, _UpgradeHandler)
