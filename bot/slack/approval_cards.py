@@ -81,7 +81,12 @@ def tell_admins(client: WebClient, services: Services, text: str) -> None:
 
 
 def after_change(
-    client: WebClient, services: Services, outcome: Outcome, actor: str, action: str, note: str | None
+    client: WebClient,
+    services: Services,
+    outcome: Outcome,
+    actor: str,
+    action: str,
+    note: str | None,
 ) -> None:
     """A decision went through: redraw the card, and tell the author unless they made it."""
     draft = outcome.draft
