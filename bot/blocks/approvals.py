@@ -13,6 +13,20 @@ from datetime import date, datetime, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
+from bot.blocks.kit import (
+    actions,
+    button,
+    confirm_dialog,
+    context,
+    header,
+    input_block,
+    modal,
+    option,
+    plain_text,
+    section,
+    text_input,
+    text_message,
+)
 from bot.blocks.text import echo_user_text, escape_mrkdwn, truncate
 from bot.core.networks import NETWORKS, display_name
 from bot.store.models import AuditEntry, Draft
@@ -87,27 +101,27 @@ def build_approval_card(
     if draft.link:
         facts.append(f"*Link:* {echo_user_text(draft.link, 300)}")
     blocks: list[dict[str, Any]] = [
-        {"type": "header", "text": _plain(title)},
-        _section("\n".join(facts)),
+        header(title),
+        section("\n".join(facts)),
         *_text_sections(draft),
     ]
     if draft.previous_text is not None:
-        blocks.append(_section("*What changed:*\n" + render_diff(draft.previous_text, draft.text)))
+        blocks.append(section("*What changed:*\n" + render_diff(draft.previous_text, draft.text)))
     if warnings:
         lines = "\n".join(f":warning: {escape_mrkdwn(w.message)}" for w in warnings[:10])
-        blocks.append(_section(truncate(lines, SECTION_CHARS)))
-    blocks.append(_context(_progress_line(draft, progress)))
+        blocks.append(section(truncate(lines, SECTION_CHARS)))
+    blocks.append(context(_progress_line(draft, progress)))
     if draft.last_note and draft.state in (
         DraftState.CHANGES_REQUESTED,
         DraftState.REJECTED,
         DraftState.EXPIRED,
     ):
-        blocks.append(_section(f"*Note:* {echo_user_text(draft.last_note, 2_000)}"))
+        blocks.append(section(f"*Note:* {echo_user_text(draft.last_note, 2_000)}"))
     if not approvers_configured and draft.state == DraftState.PENDING:
-        blocks.append(_context(":warning: " + no_approvers_notice()))
-    actions = _card_actions(draft)
-    if actions:
-        blocks.append({"type": "actions", "block_id": "draft_actions", "elements": actions})
+        blocks.append(context(":warning: " + no_approvers_notice()))
+    buttons = _card_actions(draft)
+    if buttons:
+        blocks.append(actions("draft_actions", buttons))
     fallback = f"{title}: {STATE_LABELS.get(draft.state, draft.state)}"
     return {"text": fallback, "blocks": blocks}
 
@@ -133,11 +147,11 @@ def _text_sections(draft: Draft) -> list[dict[str, Any]]:
     escaped = escape_mrkdwn(draft.text)
     chunks = [escaped[i : i + SECTION_CHARS] for i in range(0, len(escaped), SECTION_CHARS)]
     shown = chunks[:MAX_TEXT_SECTIONS] or [" "]
-    sections = [_section(_quote(chunk)) for chunk in shown]
+    sections = [section(_quote(chunk)) for chunk in shown]
     if len(chunks) > MAX_TEXT_SECTIONS:
         rest = sum(len(c) for c in chunks[MAX_TEXT_SECTIONS:])
         sections.append(
-            _context(f"… {rest:,} more characters; the full text is in `/social audit {draft.id}`.")
+            context(f"… {rest:,} more characters; the full text is in `/social audit {draft.id}`.")
         )
     return sections
 
@@ -164,26 +178,25 @@ def _card_actions(draft: Draft) -> list[dict[str, Any]]:
         return []
     value = card_value(draft)
     if draft.state == DraftState.PENDING:
-        reject_confirm = {
-            "title": _plain("Reject this draft?"),
-            "text": _plain("You'll be asked for a reason; the author is told."),
-            "confirm": _plain("Reject"),
-            "deny": _plain("Cancel"),
-        }
+        reject_confirm = confirm_dialog(
+            title="Reject this draft?",
+            text="You'll be asked for a reason; the author is told.",
+            confirm="Reject",
+        )
         return [
-            _button("Approve", APPROVE_ACTION, value, style="primary"),
-            _button("Request changes", REQUEST_CHANGES_ACTION, value),
-            _button("Reject", REJECT_ACTION, value, style="danger", confirm=reject_confirm),
-            _button("Edit", EDIT_ACTION, value),
-            _button("Withdraw", WITHDRAW_ACTION, value),
+            button("Approve", APPROVE_ACTION, value, style="primary"),
+            button("Request changes", REQUEST_CHANGES_ACTION, value),
+            button("Reject", REJECT_ACTION, value, style="danger", confirm=reject_confirm),
+            button("Edit", EDIT_ACTION, value),
+            button("Withdraw", WITHDRAW_ACTION, value),
         ]
     if draft.state in (DraftState.APPROVED, DraftState.SCHEDULED):
         return [
-            _button("Mark published", PUBLISHED_ACTION, value, style="primary"),
-            _button("Edit", EDIT_ACTION, value),
-            _button("Withdraw", WITHDRAW_ACTION, value),
+            button("Mark published", PUBLISHED_ACTION, value, style="primary"),
+            button("Edit", EDIT_ACTION, value),
+            button("Withdraw", WITHDRAW_ACTION, value),
         ]
-    return [_button("Edit", EDIT_ACTION, value), _button("Withdraw", WITHDRAW_ACTION, value)]
+    return [button("Edit", EDIT_ACTION, value), button("Withdraw", WITHDRAW_ACTION, value)]
 
 
 def render_diff(old: str, new: str) -> str:
@@ -206,56 +219,36 @@ def render_diff(old: str, new: str) -> str:
 def build_draft_modal(
     *, default_network: str, zone_name: str, private_metadata: str = "", initial_text: str = ""
 ) -> dict[str, Any]:
-    options = [_option(n.display_name, n.id) for n in NETWORKS.values()]
+    options = [option(n.display_name, n.id) for n in NETWORKS.values()]
     initial = [o for o in options if o["value"] == default_network]
     networks: dict[str, Any] = {
         "type": "multi_static_select",
         "action_id": "value",
         "options": options,
-        "placeholder": _plain("Where it goes"),
+        "placeholder": plain_text("Where it goes"),
     }
     if initial:
         networks["initial_options"] = initial
-    text_input: dict[str, Any] = {
-        "type": "plain_text_input",
-        "action_id": "value",
-        "multiline": True,
-        "max_length": PLAIN_INPUT_MAX,
-    }
-    if initial_text:
-        text_input["initial_value"] = initial_text[:PLAIN_INPUT_MAX]
-    return {
-        "type": "modal",
-        "callback_id": CREATE_VIEW,
-        "private_metadata": private_metadata,
-        "title": _plain("New draft"),
-        "submit": _plain("Submit"),
-        "close": _plain("Cancel"),
-        "blocks": [
-            {
-                "type": "input",
-                "block_id": "networks",
-                "label": _plain("Networks"),
-                "element": networks,
-            },
-            {"type": "input", "block_id": "text", "label": _plain("Text"), "element": text_input},
-            {
-                "type": "input",
-                "block_id": "scheduled_at",
-                "optional": True,
-                "label": _plain("Scheduled time"),
-                "hint": _plain(f"Shown in your Slack time zone; the team's is {zone_name}."),
-                "element": {"type": "datetimepicker", "action_id": "value"},
-            },
-            {
-                "type": "input",
-                "block_id": "campaign",
-                "optional": True,
-                "label": _plain("Campaign"),
-                "element": {"type": "plain_text_input", "action_id": "value", "max_length": 128},
-            },
+    text = text_input(max_length=PLAIN_INPUT_MAX, multiline=True, initial_value=initial_text)
+    hint = f"Shown in your Slack time zone; the team's is {zone_name}."
+    return modal(
+        callback_id=CREATE_VIEW,
+        private_metadata=private_metadata,
+        title="New draft",
+        submit="Submit",
+        blocks=[
+            input_block("networks", "Networks", networks),
+            input_block("text", "Text", text),
+            input_block(
+                "scheduled_at",
+                "Scheduled time",
+                {"type": "datetimepicker", "action_id": "value"},
+                optional=True,
+                hint=hint,
+            ),
+            input_block("campaign", "Campaign", text_input(max_length=128), optional=True),
         ],
-    }
+    )
 
 
 def build_note_modal(
@@ -264,54 +257,31 @@ def build_note_modal(
     title = "Reject draft" if decision == "reject" else "Request changes"
     label = "Why is it rejected?" if decision == "reject" else "What should change?"
     metadata = {"draft_id": draft_id, "decision": decision, "seen_hash": seen_hash}
-    return {
-        "type": "modal",
-        "callback_id": NOTE_VIEW,
-        "private_metadata": json.dumps(metadata),
-        "title": _plain(title),
-        "submit": _plain("Send"),
-        "close": _plain("Cancel"),
-        "blocks": [
-            {
-                "type": "input",
-                "block_id": "note",
-                "label": _plain(label),
-                "element": {
-                    "type": "plain_text_input",
-                    "action_id": "value",
-                    "multiline": True,
-                    "max_length": PLAIN_INPUT_MAX,
-                },
-            }
-        ],
-    }
+    note = text_input(max_length=PLAIN_INPUT_MAX, multiline=True)
+    return modal(
+        callback_id=NOTE_VIEW,
+        private_metadata=json.dumps(metadata),
+        title=title,
+        submit="Send",
+        blocks=[input_block("note", label, note)],
+    )
 
 
 def build_edit_modal(draft: Draft) -> dict[str, Any]:
-    element: dict[str, Any] = {
-        "type": "plain_text_input",
-        "action_id": "value",
-        "multiline": True,
-        "max_length": PLAIN_INPUT_MAX,
-        "initial_value": draft.text[:PLAIN_INPUT_MAX],
-    }
-    blocks: list[dict[str, Any]] = [
-        {"type": "input", "block_id": "text", "label": _plain("Text"), "element": element}
-    ]
+    text = text_input(max_length=PLAIN_INPUT_MAX, multiline=True, initial_value=draft.text)
+    blocks: list[dict[str, Any]] = [input_block("text", "Text", text)]
     if len(draft.text) > PLAIN_INPUT_MAX:
         blocks.append(
-            _context("This text is longer than Slack's form allows; only the start is shown.")
+            context("This text is longer than Slack's form allows; only the start is shown.")
         )
-    blocks.append(_context("Saving a change cancels the approvals given so far."))
-    return {
-        "type": "modal",
-        "callback_id": EDIT_VIEW,
-        "private_metadata": json.dumps({"draft_id": draft.id}),
-        "title": _plain(f"Edit draft #{draft.id}"[:24]),
-        "submit": _plain("Save"),
-        "close": _plain("Cancel"),
-        "blocks": blocks,
-    }
+    blocks.append(context("Saving a change cancels the approvals given so far."))
+    return modal(
+        callback_id=EDIT_VIEW,
+        private_metadata=json.dumps({"draft_id": draft.id}),
+        title=f"Edit draft #{draft.id}",
+        submit="Save",
+        blocks=blocks,
+    )
 
 
 # -- queue, calendar, audit -----------------------------------------------------------------------
@@ -329,42 +299,32 @@ def build_queue_message(
         return _ephemeral_message("Nothing is waiting for approval.")
     shown = drafts[:QUEUE_MAX_DRAFTS]
     blocks: list[dict[str, Any]] = [
-        _section(f"*{len(drafts)} draft(s) waiting for approval*, oldest first")
+        section(f"*{len(drafts)} draft(s) waiting for approval*, oldest first")
     ]
     for draft in shown:
         waited = _age(now - (draft.submitted_at or draft.created_at))
         given = progress.get(draft.id)
         count = f"{len(given.given)} of {given.required}" if given else "?"
         blocks.append(
-            _section(
+            section(
                 f"*#{draft.id}* {draft.kind} by <@{draft.author_id}> · {_networks(draft)} · "
                 f"waiting {waited} · approvals {count}\n{echo_user_text(draft.text, 200)}"
             )
         )
     if len(drafts) > len(shown):
-        blocks.append(_context(f"… and {len(drafts) - len(shown)} more."))
+        blocks.append(context(f"… and {len(drafts) - len(shown)} more."))
     if can_approve:
         for index in range(0, len(shown), CHECKBOX_OPTIONS):
             chunk = shown[index : index + CHECKBOX_OPTIONS]
-            options = [_option(f"#{d.id} {truncate(d.text, 60)}", card_value(d)) for d in chunk]
-            blocks.append(
-                {
-                    "type": "actions",
-                    "block_id": f"queue_select_{index // CHECKBOX_OPTIONS}",
-                    "elements": [
-                        {"type": "checkboxes", "action_id": QUEUE_SELECT_ACTION, "options": options}
-                    ],
-                }
-            )
-        blocks.append(
-            {
-                "type": "actions",
-                "block_id": "queue_approve",
-                "elements": [
-                    _button("Approve selected", QUEUE_APPROVE_ACTION, "approve", style="primary")
-                ],
+            options = [option(f"#{d.id} {truncate(d.text, 60)}", card_value(d)) for d in chunk]
+            checkboxes = {
+                "type": "checkboxes",
+                "action_id": QUEUE_SELECT_ACTION,
+                "options": options,
             }
-        )
+            blocks.append(actions(f"queue_select_{index // CHECKBOX_OPTIONS}", [checkboxes]))
+        approve = button("Approve selected", QUEUE_APPROVE_ACTION, "approve", style="primary")
+        blocks.append(actions("queue_approve", [approve]))
     return {
         "response_type": "ephemeral",
         "text": f"{len(drafts)} draft(s) waiting for approval",
@@ -374,13 +334,13 @@ def build_queue_message(
 
 def build_bulk_result(lines: Sequence[str]) -> dict[str, Any]:
     text = truncate("\n".join(lines), SECTION_CHARS) or "Nothing was selected."
-    return {"response_type": "ephemeral", "text": text, "blocks": [_section(text)]}
+    return {"response_type": "ephemeral", **text_message(text)}
 
 
 def build_calendar_message(
     posts: Sequence[Draft], *, start: date, days: int, zone: ZoneInfo, label: str
 ) -> dict[str, Any]:
-    blocks: list[dict[str, Any]] = [{"type": "header", "text": _plain(label)}]
+    blocks: list[dict[str, Any]] = [header(label)]
     by_day: dict[date, list[str]] = {}
     for post in posts:
         if post.scheduled_at is None:
@@ -395,9 +355,9 @@ def build_calendar_message(
         day = start + timedelta(days=offset)
         if day in by_day:
             text = f"*{day:%A %d %b}*\n" + "\n".join(by_day[day])
-            blocks.append(_section(truncate(text, SECTION_CHARS)))
+            blocks.append(section(truncate(text, SECTION_CHARS)))
     if len(blocks) == 1:
-        blocks.append(_section("Nothing is scheduled this week."))
+        blocks.append(section("Nothing is scheduled this week."))
     return {"response_type": "ephemeral", "text": label, "blocks": blocks[:50]}
 
 
@@ -413,17 +373,17 @@ def build_audit_message(
             f"{entry.at.astimezone(zone):%d %b %H:%M} <@{entry.actor_id}> *{entry.action}*"
             f"{moved}{digest}{note}"
         )
-    blocks = [_section(f"*Audit trail of draft #{draft_id}*")]
+    blocks = [section(f"*Audit trail of draft #{draft_id}*")]
     chunk: list[str] = []
     for line in lines:
         if sum(len(x) + 1 for x in chunk) + len(line) > SECTION_CHARS:
-            blocks.append(_section("\n".join(chunk)))
+            blocks.append(section("\n".join(chunk)))
             chunk = []
         chunk.append(line)
     if chunk:
-        blocks.append(_section("\n".join(chunk)))
+        blocks.append(section("\n".join(chunk)))
     if len(blocks) > 49:
-        blocks = [*blocks[:48], _context("… older entries are in `socialops audit export`.")]
+        blocks = [*blocks[:48], context("… older entries are in `socialops audit export`.")]
     return {
         "response_type": "ephemeral",
         "text": f"Audit trail of draft #{draft_id}",
@@ -490,42 +450,5 @@ def _age(delta: timedelta) -> str:
     return f"{minutes // (24 * 60)}d"
 
 
-def _plain(text: str) -> dict[str, Any]:
-    return {"type": "plain_text", "text": text or " ", "emoji": True}
-
-
-def _section(text: str) -> dict[str, Any]:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text or " "}}
-
-
-def _context(text: str) -> dict[str, Any]:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
-
-
-def _option(label: str, value: str) -> dict[str, Any]:
-    return {"text": _plain(truncate(label, 75)), "value": value}
-
-
-def _button(
-    label: str,
-    action_id: str,
-    value: str,
-    *,
-    style: str | None = None,
-    confirm: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    button: dict[str, Any] = {
-        "type": "button",
-        "text": _plain(label),
-        "action_id": action_id,
-        "value": value,
-    }
-    if style:
-        button["style"] = style
-    if confirm:
-        button["confirm"] = confirm
-    return button
-
-
 def _ephemeral_message(text: str) -> dict[str, Any]:
-    return {"response_type": "ephemeral", "text": text, "blocks": [_section(text)]}
+    return {"response_type": "ephemeral", **text_message(text)}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from bot.blocks.kit import actions, button, section
 from bot.blocks.text import echo_user_text
 
 
@@ -40,8 +41,8 @@ def build_help_message(entries: list[HelpEntry], *, unknown: str | None = None) 
         "response_type": "ephemeral",
         "text": f"{intro}\n{body}",
         "blocks": [
-            {"type": "section", "text": {"type": "mrkdwn", "text": intro}},
-            {"type": "section", "text": {"type": "mrkdwn", "text": body}},
+            section(intro),
+            section(body),
             build_dismiss_actions(),
         ],
     }
@@ -49,15 +50,4 @@ def build_help_message(entries: list[HelpEntry], *, unknown: str | None = None) 
 
 def build_dismiss_actions() -> dict[str, Any]:
     """A "Dismiss" button that removes the ephemeral message it sits on."""
-    return {
-        "type": "actions",
-        "block_id": "socialops_dismiss",
-        "elements": [
-            {
-                "type": "button",
-                "action_id": DISMISS_ACTION_ID,
-                "text": {"type": "plain_text", "text": "Dismiss"},
-                "value": "dismiss",
-            }
-        ],
-    }
+    return actions("socialops_dismiss", [button("Dismiss", DISMISS_ACTION_ID, "dismiss")])

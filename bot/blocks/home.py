@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.blocks.help import HelpEntry, help_lines
+from bot.blocks.kit import divider, header, section
 
 
 def build_home_view(entries: list[HelpEntry]) -> dict[str, Any]:
@@ -12,18 +13,12 @@ def build_home_view(entries: list[HelpEntry]) -> dict[str, Any]:
     return {
         "type": "home",
         "blocks": [
-            {"type": "header", "text": {"type": "plain_text", "text": "socialops"}},
-            {
-                "type": "section",
-                "text": {
-                    "type": "mrkdwn",
-                    "text": (
-                        "Approvals, reply drafts, handoffs, digests and crisis mode for the "
-                        "social media team, right here in Slack."
-                    ),
-                },
-            },
-            {"type": "divider"},
-            {"type": "section", "text": {"type": "mrkdwn", "text": help_lines(entries)}},
+            header("socialops"),
+            section(
+                "Approvals, reply drafts, handoffs, digests and crisis mode for the "
+                "social media team, right here in Slack."
+            ),
+            divider(),
+            section(help_lines(entries)),
         ],
     }

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.blocks.kit import actions, button, context, message, section, text_message
 from bot.blocks.text import echo_user_text
 
 SEND_ACTION = "reply_send"
@@ -20,26 +21,6 @@ QUOTE_CHARS = 600  # enough of the customer's message to recognise it
 DRAFT_CHARS = 2_800
 
 
-def _section(text: str) -> dict[str, Any]:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
-
-
-def _context(text: str) -> dict[str, Any]:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
-
-
-def _button(label: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
-    button: dict[str, Any] = {
-        "type": "button",
-        "text": {"type": "plain_text", "text": label},
-        "action_id": action_id,
-        "value": value,
-    }
-    if style:
-        button["style"] = style
-    return button
-
-
 def _quote(customer_text: str) -> str:
     lines = echo_user_text(" ".join(customer_text.split()), QUOTE_CHARS)
     return f"> {lines}" if lines else "> (empty message)"
@@ -47,7 +28,7 @@ def _quote(customer_text: str) -> str:
 
 def build_drafting_placeholder() -> dict[str, Any]:
     text = ":hourglass_flowing_sand: Drafting a reply from the FAQ…"
-    return {"text": text, "blocks": [_section(text)]}
+    return text_message(text)
 
 
 def confidence_label(confidence: float) -> str:
@@ -79,31 +60,31 @@ def build_suggestion_message(
         facts.append(f"option {option + 1} of {options}")
     facts.append("polished by the model" if polished else "template text")
     blocks: list[dict[str, Any]] = [
-        _section("*Suggested reply to:*\n" + _quote(customer_text)),
-        _section(echo_user_text(text, DRAFT_CHARS)),
-        _context(" · ".join(facts)),
+        section("*Suggested reply to:*\n" + _quote(customer_text)),
+        section(echo_user_text(text, DRAFT_CHARS)),
+        context(" · ".join(facts)),
     ]
     if note:
-        blocks.append(_context(":information_source: " + echo_user_text(note, 500)))
+        blocks.append(context(":information_source: " + echo_user_text(note, 500)))
     if not_helpful_by:
         blocks.append(
-            _context(f"Marked not helpful by <@{not_helpful_by}>; it is counted as an FAQ gap.")
+            context(f"Marked not helpful by <@{not_helpful_by}>; it is counted as an FAQ gap.")
         )
     value = str(suggestion_id)
     if sent_draft_id is not None:
         blocks.append(
-            _context(f":white_check_mark: Sent for approval as reply draft #{sent_draft_id}.")
+            context(f":white_check_mark: Sent for approval as reply draft #{sent_draft_id}.")
         )
-        buttons = [_button("Hand off", HAND_OFF_ACTION, value)]
+        buttons = [button("Hand off", HAND_OFF_ACTION, value)]
     else:
-        buttons = [_button("Send for approval", SEND_ACTION, value, "primary")]
+        buttons = [button("Send for approval", SEND_ACTION, value, style="primary")]
         if options > 1:
-            buttons.append(_button("Another option", ANOTHER_ACTION, value))
-        buttons.append(_button("Hand off", HAND_OFF_ACTION, value))
+            buttons.append(button("Another option", ANOTHER_ACTION, value))
+        buttons.append(button("Hand off", HAND_OFF_ACTION, value))
         if not_helpful_by is None:
-            buttons.append(_button("Not helpful", NOT_HELPFUL_ACTION, value))
-    blocks.append({"type": "actions", "block_id": "reply_actions", "elements": buttons})
-    return {"text": f"Suggested reply (FAQ {faq_id})", "blocks": blocks}
+            buttons.append(button("Not helpful", NOT_HELPFUL_ACTION, value))
+    blocks.append(actions("reply_actions", buttons))
+    return message(f"Suggested reply (FAQ {faq_id})", blocks)
 
 
 def build_abstention_message(
@@ -118,17 +99,17 @@ def build_abstention_message(
             else "There were no words to match (only emoji or symbols?)."
         )
     )
-    buttons = [_button("Hand off", HAND_OFF_ACTION, str(suggestion_id))]
+    buttons = [button("Hand off", HAND_OFF_ACTION, str(suggestion_id))]
     if gap_id is not None:
-        buttons.insert(0, _button("Add to FAQ", ADD_TO_FAQ_ACTION, str(gap_id), "primary"))
-    return {
-        "text": "No FAQ answer for this message",
-        "blocks": [
-            _section("*Suggested reply to:*\n" + _quote(customer_text)),
-            _section(text),
-            {"type": "actions", "block_id": "reply_actions", "elements": buttons},
+        buttons.insert(0, button("Add to FAQ", ADD_TO_FAQ_ACTION, str(gap_id), style="primary"))
+    return message(
+        "No FAQ answer for this message",
+        [
+            section("*Suggested reply to:*\n" + _quote(customer_text)),
+            section(text),
+            actions("reply_actions", buttons),
         ],
-    }
+    )
 
 
 def build_reply_usage() -> str:

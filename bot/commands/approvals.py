@@ -1,22 +1,19 @@
-"""Approvals in Slack: `/social draft|queue|calendar|audit|published`, the card's buttons, the modals.
+"""Approvals in Slack: `/social queue|calendar|audit|published`, the card's buttons, the modals.
 
-Listeners stay thin: ack first (with errors for a modal), then one workflow call in its own
-session, then the card is redrawn and the people concerned are told.
+Listeners stay thin: the kit (``bot.commands.kit``) acks and parses, then one workflow call in its
+own session, then the card is redrawn and the people concerned are told. Drafting (`/social
+draft` and its modal) is in ``bot.commands.drafting``.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
-from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.blocks.approvals import (
     APPROVE_ACTION,
-    CREATE_VIEW,
     EDIT_ACTION,
     EDIT_VIEW,
     NOTE_VIEW,
@@ -29,89 +26,56 @@ from bot.blocks.approvals import (
     build_audit_message,
     build_bulk_result,
     build_calendar_message,
-    build_draft_modal,
     build_edit_modal,
     build_note_modal,
     build_queue_message,
-    decision_notice,
     parse_card_value,
 )
 from bot.blocks.text import escape_mrkdwn
-from bot.commands.context import services_of
+from bot.commands import drafting, kit
+from bot.commands.context import run_workflow
+from bot.commands.kit import ButtonCall, FieldErrors, ViewCall, ViewState
 from bot.commands.respond import problems_text
 from bot.commands.router import SubcommandCall, SubcommandRouter
 from bot.services import Services
-from bot.slack.approval_cards import post_card, refresh_card, tell_author
+from bot.slack.approval_cards import after_change, refresh_card, tell_privately
 from bot.slack.approvers import approval_policy
 from bot.store.db import session_scope
-from bot.store.models import Draft
 from bot.workflows import drafts
 from bot.workflows.audit import audit_trail
-from bot.workflows.draft_input import (
-    InputError,
-    calendar_window,
-    parse_draft_id,
-    parse_quick_draft,
-)
-from bot.workflows.drafts import ApprovalPolicy, DraftInput, DraftInvalid, Outcome
+from bot.workflows.draft_input import InputError, calendar_window, parse_draft_id
+from bot.workflows.drafts import ApprovalPolicy, Outcome
 
-Decision = Callable[..., Outcome]
+NoteDecision = Literal["request_changes", "reject"]
+# What a card's button carries: the draft, and the hash of the text the clicker saw.
+CardTarget = tuple[int, str]
+parse_card_target = kit.required(parse_card_value)
 
 
 def register(app: App, router: SubcommandRouter) -> None:
-    router.add("draft", _draft_command)
+    drafting.register(app, router)
     router.add("queue", _queue_command)
     router.add("calendar", _calendar_command)
     router.add("audit", _audit_command)
     router.add("published", _published_command)
 
-    app.view(CREATE_VIEW)(_submit_new_draft)
-    app.view(NOTE_VIEW)(_submit_note)
-    app.view(EDIT_VIEW)(_submit_edit)
-    app.action(APPROVE_ACTION)(_click_approve)
-    app.action(REQUEST_CHANGES_ACTION)(_click_note_decision)
-    app.action(REJECT_ACTION)(_click_note_decision)
-    app.action(EDIT_ACTION)(_click_edit)
-    app.action(WITHDRAW_ACTION)(_click_withdraw)
-    app.action(PUBLISHED_ACTION)(_click_published)
-    app.action(QUEUE_SELECT_ACTION)(_ack_only)
-    app.action(QUEUE_APPROVE_ACTION)(_click_approve_selected)
+    for action_id, handler in (
+        (APPROVE_ACTION, _click_approve),
+        (REQUEST_CHANGES_ACTION, _click_note_decision),
+        (REJECT_ACTION, _click_note_decision),
+        (EDIT_ACTION, _click_edit),
+        (WITHDRAW_ACTION, _click_withdraw),
+        (PUBLISHED_ACTION, _click_published),
+    ):
+        kit.button(app, action_id, parse=parse_card_target, handler=handler)
+    # Ticking a checkbox in the queue: Slack keeps the state; "Approve selected" reads it.
+    kit.ack_only(app, QUEUE_SELECT_ACTION)
+    kit.button(app, QUEUE_APPROVE_ACTION, parse=kit.any_value, handler=_click_approve_selected)
+    kit.view(app, NOTE_VIEW, parse=_note_fields, handler=_submit_note)
+    kit.view(app, EDIT_VIEW, parse=_edit_fields, handler=_submit_edit)
 
 
 # -- subcommands --------------------------------------------------------------------------------
-
-
-def _draft_command(call: SubcommandCall) -> None:
-    """Draft a post for approval: a form, or straight from the text.
-
-    Usage: /social draft [text]
-    """
-    services = call.services
-    if services.settings.approvals_channel is None:
-        call.ack(**_ephemeral(_NO_CHANNEL))
-        return
-    if not call.args.strip():
-        call.ack()
-        settings = services.settings
-        view = build_draft_modal(
-            default_network=settings.default_network, zone_name=settings.timezone
-        )
-        call.client.views_open(trigger_id=call.trigger_id, view=view)
-        return
-    try:
-        draft_input = parse_quick_draft(
-            call.args, author_id=call.user_id, default_network=services.settings.default_network
-        )
-        draft = _create(services, draft_input)
-    except (InputError, DraftInvalid) as error:
-        call.ack(**_ephemeral(problems_text(error)))
-        return
-    call.ack(
-        **_ephemeral(
-            f"Draft #{draft.id} is waiting for approval in <#{services.settings.approvals_channel}>."
-        )
-    )
-    post_card(call.client, services, draft)
 
 
 def _queue_command(call: SubcommandCall) -> None:
@@ -191,7 +155,7 @@ def _published_command(call: SubcommandCall) -> None:
         return
     call.ack()
     services = call.services
-    outcome = _run(
+    outcome = run_workflow(
         services,
         drafts.mark_published,
         draft_id=draft_id,
@@ -202,138 +166,90 @@ def _published_command(call: SubcommandCall) -> None:
         call.respond(**_ephemeral(outcome.detail))
         return
     call.respond(**_ephemeral(f"Draft #{draft_id} is marked published."))
-    _after_change(call.client, services, outcome, call.user_id, "publish", None)
+    after_change(call.client, services, outcome, call.user_id, "publish", None)
 
 
 # -- the card's buttons -------------------------------------------------------------------------
 
 
-def _click_approve(
-    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
-) -> None:
-    ack()
-    services = services_of(context)
-    target = _card_target(body)
-    if target is None:
-        respond(**_ephemeral(_BROKEN_BUTTON))
-        return
-    draft_id, seen_hash = target
-    outcome = _run(
-        services,
+def _click_approve(call: ButtonCall[CardTarget]) -> None:
+    draft_id, seen_hash = call.value
+    outcome = run_workflow(
+        call.services,
         drafts.approve,
         draft_id=draft_id,
-        actor_id=_user(body),
-        policy=_policy(services, client),
+        actor_id=call.user_id,
+        policy=_policy(call.services, call.client),
         seen_hash=seen_hash,
     )
-    _answer(client, services, respond, outcome, _user(body), "approve", None)
+    _answer(call, outcome, "approve")
 
 
-def _click_note_decision(
-    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
-) -> None:
-    ack()
-    services = services_of(context)
-    target = _card_target(body)
-    if target is None:
-        respond(**_ephemeral(_BROKEN_BUTTON))
-        return
-    draft_id, seen_hash = target
-    action_id = body["actions"][0]["action_id"]
-    decision = "reject" if action_id == REJECT_ACTION else "request_changes"
+def _click_note_decision(call: ButtonCall[CardTarget]) -> None:
+    draft_id, seen_hash = call.value
+    decision: NoteDecision = "reject" if call.action_id == REJECT_ACTION else "request_changes"
     # Refuse before the modal opens: nobody should type a note only to be told no.
-    refusal = _run(
-        services,
+    refusal = run_workflow(
+        call.services,
         drafts.check_decision,
         draft_id=draft_id,
-        actor_id=_user(body),
-        policy=_policy(services, client),
+        actor_id=call.user_id,
+        policy=_policy(call.services, call.client),
         action=decision,
         seen_hash=seen_hash,
     )
     if refusal is not None:
-        _answer(client, services, respond, refusal, _user(body), decision, None)
+        _answer(call, refusal, decision)
         return
-    client.views_open(
-        trigger_id=body["trigger_id"],
-        view=build_note_modal(draft_id=draft_id, decision=decision, seen_hash=seen_hash),  # type: ignore[arg-type]
+    call.client.views_open(
+        trigger_id=call.trigger_id,
+        view=build_note_modal(draft_id=draft_id, decision=decision, seen_hash=seen_hash),
     )
 
 
-def _click_edit(
-    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
-) -> None:
-    ack()
-    services = services_of(context)
-    target = _card_target(body)
-    if target is None:
-        respond(**_ephemeral(_BROKEN_BUTTON))
-        return
-    outcome = _run(
-        services,
+def _click_edit(call: ButtonCall[CardTarget]) -> None:
+    outcome = run_workflow(
+        call.services,
         drafts.check_author_action,
-        draft_id=target[0],
-        actor_id=_user(body),
+        draft_id=call.value[0],
+        actor_id=call.user_id,
         action="edit",
     )
     if outcome.refused is not None or outcome.draft is None:
-        respond(**_ephemeral(outcome.detail))
+        call.respond(response_type="ephemeral", text=outcome.detail)
         return
-    client.views_open(trigger_id=body["trigger_id"], view=build_edit_modal(outcome.draft))
+    call.client.views_open(trigger_id=call.trigger_id, view=build_edit_modal(outcome.draft))
 
 
-def _click_withdraw(
-    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
-) -> None:
-    ack()
-    services = services_of(context)
-    target = _card_target(body)
-    if target is None:
-        respond(**_ephemeral(_BROKEN_BUTTON))
-        return
-    outcome = _run(services, drafts.withdraw, draft_id=target[0], actor_id=_user(body))
-    _answer(client, services, respond, outcome, _user(body), "withdraw", None)
-
-
-def _click_published(
-    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
-) -> None:
-    ack()
-    services = services_of(context)
-    target = _card_target(body)
-    if target is None:
-        respond(**_ephemeral(_BROKEN_BUTTON))
-        return
-    outcome = _run(
-        services,
-        drafts.mark_published,
-        draft_id=target[0],
-        actor_id=_user(body),
-        policy=_policy(services, client),
+def _click_withdraw(call: ButtonCall[CardTarget]) -> None:
+    outcome = run_workflow(
+        call.services, drafts.withdraw, draft_id=call.value[0], actor_id=call.user_id
     )
-    _answer(client, services, respond, outcome, _user(body), "publish", None)
+    _answer(call, outcome, "withdraw")
 
 
-def _ack_only(ack: Ack) -> None:
-    # Ticking a checkbox in the queue: Slack keeps the state; "Approve selected" reads it.
-    ack()
+def _click_published(call: ButtonCall[CardTarget]) -> None:
+    outcome = run_workflow(
+        call.services,
+        drafts.mark_published,
+        draft_id=call.value[0],
+        actor_id=call.user_id,
+        policy=_policy(call.services, call.client),
+    )
+    _answer(call, outcome, "publish")
 
 
-def _click_approve_selected(
-    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
-) -> None:
-    ack()
-    services = services_of(context)
-    selected = _selected_in_queue(body)
+def _click_approve_selected(call: ButtonCall[str]) -> None:
+    selected = _selected_in_queue(call)
     if not selected:
-        respond(**_ephemeral("Tick the drafts to approve first."), replace_original=False)
+        call.tell("Tick the drafts to approve first.")
         return
-    actor = _user(body)
-    policy = _policy(services, client)
+    services, actor = call.services, call.user_id
+    policy = _policy(services, call.client)
     lines: list[str] = []
     for draft_id, seen_hash in selected:
         # The policy is applied to each draft on its own: one refusal does not stop the rest.
-        outcome = _run(
+        outcome = run_workflow(
             services,
             drafts.approve,
             draft_id=draft_id,
@@ -350,201 +266,13 @@ def _click_approve_selected(
             + ("" if outcome.changed else f", still {state.replace('_', ' ')}")
             + "."
         )
-        _after_change(client, services, outcome, actor, "approve", None)
-    respond(**build_bulk_result(lines), replace_original=False)
+        after_change(call.client, services, outcome, actor, "approve", None)
+    call.respond(**build_bulk_result(lines), replace_original=False)
 
 
-# -- modals ---------------------------------------------------------------------------------------
-
-
-def _submit_new_draft(
-    ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext
-) -> None:
-    services = services_of(context)
-    view = body["view"]
-    try:
-        draft_input = _modal_draft(view["state"]["values"], author_id=_user(body))
-        draft = _create(services, draft_input)
-    except InputError as error:
-        ack(response_action="errors", errors={error.field or "text": str(error)})
-        return
-    except DraftInvalid as invalid:
-        ack(response_action="errors", errors=_field_errors(invalid))
-        return
-    ack()
-    post_card(client, services, draft)
-    client.chat_postMessage(
-        channel=_user(body),
-        text=f"Draft #{draft.id} is waiting for approval in <#{draft.card_channel}>.",
-    )
-
-
-def _submit_note(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    services = services_of(context)
-    view = body["view"]
-    meta = _metadata(view)
-    note = str(view["state"]["values"].get("note", {}).get("value", {}).get("value") or "").strip()
-    if not note:
-        ack(response_action="errors", errors={"note": "Please say why, in a few words."})
-        return
-    try:
-        draft_id = int(meta["draft_id"])
-        decision = str(meta["decision"])
-        seen_hash = str(meta["seen_hash"])
-    except (KeyError, TypeError, ValueError):
-        ack(response_action="errors", errors={"note": _BROKEN_BUTTON})
-        return
-    action: Decision = drafts.reject if decision == "reject" else drafts.request_changes
-    ack()
-    actor = _user(body)
-    outcome = _run(
-        services,
-        action,
-        draft_id=draft_id,
-        actor_id=actor,
-        note=note,
-        policy=_policy(services, client),
-        seen_hash=seen_hash,
-    )
-    if outcome.refused is not None:
-        _tell_privately(client, outcome, actor, outcome.detail)
-        return
-    _after_change(client, services, outcome, actor, decision, note)
-
-
-def _submit_edit(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    services = services_of(context)
-    view = body["view"]
-    text = str(view["state"]["values"].get("text", {}).get("value", {}).get("value") or "")
-    try:
-        draft_id = int(_metadata(view)["draft_id"])
-    except (KeyError, TypeError, ValueError):
-        ack(response_action="errors", errors={"text": _BROKEN_BUTTON})
-        return
-    actor = _user(body)
-    try:
-        outcome = _run(
-            services,
-            drafts.edit,
-            draft_id=draft_id,
-            actor_id=actor,
-            text=text,
-            checks=services.check_policy,
-        )
-    except DraftInvalid as invalid:
-        ack(response_action="errors", errors={"text": problems_text(invalid)})
-        return
-    ack()
-    if outcome.refused is not None:
-        _tell_privately(client, outcome, actor, outcome.detail)
-        return
-    _after_change(client, services, outcome, actor, "edit", None)
-
-
-# -- helpers --------------------------------------------------------------------------------------
-
-_NO_CHANNEL = (
-    "Drafts need an approvals channel, and none is set up yet. "
-    "Ask an admin to set SOCIALOPS_APPROVALS_CHANNEL."
-)
-_BROKEN_BUTTON = "That button is damaged or from an old card; nothing happened."
-
-
-def _modal_draft(values: dict[str, Any], *, author_id: str) -> DraftInput:
-    """The new-draft modal's state as a DraftInput (block ids from build_draft_modal)."""
-
-    def element(block: str) -> dict[str, Any]:
-        found = values.get(block, {}).get("value")
-        return found if isinstance(found, dict) else {}
-
-    networks = tuple(
-        str(option.get("value")) for option in element("networks").get("selected_options") or []
-    )
-    if not networks:
-        raise InputError("Pick at least one network.", field="networks")
-    epoch = element("scheduled_at").get("selected_date_time")
-    scheduled_at = datetime.fromtimestamp(int(epoch), tz=UTC) if epoch else None
-    return DraftInput(
-        kind="post",
-        text=str(element("text").get("value") or "").strip(),
-        networks=networks,
-        author_id=author_id,
-        campaign=str(element("campaign").get("value") or "").strip() or None,
-        scheduled_at=scheduled_at,
-    )
-
-
-def _create(services: Services, draft_input: DraftInput) -> Draft:
-    with session_scope(services.sessions) as session:
-        draft, _report = drafts.create_draft(
-            session=session,
-            draft=draft_input,
-            checks=services.check_policy,
-            now=services.clock(),
-        )
-    return draft
-
-
-def _run(services: Services, workflow: Callable[..., Any], **kwargs: Any) -> Any:
-    """One workflow call in its own session, at the service clock's time."""
-    with session_scope(services.sessions) as session:
-        return workflow(session=session, now=services.clock(), **kwargs)
-
-
-def _policy(services: Services, client: WebClient) -> ApprovalPolicy:
-    return approval_policy(services.settings, client, services.groups, now=services.clock())
-
-
-def _answer(
-    client: WebClient,
-    services: Services,
-    respond: Respond,
-    outcome: Outcome,
-    actor: str,
-    action: str,
-    note: str | None,
-) -> None:
-    if outcome.refused is not None:
-        respond(**_ephemeral(escape_mrkdwn(outcome.detail)), replace_original=False)
-        if outcome.refused == drafts.Refusal.STALE and outcome.draft is not None:
-            refresh_card(client, services, outcome.draft)
-        return
-    _after_change(client, services, outcome, actor, action, note)
-
-
-def _after_change(
-    client: WebClient,
-    services: Services,
-    outcome: Outcome,
-    actor: str,
-    action: str,
-    note: str | None,
-) -> None:
-    draft = outcome.draft
-    if draft is None:
-        return
-    refresh_card(client, services, draft)
-    if actor != draft.author_id:
-        tell_author(client, draft, decision_notice(draft, actor, action, note))
-
-
-def _tell_privately(client: WebClient, outcome: Outcome, user: str, text: str) -> None:
-    draft = outcome.draft
-    safe = escape_mrkdwn(text)
-    if draft is not None and draft.card_channel:
-        client.chat_postEphemeral(channel=draft.card_channel, user=user, text=safe)
-    else:
-        client.chat_postMessage(channel=user, text=safe)
-
-
-def _card_target(body: dict[str, Any]) -> tuple[int, str] | None:
-    actions = body.get("actions") or [{}]
-    return parse_card_value(str(actions[0].get("value", "")))
-
-
-def _selected_in_queue(body: dict[str, Any]) -> list[tuple[int, str]]:
-    chosen: list[tuple[int, str]] = []
-    for block in (body.get("state") or {}).get("values", {}).values():
+def _selected_in_queue(call: ButtonCall[str]) -> list[CardTarget]:
+    chosen: list[CardTarget] = []
+    for block in call.state_values.values():
         element = block.get(QUEUE_SELECT_ACTION) or {}
         for option in element.get("selected_options") or []:
             target = parse_card_value(str(option.get("value", "")))
@@ -553,34 +281,87 @@ def _selected_in_queue(body: dict[str, Any]) -> list[tuple[int, str]]:
     return chosen
 
 
-def _user(body: dict[str, Any]) -> str:
-    return str(body["user"]["id"])
+# -- modals ---------------------------------------------------------------------------------------
+
+_BROKEN_FORM = "That button is damaged or from an old card; nothing happened."
 
 
-def _metadata(view: dict[str, Any]) -> dict[str, Any]:
+def _note_fields(state: ViewState) -> tuple[CardTarget, NoteDecision, str]:
+    note = state.text("note").strip()
+    if not note:
+        raise FieldErrors.on("note", "Please say why, in a few words.")
+    meta = state.metadata()
     try:
-        meta = json.loads(view.get("private_metadata") or "{}")
-    except json.JSONDecodeError:
-        return {}
-    return meta if isinstance(meta, dict) else {}
+        target = (int(meta["draft_id"]), str(meta["seen_hash"]))
+        decision = str(meta["decision"])
+    except (KeyError, TypeError, ValueError):
+        raise FieldErrors.on("note", _BROKEN_FORM) from None
+    return target, ("reject" if decision == "reject" else "request_changes"), note
+
+
+def _submit_note(call: ViewCall[tuple[CardTarget, NoteDecision, str]]) -> None:
+    (draft_id, seen_hash), decision, note = call.value
+    call.ack()
+    services, actor = call.services, call.user_id
+    outcome = run_workflow(
+        services,
+        drafts.reject if decision == "reject" else drafts.request_changes,
+        draft_id=draft_id,
+        actor_id=actor,
+        note=note,
+        policy=_policy(services, call.client),
+        seen_hash=seen_hash,
+    )
+    if outcome.refused is not None:
+        tell_privately(call.client, outcome, actor, outcome.detail)
+        return
+    after_change(call.client, services, outcome, actor, decision, note)
+
+
+def _edit_fields(state: ViewState) -> tuple[int, str]:
+    try:
+        return int(state.metadata()["draft_id"]), state.text("text")
+    except (KeyError, TypeError, ValueError):
+        raise FieldErrors.on("text", _BROKEN_FORM) from None
+
+
+def _submit_edit(call: ViewCall[tuple[int, str]]) -> None:
+    draft_id, text = call.value
+    services, actor = call.services, call.user_id
+    try:
+        outcome = run_workflow(
+            services,
+            drafts.edit,
+            draft_id=draft_id,
+            actor_id=actor,
+            text=text,
+            checks=services.check_policy,
+        )
+    except drafts.DraftInvalid as invalid:
+        raise FieldErrors.on("text", problems_text(invalid)) from invalid
+    call.ack()
+    if outcome.refused is not None:
+        tell_privately(call.client, outcome, actor, outcome.detail)
+        return
+    after_change(call.client, services, outcome, actor, "edit", None)
+
+
+# -- helpers --------------------------------------------------------------------------------------
+
+
+def _policy(services: Services, client: WebClient) -> ApprovalPolicy:
+    return approval_policy(services.settings, client, services.groups, now=services.clock())
+
+
+def _answer(call: ButtonCall[CardTarget], outcome: Outcome, action: str) -> None:
+    """A refusal is told to the clicker (a stale card is redrawn); a change is shown to all."""
+    if outcome.refused is not None:
+        call.tell(escape_mrkdwn(outcome.detail))
+        if outcome.refused == drafts.Refusal.STALE and outcome.draft is not None:
+            refresh_card(call.client, call.services, outcome.draft)
+        return
+    after_change(call.client, call.services, outcome, call.user_id, action, None)
 
 
 def _ephemeral(text: str) -> dict[str, Any]:
     return {"response_type": "ephemeral", "text": text}
-
-
-# Which modal field each check's error belongs to; the rest go on the text.
-_FIELD_OF_CODE = {
-    "unknown_network": "networks",
-    "no_network": "networks",
-    "past_time": "scheduled_at",
-    "naive_time": "scheduled_at",
-}
-
-
-def _field_errors(invalid: DraftInvalid) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    for finding in invalid.errors:
-        block = _FIELD_OF_CODE.get(finding.code, "text")
-        errors[block] = (errors.get(block, "") + " " + finding.message).strip()[:150]
-    return errors

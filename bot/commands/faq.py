@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
-from slack_bolt import Ack, App, BoltContext, Respond
-from slack_sdk import WebClient
+from slack_bolt import App
 
 from bot.blocks.faq import (
     FAQ_ADD_VIEW,
@@ -17,9 +13,10 @@ from bot.blocks.faq import (
     build_search_results,
 )
 from bot.blocks.replies import ADD_TO_FAQ_ACTION
-from bot.commands.context import services_of
-from bot.commands.respond import tell
+from bot.commands import kit
+from bot.commands.kit import ButtonCall, FieldErrors, StaleControl, ViewCall, ViewState
 from bot.commands.router import SubcommandCall, SubcommandRouter
+from bot.knowledge.faq_files import FaqEntry
 from bot.knowledge.faq_store import all_entries
 from bot.store.db import session_scope
 from bot.workflows import faq, faq_gaps
@@ -27,6 +24,10 @@ from bot.workflows.faq import FaqFormError
 from bot.workflows.replies import plain_from_slack
 
 SEARCH_RESULTS = 5
+GAP_GONE = (
+    "That gap is gone (someone already added it to the FAQ?). "
+    "`/social faq add` starts an empty entry."
+)
 USAGE = (
     "Usage: `/social faq search <question>`, `/social faq add`, `/social faq list [tag]` "
     "or `/social faq gaps`."
@@ -35,8 +36,10 @@ USAGE = (
 
 def register(app: App, router: SubcommandRouter) -> None:
     router.add("faq", _faq_command)
-    app.action(ADD_TO_FAQ_ACTION)(_click_add_to_faq)
-    app.view(FAQ_ADD_VIEW)(_submit_faq_entry)
+    kit.button(
+        app, ADD_TO_FAQ_ACTION, parse=kit.parse_id, handler=_click_add_to_faq, damaged=GAP_GONE
+    )
+    kit.view(app, FAQ_ADD_VIEW, parse=_form_entry, handler=_submit_faq_entry)
 
 
 def _faq_command(call: SubcommandCall) -> None:
@@ -85,75 +88,42 @@ def _search(call: SubcommandCall, query: str) -> None:
     )
 
 
-def _click_add_to_faq(
-    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
-) -> None:
-    ack()
-    services = services_of(context)
-    value = str(body.get("actions", [{}])[0].get("value") or "")
-    gap = None
-    if value.isascii() and value.isdigit() and len(value) <= 12:
-        with session_scope(services.sessions) as session:
-            gap = faq_gaps.get_gap(session, int(value))
+def _click_add_to_faq(call: ButtonCall[int]) -> None:
+    with session_scope(call.services.sessions) as session:
+        gap = faq_gaps.get_gap(session, call.value)
     if gap is None:
-        tell(
-            respond,
-            "That gap is gone (someone already added it to the FAQ?). "
-            "`/social faq add` starts an empty entry.",
-        )
-        return
-    client.views_open(
-        trigger_id=body["trigger_id"],
+        raise StaleControl(GAP_GONE)
+    call.client.views_open(
+        trigger_id=call.trigger_id,
         view=build_faq_add_modal(question=gap.example, gap_id=gap.id),
     )
 
 
-def _submit_faq_entry(
-    ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext
-) -> None:
-    services = services_of(context)
-    view = body["view"]
-    values = view["state"]["values"]
+def _form_entry(state: ViewState) -> tuple[FaqEntry, int | None]:
+    """The add modal's entry, and the gap it answers (from private_metadata), if any."""
     try:
         entry = faq.entry_from_form(
-            entry_id=_value(values, "id"),
-            question=_value(values, "question"),
-            answer=_value(values, "answer"),
-            variants=_value(values, "variants"),
-            tags=_value(values, "tags"),
-            handoff=_selected(values, "handoff"),
+            entry_id=state.text("id"),
+            question=state.text("question"),
+            answer=state.text("answer"),
+            variants=state.text("variants"),
+            tags=state.text("tags"),
+            handoff=state.selected("handoff"),
         )
     except FaqFormError as error:
-        ack(response_action="errors", errors={error.field: str(error)})
-        return
-    gap_id = _gap_id(view.get("private_metadata") or "")
+        raise FieldErrors.on(error.field, str(error)) from error
+    gap_id = state.metadata().get("gap_id")
+    return entry, gap_id if isinstance(gap_id, int) else None
+
+
+def _submit_faq_entry(call: ViewCall[tuple[FaqEntry, int | None]]) -> None:
+    entry, gap_id = call.value
+    services = call.services
     with session_scope(services.sessions) as session:
         added = faq.add_from_slack(session=session, entry=entry, now=services.clock())
         if added and gap_id is not None:
             faq_gaps.close_gap(session, gap_id)
     if not added:
-        ack(
-            response_action="errors",
-            errors={"id": f"The FAQ already has an entry {entry.id}; pick another id."},
-        )
-        return
-    ack()
-    user = body["user"]["id"]
-    client.chat_postMessage(channel=user, text=build_faq_added(entry, user))
-
-
-def _value(values: dict[str, Any], block: str) -> str:
-    return str(values.get(block, {}).get("value", {}).get("value") or "")
-
-
-def _selected(values: dict[str, Any], block: str) -> str | None:
-    option = values.get(block, {}).get("value", {}).get("selected_option")
-    return str(option["value"]) if isinstance(option, dict) and option.get("value") else None
-
-
-def _gap_id(metadata: str) -> int | None:
-    try:
-        value = json.loads(metadata).get("gap_id")
-    except (ValueError, AttributeError):
-        return None
-    return value if isinstance(value, int) else None
+        raise FieldErrors.on("id", f"The FAQ already has an entry {entry.id}; pick another id.")
+    call.ack()
+    call.client.chat_postMessage(channel=call.user_id, text=build_faq_added(entry, call.user_id))

@@ -16,6 +16,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks.errors import not_available_text
+from bot.blocks.kit import text_message
 from bot.blocks.mentions import build_mention_reply
 from bot.blocks.replies import (
     ANOTHER_ACTION,
@@ -27,8 +28,10 @@ from bot.blocks.replies import (
     build_reply_usage,
     build_suggestion_message,
 )
+from bot.commands import kit
 from bot.commands.context import services_of
-from bot.commands.respond import problems_text, tell
+from bot.commands.kit import ButtonCall, StaleControl
+from bot.commands.respond import problems_text
 from bot.commands.router import SubcommandCall, SubcommandRouter
 from bot.knowledge.templates import TemplateFileError
 from bot.services import Services
@@ -52,10 +55,13 @@ def register(app: App, router: SubcommandRouter) -> None:
     router.add("reply", _reply_command)
     app.event("app_mention")(_on_mention)
     app.shortcut(DRAFT_REPLY_SHORTCUT)(_on_draft_reply_shortcut)
-    app.action(SEND_ACTION)(_click_send)
-    app.action(ANOTHER_ACTION)(_click_another)
-    app.action(NOT_HELPFUL_ACTION)(_click_not_helpful)
-    app.action(HAND_OFF_ACTION)(_click_hand_off)
+    for action_id, handler in (
+        (SEND_ACTION, _click_send),
+        (ANOTHER_ACTION, _click_another),
+        (NOT_HELPFUL_ACTION, _click_not_helpful),
+    ):
+        kit.button(app, action_id, parse=kit.parse_id, handler=handler, damaged=_BROKEN_BUTTON)
+    kit.button(app, HAND_OFF_ACTION, parse=kit.any_value, handler=_click_hand_off)
 
 
 # -- where the suggestion is shown ----------------------------------------------------------------
@@ -114,7 +120,9 @@ def _suggest(
             knowledge = services.knowledge.get(session)
     except TemplateFileError as error:
         log.error("response templates cannot be used: %s", error)
-        surface.show(_text("The response templates have an error (`socialops check` says where)."))
+        surface.show(
+            text_message("The response templates have an error (`socialops check` says where).")
+        )
         return
     suggestion = replies.compose(
         knowledge,
@@ -169,10 +177,6 @@ def _message_for(
         sent_draft_id=row.draft_id,
         not_helpful_by=row.not_helpful_by,
     )
-
-
-def _text(text: str) -> dict[str, Any]:
-    return {"text": text, "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]}
 
 
 # -- entry points ---------------------------------------------------------------------------------
@@ -252,16 +256,12 @@ def _on_draft_reply_shortcut(
 # -- buttons ----------------------------------------------------------------------------------------
 
 
-def _clicked(body: dict[str, Any]) -> int | None:
-    value = str(body.get("actions", [{}])[0].get("value") or "")
-    return int(value) if value.isascii() and value.isdigit() and len(value) <= 12 else None
-
-
-def _surface_of(body: dict[str, Any], client: WebClient, respond: Respond) -> Surface:
-    container = body.get("container") or {}
+def _surface_of(call: ButtonCall[int]) -> Surface:
+    """The suggestion message that was clicked: rewritten in place, or through response_url."""
+    container = call.body.get("container") or {}
     if container.get("is_ephemeral") or not container.get("message_ts"):
-        return Surface(client, respond=respond)
-    return Surface(client, channel=container.get("channel_id"), ts=container["message_ts"])
+        return Surface(call.client, respond=call.respond)
+    return Surface(call.client, channel=container.get("channel_id"), ts=container["message_ts"])
 
 
 def _load(services: Services, suggestion_id: int) -> ReplySuggestion | None:
@@ -269,16 +269,11 @@ def _load(services: Services, suggestion_id: int) -> ReplySuggestion | None:
         return session.get(ReplySuggestion, suggestion_id)
 
 
-def _click_another(
-    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
-) -> None:
-    ack()
-    services = services_of(context)
-    suggestion_id = _clicked(body)
-    row = _load(services, suggestion_id) if suggestion_id is not None else None
+def _click_another(call: ButtonCall[int]) -> None:
+    services = call.services
+    row = _load(services, call.value)
     if row is None:
-        tell(respond, _BROKEN_BUTTON)
-        return
+        raise StaleControl(_BROKEN_BUTTON)
     with session_scope(services.sessions) as session:
         knowledge = services.knowledge.get(session)
     suggestion = replies.compose(
@@ -298,43 +293,34 @@ def _click_another(
     if fresh is None:
         return
     if not moved:
-        tell(
-            respond,
-            "Someone else changed or sent this suggestion a moment ago; here it is as it is now.",
+        call.tell(
+            "Someone else changed or sent this suggestion a moment ago; here it is as it is now."
         )
-    _surface_of(body, client, respond).show(_message_for(fresh))
+    _surface_of(call).show(_message_for(fresh))
 
 
-def _click_send(
-    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
-) -> None:
-    ack()
-    services = services_of(context)
-    suggestion_id = _clicked(body)
-    user = body["user"]["id"]
-    if suggestion_id is None:
-        tell(respond, _BROKEN_BUTTON)
-        return
+def _click_send(call: ButtonCall[int]) -> None:
+    services = call.services
     if services.settings.approvals_channel is None:
-        tell(respond, "Replies need an approvals channel: set SOCIALOPS_APPROVALS_CHANNEL first.")
+        call.tell("Replies need an approvals channel: set SOCIALOPS_APPROVALS_CHANNEL first.")
         return
     try:
         with session_scope(services.sessions) as session:
             draft = replies.send_for_approval(
                 session=session,
-                suggestion_id=suggestion_id,
-                actor_id=user,
+                suggestion_id=call.value,
+                actor_id=call.user_id,
                 network=services.settings.default_network,
                 checks=services.check_policy,
                 now=services.clock(),
             )
     except (SendRefused, DraftInvalid) as error:
-        tell(respond, _refusal(error))
+        call.tell(_refusal(error))
         return
-    post_card(client, services, draft)
-    row = _load(services, suggestion_id)
+    post_card(call.client, services, draft)
+    row = _load(services, call.value)
     if row is not None:
-        _surface_of(body, client, respond).show(_message_for(row))
+        _surface_of(call).show(_message_for(row))
 
 
 def _refusal(error: Exception) -> str:
@@ -343,28 +329,17 @@ def _refusal(error: Exception) -> str:
     return problems_text(error)
 
 
-def _click_not_helpful(
-    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
-) -> None:
-    ack()
-    services = services_of(context)
-    suggestion_id = _clicked(body)
-    if suggestion_id is None:
-        tell(respond, _BROKEN_BUTTON)
-        return
+def _click_not_helpful(call: ButtonCall[int]) -> None:
+    services = call.services
     with session_scope(services.sessions) as session:
         row = replies.mark_not_helpful(
-            session=session,
-            suggestion_id=suggestion_id,
-            user_id=body["user"]["id"],
-            now=services.clock(),
+            session=session, suggestion_id=call.value, user_id=call.user_id, now=services.clock()
         )
     if row is None:
-        tell(respond, "Thanks, this suggestion is already marked not helpful.")
+        call.tell("Thanks, this suggestion is already marked not helpful.")
         return
-    _surface_of(body, client, respond).show(_message_for(row))
+    _surface_of(call).show(_message_for(row))
 
 
-def _click_hand_off(ack: Ack, respond: Respond) -> None:
-    ack()
-    tell(respond, not_available_text("Hand off"))
+def _click_hand_off(call: ButtonCall[str]) -> None:
+    call.tell(not_available_text("Hand off"))

@@ -8,7 +8,9 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.blocks.help import DISMISS_ACTION_ID, build_help_message
+from bot.commands import kit
 from bot.commands.context import services_of
+from bot.commands.kit import ButtonCall
 from bot.commands.router import SubcommandCall, SubcommandRouter, split_subcommand
 
 
@@ -55,7 +57,7 @@ def register(app: App, router: SubcommandRouter) -> None:
             )
         )
 
-    @app.action(DISMISS_ACTION_ID)
-    def dismiss_message(ack: Ack, respond: Respond) -> None:
-        ack()
-        respond(delete_original=True)
+    def dismiss_message(call: ButtonCall[str]) -> None:
+        call.respond(delete_original=True)
+
+    kit.button(app, DISMISS_ACTION_ID, parse=kit.any_value, handler=dismiss_message)

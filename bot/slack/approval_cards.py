@@ -11,11 +11,13 @@ import logging
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.blocks.approvals import build_approval_card, no_approvers_notice
+from bot.blocks.approvals import build_approval_card, decision_notice, no_approvers_notice
+from bot.blocks.text import escape_mrkdwn
 from bot.services import Services
 from bot.store.db import session_scope
 from bot.store.models import Draft
 from bot.workflows import drafts
+from bot.workflows.drafts import Outcome
 
 log = logging.getLogger(__name__)
 
@@ -76,3 +78,31 @@ def tell_admins(client: WebClient, services: Services, text: str) -> None:
             client.chat_postMessage(channel=admin, text=text)
         except SlackApiError as error:
             log.warning("could not DM admin %s: %s", admin, error.response.get("error"))
+
+
+def after_change(
+    client: WebClient,
+    services: Services,
+    outcome: Outcome,
+    actor: str,
+    action: str,
+    note: str | None,
+) -> None:
+    """A decision went through: redraw the card, and tell the author unless they made it."""
+    draft = outcome.draft
+    if draft is None:
+        return
+    refresh_card(client, services, draft)
+    if actor != draft.author_id:
+        tell_author(client, draft, decision_notice(draft, actor, action, note))
+
+
+def tell_privately(client: WebClient, outcome: Outcome, user: str, text: str) -> None:
+    """An ephemeral note beside the card, or a DM when there is no card (after a modal closed,
+    no response_url is left to answer through)."""
+    draft = outcome.draft
+    safe = escape_mrkdwn(text)
+    if draft is not None and draft.card_channel:
+        client.chat_postEphemeral(channel=draft.card_channel, user=user, text=safe)
+    else:
+        client.chat_postMessage(channel=user, text=safe)

@@ -1,0 +1,124 @@
+"""Drafting a post for approval: `/social draft [text]` and the new-draft modal.
+
+Split from approvals.py (which decides on drafts) because creating one has its own parsing: the
+quick-draft text and the modal's fields, with the checks' findings put under the right field.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from slack_bolt import App
+
+from bot.blocks.approvals import CREATE_VIEW, build_draft_modal
+from bot.commands import kit
+from bot.commands.kit import FieldErrors, ViewCall, ViewState
+from bot.commands.respond import problems_text
+from bot.commands.router import SubcommandCall, SubcommandRouter
+from bot.services import Services
+from bot.slack.approval_cards import post_card
+from bot.store.db import session_scope
+from bot.store.models import Draft
+from bot.workflows import drafts
+from bot.workflows.draft_input import InputError, parse_quick_draft
+from bot.workflows.drafts import DraftInput, DraftInvalid
+
+NO_CHANNEL = (
+    "Drafts need an approvals channel, and none is set up yet. "
+    "Ask an admin to set SOCIALOPS_APPROVALS_CHANNEL."
+)
+
+# Which modal field each check's error belongs to; the rest go on the text.
+_FIELD_OF_CODE = {
+    "unknown_network": "networks",
+    "no_network": "networks",
+    "past_time": "scheduled_at",
+    "naive_time": "scheduled_at",
+}
+
+
+def register(app: App, router: SubcommandRouter) -> None:
+    router.add("draft", _draft_command)
+    kit.view(app, CREATE_VIEW, parse=_modal_draft, handler=_submit_new_draft)
+
+
+def _draft_command(call: SubcommandCall) -> None:
+    """Draft a post for approval: a form, or straight from the text.
+
+    Usage: /social draft [text]
+    """
+    services = call.services
+    if services.settings.approvals_channel is None:
+        call.ack(response_type="ephemeral", text=NO_CHANNEL)
+        return
+    if not call.args.strip():
+        call.ack()
+        settings = services.settings
+        view = build_draft_modal(
+            default_network=settings.default_network, zone_name=settings.timezone
+        )
+        call.client.views_open(trigger_id=call.trigger_id, view=view)
+        return
+    try:
+        draft_input = parse_quick_draft(
+            call.args, author_id=call.user_id, default_network=services.settings.default_network
+        )
+        draft = _create(services, draft_input)
+    except (InputError, DraftInvalid) as error:
+        call.ack(response_type="ephemeral", text=problems_text(error))
+        return
+    channel = services.settings.approvals_channel
+    call.ack(
+        response_type="ephemeral",
+        text=f"Draft #{draft.id} is waiting for approval in <#{channel}>.",
+    )
+    post_card(call.client, services, draft)
+
+
+def _modal_draft(state: ViewState) -> DraftInput:
+    """The new-draft modal's fields (block ids from build_draft_modal) as a DraftInput."""
+    networks = state.selected_values("networks")
+    if not networks:
+        raise FieldErrors.on("networks", "Pick at least one network.")
+    epoch = state.element("scheduled_at").get("selected_date_time")
+    return DraftInput(
+        kind="post",
+        text=state.text("text").strip(),
+        networks=networks,
+        author_id=state.user_id,
+        campaign=state.text("campaign").strip() or None,
+        scheduled_at=datetime.fromtimestamp(int(epoch), tz=UTC) if epoch else None,
+    )
+
+
+def _submit_new_draft(call: ViewCall[DraftInput]) -> None:
+    services = call.services
+    try:
+        draft = _create(services, call.value)
+    except DraftInvalid as invalid:
+        raise FieldErrors(_field_errors(invalid)) from invalid
+    call.ack()
+    post_card(call.client, services, draft)
+    call.client.chat_postMessage(
+        channel=call.user_id,
+        text=f"Draft #{draft.id} is waiting for approval in <#{draft.card_channel}>.",
+    )
+
+
+def _create(services: Services, draft_input: DraftInput) -> Draft:
+    with session_scope(services.sessions) as session:
+        draft, _report = drafts.create_draft(
+            session=session,
+            draft=draft_input,
+            checks=services.check_policy,
+            now=services.clock(),
+        )
+    return draft
+
+
+def _field_errors(invalid: DraftInvalid) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for finding in invalid.errors:
+        block = _FIELD_OF_CODE.get(finding.code, "text")
+        errors[block] = (errors.get(block, "") + " " + finding.message).strip()[:150]
+    return errors
