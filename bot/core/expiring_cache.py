@@ -18,6 +18,7 @@ class ExpiringCache(Generic[V]):
     ttl: timedelta
     _entries: dict[str, tuple[datetime, V]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _refreshing: dict[str, threading.Lock] = field(default_factory=dict)
 
     def fresh(self, key: str, *, now: datetime) -> V | None:
         """The value stored under ``key`` less than ``ttl`` ago, else None."""
@@ -32,6 +33,12 @@ class ExpiringCache(Generic[V]):
         with self._lock:
             entry = self._entries.get(key)
         return entry[1] if entry else None
+
+    def refreshing(self, key: str) -> threading.Lock:
+        """The lock to hold while fetching ``key``: requests that all find it stale wait for
+        one fetch instead of each making their own (then read it with :meth:`fresh`)."""
+        with self._lock:
+            return self._refreshing.setdefault(key, threading.Lock())
 
     def store(self, key: str, value: V, *, now: datetime) -> None:
         with self._lock:

@@ -36,19 +36,25 @@ def _members(
     cached = cache.fresh(group_id, now=now)
     if cached is not None:
         return cached
-    try:
-        members = frozenset(fetch(group_id))
-    except SlackApiError as error:
-        last = cache.last(group_id)
-        log.warning(
-            "usergroups.users.list %s failed (%s); using %s",
-            group_id,
-            error.response.get("error"),
-            "the last known members" if last is not None else "no members",
-        )
-        return last if last is not None else frozenset()
-    cache.store(group_id, members, now=now)
-    return members
+    with cache.refreshing(group_id):
+        # Clicks that arrive together all found the group stale; the first fetches, the rest
+        # find its answer here instead of each asking Slack again.
+        cached = cache.fresh(group_id, now=now)
+        if cached is not None:
+            return cached
+        try:
+            members = frozenset(fetch(group_id))
+        except SlackApiError as error:
+            last = cache.last(group_id)
+            log.warning(
+                "usergroups.users.list %s failed (%s); using %s",
+                group_id,
+                error.response.get("error"),
+                "the last known members" if last is not None else "no members",
+            )
+            return last if last is not None else frozenset()
+        cache.store(group_id, members, now=now)
+        return members
 
 
 def expand(
