@@ -7,6 +7,7 @@ draft` and its modal) is in ``bot.commands.drafting``.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, Literal
 
 from slack_bolt import App
@@ -157,10 +158,12 @@ def _published_command(call: SubcommandCall) -> None:
     services = call.services
     outcome = run_workflow(
         services,
-        drafts.mark_published,
-        draft_id=draft_id,
-        actor_id=call.user_id,
-        policy=_policy(services, call.client),
+        partial(
+            drafts.mark_published,
+            draft_id=draft_id,
+            actor_id=call.user_id,
+            policy=_policy(services, call.client),
+        ),
     )
     if outcome.refused is not None:
         call.respond(**_ephemeral(outcome.detail))
@@ -176,11 +179,13 @@ def _click_approve(call: ButtonCall[CardTarget]) -> None:
     draft_id, seen_hash = call.value
     outcome = run_workflow(
         call.services,
-        drafts.approve,
-        draft_id=draft_id,
-        actor_id=call.user_id,
-        policy=_policy(call.services, call.client),
-        seen_hash=seen_hash,
+        partial(
+            drafts.approve,
+            draft_id=draft_id,
+            actor_id=call.user_id,
+            policy=_policy(call.services, call.client),
+            seen_hash=seen_hash,
+        ),
     )
     _answer(call, outcome, "approve")
 
@@ -191,12 +196,14 @@ def _click_note_decision(call: ButtonCall[CardTarget]) -> None:
     # Refuse before the modal opens: nobody should type a note only to be told no.
     refusal = run_workflow(
         call.services,
-        drafts.check_decision,
-        draft_id=draft_id,
-        actor_id=call.user_id,
-        policy=_policy(call.services, call.client),
-        action=decision,
-        seen_hash=seen_hash,
+        partial(
+            drafts.check_decision,
+            draft_id=draft_id,
+            actor_id=call.user_id,
+            policy=_policy(call.services, call.client),
+            action=decision,
+            seen_hash=seen_hash,
+        ),
     )
     if refusal is not None:
         _answer(call, refusal, decision)
@@ -210,10 +217,9 @@ def _click_note_decision(call: ButtonCall[CardTarget]) -> None:
 def _click_edit(call: ButtonCall[CardTarget]) -> None:
     outcome = run_workflow(
         call.services,
-        drafts.check_author_action,
-        draft_id=call.value[0],
-        actor_id=call.user_id,
-        action="edit",
+        partial(
+            drafts.check_author_action, draft_id=call.value[0], actor_id=call.user_id, action="edit"
+        ),
     )
     if outcome.refused is not None or outcome.draft is None:
         call.respond(response_type="ephemeral", text=outcome.detail)
@@ -223,7 +229,7 @@ def _click_edit(call: ButtonCall[CardTarget]) -> None:
 
 def _click_withdraw(call: ButtonCall[CardTarget]) -> None:
     outcome = run_workflow(
-        call.services, drafts.withdraw, draft_id=call.value[0], actor_id=call.user_id
+        call.services, partial(drafts.withdraw, draft_id=call.value[0], actor_id=call.user_id)
     )
     _answer(call, outcome, "withdraw")
 
@@ -231,10 +237,12 @@ def _click_withdraw(call: ButtonCall[CardTarget]) -> None:
 def _click_published(call: ButtonCall[CardTarget]) -> None:
     outcome = run_workflow(
         call.services,
-        drafts.mark_published,
-        draft_id=call.value[0],
-        actor_id=call.user_id,
-        policy=_policy(call.services, call.client),
+        partial(
+            drafts.mark_published,
+            draft_id=call.value[0],
+            actor_id=call.user_id,
+            policy=_policy(call.services, call.client),
+        ),
     )
     _answer(call, outcome, "publish")
 
@@ -251,11 +259,13 @@ def _click_approve_selected(call: ButtonCall[str]) -> None:
         # The policy is applied to each draft on its own: one refusal does not stop the rest.
         outcome = run_workflow(
             services,
-            drafts.approve,
-            draft_id=draft_id,
-            actor_id=actor,
-            policy=policy,
-            seen_hash=seen_hash,
+            partial(
+                drafts.approve,
+                draft_id=draft_id,
+                actor_id=actor,
+                policy=policy,
+                seen_hash=seen_hash,
+            ),
         )
         if outcome.refused is not None:
             lines.append(f"#{draft_id}: not approved. {escape_mrkdwn(outcome.detail)}")
@@ -305,12 +315,14 @@ def _submit_note(call: ViewCall[tuple[CardTarget, NoteDecision, str]]) -> None:
     services, actor = call.services, call.user_id
     outcome = run_workflow(
         services,
-        drafts.reject if decision == "reject" else drafts.request_changes,
-        draft_id=draft_id,
-        actor_id=actor,
-        note=note,
-        policy=_policy(services, call.client),
-        seen_hash=seen_hash,
+        partial(
+            drafts.reject if decision == "reject" else drafts.request_changes,
+            draft_id=draft_id,
+            actor_id=actor,
+            note=note,
+            policy=_policy(services, call.client),
+            seen_hash=seen_hash,
+        ),
     )
     if outcome.refused is not None:
         tell_privately(call.client, outcome, actor, outcome.detail)
@@ -331,11 +343,13 @@ def _submit_edit(call: ViewCall[tuple[int, str]]) -> None:
     try:
         outcome = run_workflow(
             services,
-            drafts.edit,
-            draft_id=draft_id,
-            actor_id=actor,
-            text=text,
-            checks=services.check_policy,
+            partial(
+                drafts.edit,
+                draft_id=draft_id,
+                actor_id=actor,
+                text=text,
+                checks=services.check_policy,
+            ),
         )
     except drafts.DraftInvalid as invalid:
         raise FieldErrors.on("text", problems_text(invalid)) from invalid

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from datetime import datetime
+from typing import Protocol, TypeVar
 
 from slack_bolt import BoltContext
+from sqlmodel import Session
 
 from bot.services import Services
 from bot.store.db import session_scope
@@ -22,8 +23,18 @@ def services_of(context: BoltContext) -> Services:
     return services
 
 
-def run_workflow(services: Services, workflow: Callable[..., Any], **kwargs: Any) -> Any:
+Result = TypeVar("Result", covariant=True)
+
+
+class Workflow(Protocol[Result]):
+    """A workflow with its own arguments bound (``functools.partial(drafts.approve, ...)``: mypy
+    checks those keywords and keeps the result type), waiting for a session and the time."""
+
+    def __call__(self, *, session: Session, now: datetime) -> Result: ...
+
+
+def run_workflow(services: Services, work: Workflow[Result]) -> Result:
     """One workflow call in its own session (committed when it returns), at the service clock's
-    time. Untyped on purpose: the workflows take different keywords; callers name the result."""
+    time."""
     with session_scope(services.sessions) as session:
-        return workflow(session=session, now=services.clock(), **kwargs)
+        return work(session=session, now=services.clock())
