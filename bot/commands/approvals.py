@@ -47,13 +47,13 @@ from bot.store.db import session_scope
 from bot.store.models import Draft
 from bot.workflows import drafts
 from bot.workflows.audit import audit_trail
-from bot.workflows.draft_input import (
+from bot.workflows.drafts import ApprovalPolicy, DraftInput, DraftInvalid, Outcome
+from bot.workflows.drafts.parsing import (
     InputError,
     calendar_window,
     parse_draft_id,
     parse_quick_draft,
 )
-from bot.workflows.drafts import ApprovalPolicy, DraftInput, DraftInvalid, Outcome
 
 Decision = Callable[..., Outcome]
 

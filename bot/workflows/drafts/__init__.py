@@ -25,6 +25,10 @@ This module is the package's public face: callers write ``drafts.approve(...)``.
     create       create_draft, attach_card          decide   approve, request_changes, reject
     author       edit, withdraw                     publish  mark_published
     clock        expire_overdue, claim_reminders    queries  get_draft, pending_drafts, …
+    parsing      what people type (quick form, ids, weeks, CSV cells) into DraftInput
+    csv_import   many drafts from a CSV file: all checked, then all stored, or none
+
+``parsing`` and ``csv_import`` are not re-exported: only the listeners and the CLI read them.
 """
 
 from __future__ import annotations
