@@ -8,7 +8,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col
 
 from bot.store.models import Draft, DraftApproval
-from bot.workflows.checks import CheckPolicy
+from bot.workflows.checks import CheckPolicy, CheckReport
 from bot.workflows.drafts.checking import check_draft
 from bot.workflows.drafts.create import required_approvals
 from bot.workflows.drafts.inputs import DraftInput, DraftInvalid, split_list, text_hash
@@ -69,16 +69,27 @@ def edit(
         return Outcome(
             draft, progress_of(session, draft), draft.state, draft.state, findings=report.findings
         )
+    from_state = draft.state
+    _replace_text(session, draft, text, new_hash, report, now)
+    audit(session, draft, now, actor_id, "edit", from_state, DraftState.PENDING)
+    return Outcome(
+        draft, progress_of(session, draft), from_state, draft.state, findings=report.findings
+    )
+
+
+def _replace_text(
+    session: Session, draft: Draft, text: str, new_hash: str, report: CheckReport, now: datetime
+) -> None:
+    """The new text, pending again; its risk decides again how many approvals it needs."""
     # Approvals were given to the old text; they do not carry over to the new one.
     session.execute(
         update(DraftApproval)
         .where(
-            col(DraftApproval.draft_id) == draft_id,
+            col(DraftApproval.draft_id) == draft.id,
             col(DraftApproval.cancelled_at).is_(None),
         )
         .values(cancelled_at=now)
     )
-    from_state = draft.state
     transition(
         session,
         draft,
@@ -89,12 +100,9 @@ def edit(
         previous_text=draft.text,
         required_approvals=required_approvals(report),
         risky_topics=",".join(report.risky_topics) or None,
-        submitted_at=now if from_state != DraftState.PENDING else draft.submitted_at,
+        # A draft already pending keeps its place in the queue (and its expiry clock).
+        submitted_at=now if draft.state != DraftState.PENDING else draft.submitted_at,
         last_reminded_at=None,
-    )
-    audit(session, draft, now, actor_id, "edit", from_state, DraftState.PENDING)
-    return Outcome(
-        draft, progress_of(session, draft), from_state, draft.state, findings=report.findings
     )
 
 
