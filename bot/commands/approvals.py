@@ -44,8 +44,8 @@ from bot.slack.approvers import approval_policy
 from bot.store.db import session_scope
 from bot.workflows import drafts
 from bot.workflows.audit import audit_trail
-from bot.workflows.draft_input import InputError, calendar_window, parse_draft_id
 from bot.workflows.drafts import ApprovalPolicy, Outcome
+from bot.workflows.drafts.parsing import InputError, calendar_window, parse_draft_id
 
 NoteDecision = Literal["request_changes", "reject"]
 # What a card's button carries: the draft, and the hash of the text the clicker saw.

@@ -20,8 +20,8 @@ from bot.slack.approval_cards import post_card
 from bot.store.db import session_scope
 from bot.store.models import Draft
 from bot.workflows import drafts
-from bot.workflows.draft_input import InputError, parse_quick_draft
 from bot.workflows.drafts import DraftInput, DraftInvalid
+from bot.workflows.drafts.parsing import InputError, parse_quick_draft
 
 NO_CHANNEL = (
     "Drafts need an approvals channel, and none is set up yet. "

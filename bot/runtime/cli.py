@@ -244,7 +244,7 @@ def drafts_import(
     from bot.slack.approval_cards import post_card
     from bot.slack.client import build_web_client
     from bot.store.db import prepare_database, session_scope
-    from bot.workflows.draft_import import ImportFileError, parse_import, store_import
+    from bot.workflows.drafts.csv_import import ImportFileError, parse_import, store_import
 
     settings = _settings_for("import")
     try:
@@ -297,7 +297,7 @@ def audit_export(
     from bot.store.db import create_db_engine, make_session_factory, session_scope
     from bot.workflows.audit import audit_since
     from bot.workflows.audit_export import render_audit
-    from bot.workflows.draft_input import InputError, parse_since
+    from bot.workflows.drafts.parsing import InputError, parse_since
 
     if format not in ("csv", "json"):
         raise fail(f"--format must be csv or json, not '{format[:20]}'", EXIT_USAGE)

@@ -18,8 +18,10 @@ from sqlmodel import Session
 
 from bot.store.models import Draft
 from bot.workflows.checks import CheckPolicy
-from bot.workflows.draft_input import InputError, parse_local_time, parse_networks
-from bot.workflows.drafts import DraftInput, check_draft, create_draft
+from bot.workflows.drafts.checking import check_draft
+from bot.workflows.drafts.create import create_draft
+from bot.workflows.drafts.inputs import DraftInput
+from bot.workflows.drafts.parsing import InputError, parse_local_time, parse_networks
 
 REQUIRED_COLUMNS = ("text", "networks", "author")
 OPTIONAL_COLUMNS = ("scheduled_at", "campaign")

@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.core.networks import NETWORK_IDS, NETWORKS, in_order
-from bot.workflows.drafts import DraftInput
+from bot.workflows.drafts.inputs import DraftInput
 
 MAX_DRAFT_ID = 2**31 - 1
 _DATE_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")

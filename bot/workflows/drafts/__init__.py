@@ -1,0 +1,99 @@
+"""Drafts and their approval: the state machine, the policy, and every transition made atomic.
+
+    draft ─submit─▶ pending ─approve (enough)─▶ approved ─(scheduled time set)─▶ scheduled
+                      │  ├─request changes─▶ changes_requested ─edit─▶ pending
+                      │  ├─reject─▶ rejected           approved/scheduled ─mark published─▶ published
+                      │  ├─withdraw─▶ withdrawn        approved/scheduled/… ─edit─▶ pending
+                      │  └─time passes─▶ expired
+
+Each decision locks the draft's row first, so decisions on one draft happen one after another
+in every process; the transition itself is a conditional UPDATE on (state, version), so it happens
+once (:mod:`.transitions`). Approvals are bound to a hash of the text: an edit cancels the
+approvals already given. A refused action is not an exception: it returns an :class:`Outcome`
+with ``refused`` set, so the audit entry that records the refusal commits with the session; every
+reason to refuse is one row of the ordered table in :mod:`.refusals`.
+
+This module is the package's public face: callers write ``drafts.approve(...)``. The modules:
+
+    states       DraftState, the final states and where each action may start
+    inputs       DraftInput, DraftInvalid, text_hash, split_list
+    checking     check_draft (the pre-flight checks for a draft), warnings_for
+    policy       ApprovalPolicy, Progress, progress_of
+    outcome      Outcome and the Refusal codes
+    refusals     the refusal rules, one ordered table, and the one place a refusal is audited
+    transitions  lock, the conditional UPDATE, the audit entry
+    create       create_draft, attach_card          decide   approve, request_changes, reject
+    author       edit, withdraw                     publish  mark_published
+    clock        expire_overdue, claim_reminders    queries  get_draft, pending_drafts, …
+    parsing      what people type (quick form, ids, weeks, CSV cells) into DraftInput
+    csv_import   many drafts from a CSV file: all checked, then all stored, or none
+
+``parsing`` and ``csv_import`` are not re-exported: only the listeners and the CLI read them.
+"""
+
+from __future__ import annotations
+
+from bot.workflows.drafts.author import check_author_action, edit, withdraw
+from bot.workflows.drafts.checking import KINDS, MAX_TEXT_CHARS, check_draft, warnings_for
+from bot.workflows.drafts.clock import claim_reminders, expire_overdue
+from bot.workflows.drafts.create import attach_card, create_draft
+from bot.workflows.drafts.decide import (
+    MAX_NOTE_CHARS,
+    approve,
+    check_decision,
+    reject,
+    request_changes,
+)
+from bot.workflows.drafts.inputs import DraftInput, DraftInvalid, split_list, text_hash
+from bot.workflows.drafts.outcome import Outcome, Refusal
+from bot.workflows.drafts.policy import ApprovalPolicy, Progress, active_approvals, progress_of
+from bot.workflows.drafts.publish import mark_published
+from bot.workflows.drafts.queries import get_draft, pending_drafts, planned_posts
+from bot.workflows.drafts.states import (
+    EDITABLE_STATES,
+    FINAL_STATES,
+    PUBLISHABLE_STATES,
+    WITHDRAWABLE_STATES,
+    DraftState,
+)
+from bot.workflows.drafts.transitions import SUBJECT, ConcurrentChange
+
+__all__ = [
+    "EDITABLE_STATES",
+    "FINAL_STATES",
+    "KINDS",
+    "MAX_NOTE_CHARS",
+    "MAX_TEXT_CHARS",
+    "PUBLISHABLE_STATES",
+    "SUBJECT",
+    "WITHDRAWABLE_STATES",
+    "ApprovalPolicy",
+    "ConcurrentChange",
+    "DraftInput",
+    "DraftInvalid",
+    "DraftState",
+    "Outcome",
+    "Progress",
+    "Refusal",
+    "active_approvals",
+    "approve",
+    "attach_card",
+    "check_author_action",
+    "check_decision",
+    "check_draft",
+    "claim_reminders",
+    "create_draft",
+    "edit",
+    "expire_overdue",
+    "get_draft",
+    "mark_published",
+    "pending_drafts",
+    "planned_posts",
+    "progress_of",
+    "reject",
+    "request_changes",
+    "split_list",
+    "text_hash",
+    "warnings_for",
+    "withdraw",
+]

@@ -1,0 +1,69 @@
+"""Storing a new draft (and submitting it), and remembering where its card lives."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlmodel import Session, col
+
+from bot.core.networks import in_order
+from bot.store.models import Draft
+from bot.workflows.checks import CheckPolicy, CheckReport
+from bot.workflows.drafts.checking import check_draft
+from bot.workflows.drafts.inputs import DraftInput, DraftInvalid, text_hash
+from bot.workflows.drafts.states import DraftState
+from bot.workflows.drafts.transitions import audit, transition
+
+
+def create_draft(
+    *,
+    session: Session,
+    draft: DraftInput,
+    checks: CheckPolicy,
+    now: datetime,
+    submit: bool = True,
+) -> tuple[Draft, CheckReport]:
+    """Store a post or reply draft and (by default) submit it for approval.
+
+    Raises :class:`DraftInvalid` when a check fails; nothing is stored then.
+    """
+    report = check_draft(draft, policy=checks, now=now)
+    if not report.ok:
+        raise DraftInvalid(report.errors)
+    row = Draft(
+        kind=draft.kind,
+        state=DraftState.DRAFT,
+        text=draft.text,
+        text_hash=text_hash(draft.text),
+        networks=",".join(in_order(draft.networks)),
+        author_id=draft.author_id,
+        campaign=draft.campaign or None,
+        tags=",".join(draft.tags) or None,
+        link=draft.link or None,
+        customer_handle=draft.customer_handle or None,
+        scheduled_at=draft.scheduled_at,
+        required_approvals=required_approvals(report),
+        risky_topics=",".join(report.risky_topics) or None,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(row)
+    session.flush()
+    audit(session, row, now, draft.author_id, "create", None, DraftState.DRAFT)
+    if submit:
+        transition(session, row, DraftState.PENDING, now=now, submitted_at=now)
+        audit(session, row, now, draft.author_id, "submit", DraftState.DRAFT, DraftState.PENDING)
+    return row, report
+
+
+def required_approvals(report: CheckReport) -> int:
+    """One approval, and one more when the text touches a risky topic (a risk approver's)."""
+    return 1 + (1 if report.risky_topics else 0)
+
+
+def attach_card(*, session: Session, draft_id: int, channel: str, ts: str) -> None:
+    """Remember where the draft's approval card lives, so every decision updates it in place."""
+    session.execute(
+        update(Draft).where(col(Draft.id) == draft_id).values(card_channel=channel, card_ts=ts)
+    )
