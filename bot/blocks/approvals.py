@@ -1,4 +1,5 @@
-"""Block Kit for approvals: the card, the modals, the queue, the calendar, the audit trail.
+"""Block Kit for approvals: the card, its modals and the notices about a draft (the queue, the
+calendar and the audit trail are in approval_lists.py).
 
 Pure builders: plain data in, dicts out. Every piece of user text goes through escape_mrkdwn, so
 ``<!channel>`` in a draft notifies nobody, and long text is split or cut with a note so Slack
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -29,7 +30,7 @@ from bot.blocks.kit import (
 )
 from bot.blocks.text import echo_user_text, escape_mrkdwn, truncate
 from bot.core.networks import NETWORKS, display_name
-from bot.store.models import AuditEntry, Draft
+from bot.store.models import Draft
 from bot.workflows.checks import Finding
 from bot.workflows.drafts import FINAL_STATES, DraftState, Progress, split_list
 from bot.workflows.text_diff import word_diff
@@ -40,8 +41,6 @@ REJECT_ACTION = "draft_reject"
 EDIT_ACTION = "draft_edit"
 WITHDRAW_ACTION = "draft_withdraw"
 PUBLISHED_ACTION = "draft_mark_published"
-QUEUE_SELECT_ACTION = "queue_select"
-QUEUE_APPROVE_ACTION = "queue_approve_selected"
 CREATE_VIEW = "draft_create"
 NOTE_VIEW = "draft_note"
 EDIT_VIEW = "draft_edit_view"
@@ -50,8 +49,6 @@ EDIT_VIEW = "draft_edit_view"
 SECTION_CHARS = 2_900
 MAX_TEXT_SECTIONS = 8
 PLAIN_INPUT_MAX = 3_000
-QUEUE_MAX_DRAFTS = 20
-CHECKBOX_OPTIONS = 10
 
 STATE_LABELS: Mapping[str, str] = {
     DraftState.DRAFT: ":pencil2: Draft",
@@ -94,7 +91,7 @@ def build_approval_card(
     title = _title(draft)
     facts = [
         f"*{STATE_LABELS.get(draft.state, draft.state)}* · by <@{draft.author_id}>",
-        f"*Networks:* {_networks(draft)} · *When:* {_when(draft.scheduled_at, zone)}",
+        f"*Networks:* {networks_line(draft)} · *When:* {_when(draft.scheduled_at, zone)}",
     ]
     if draft.campaign:
         facts.append(f"*Campaign:* {echo_user_text(draft.campaign, 128)}")
@@ -133,7 +130,7 @@ def _title(draft: Draft) -> str:
     return f"Post draft #{draft.id}"
 
 
-def _networks(draft: Draft) -> str:
+def networks_line(draft: Draft) -> str:
     return ", ".join(display_name(n) for n in split_list(draft.networks)) or "none"
 
 
@@ -284,113 +281,6 @@ def build_edit_modal(draft: Draft) -> dict[str, Any]:
     )
 
 
-# -- queue, calendar, audit -----------------------------------------------------------------------
-
-
-def build_queue_message(
-    drafts: Sequence[Draft],
-    progress: Mapping[int | None, Progress],
-    *,
-    can_approve: bool,
-    now: datetime,
-    zone: ZoneInfo,
-) -> dict[str, Any]:
-    if not drafts:
-        return _ephemeral_message("Nothing is waiting for approval.")
-    shown = drafts[:QUEUE_MAX_DRAFTS]
-    blocks: list[dict[str, Any]] = [
-        section(f"*{len(drafts)} draft(s) waiting for approval*, oldest first")
-    ]
-    for draft in shown:
-        waited = _age(now - (draft.submitted_at or draft.created_at))
-        given = progress.get(draft.id)
-        count = f"{len(given.given)} of {given.required}" if given else "?"
-        blocks.append(
-            section(
-                f"*#{draft.id}* {draft.kind} by <@{draft.author_id}> · {_networks(draft)} · "
-                f"waiting {waited} · approvals {count}\n{echo_user_text(draft.text, 200)}"
-            )
-        )
-    if len(drafts) > len(shown):
-        blocks.append(context(f"… and {len(drafts) - len(shown)} more."))
-    if can_approve:
-        for index in range(0, len(shown), CHECKBOX_OPTIONS):
-            chunk = shown[index : index + CHECKBOX_OPTIONS]
-            options = [option(f"#{d.id} {truncate(d.text, 60)}", card_value(d)) for d in chunk]
-            checkboxes = {
-                "type": "checkboxes",
-                "action_id": QUEUE_SELECT_ACTION,
-                "options": options,
-            }
-            blocks.append(actions(f"queue_select_{index // CHECKBOX_OPTIONS}", [checkboxes]))
-        approve = button("Approve selected", QUEUE_APPROVE_ACTION, "approve", style="primary")
-        blocks.append(actions("queue_approve", [approve]))
-    return {
-        "response_type": "ephemeral",
-        "text": f"{len(drafts)} draft(s) waiting for approval",
-        "blocks": blocks,
-    }
-
-
-def build_bulk_result(lines: Sequence[str]) -> dict[str, Any]:
-    text = truncate("\n".join(lines), SECTION_CHARS) or "Nothing was selected."
-    return {"response_type": "ephemeral", **text_message(text)}
-
-
-def build_calendar_message(
-    posts: Sequence[Draft], *, start: date, days: int, zone: ZoneInfo, label: str
-) -> dict[str, Any]:
-    blocks: list[dict[str, Any]] = [header(label)]
-    by_day: dict[date, list[str]] = {}
-    for post in posts:
-        if post.scheduled_at is None:
-            continue
-        local = post.scheduled_at.astimezone(zone)
-        line = (
-            f"`{local:%H:%M}` {_networks(post)} · {post.state.replace('_', ' ')} · "
-            f"#{post.id} {echo_user_text(post.text, 80)}"
-        )
-        by_day.setdefault(local.date(), []).append(line)
-    for offset in range(days):
-        day = start + timedelta(days=offset)
-        if day in by_day:
-            text = f"*{day:%A %d %b}*\n" + "\n".join(by_day[day])
-            blocks.append(section(truncate(text, SECTION_CHARS)))
-    if len(blocks) == 1:
-        blocks.append(section("Nothing is scheduled this week."))
-    return {"response_type": "ephemeral", "text": label, "blocks": blocks[:50]}
-
-
-def build_audit_message(
-    draft_id: int, entries: Sequence[AuditEntry], *, zone: ZoneInfo
-) -> dict[str, Any]:
-    lines = []
-    for entry in entries:
-        moved = f" {entry.from_state or '—'} → {entry.to_state or '—'}" if entry.to_state else ""
-        note = f": {echo_user_text(entry.note, 200)}" if entry.note else ""
-        digest = f" `{entry.text_hash[:8]}`" if entry.text_hash else ""
-        lines.append(
-            f"{entry.at.astimezone(zone):%d %b %H:%M} <@{entry.actor_id}> *{entry.action}*"
-            f"{moved}{digest}{note}"
-        )
-    blocks = [section(f"*Audit trail of draft #{draft_id}*")]
-    chunk: list[str] = []
-    for line in lines:
-        if sum(len(x) + 1 for x in chunk) + len(line) > SECTION_CHARS:
-            blocks.append(section("\n".join(chunk)))
-            chunk = []
-        chunk.append(line)
-    if chunk:
-        blocks.append(section("\n".join(chunk)))
-    if len(blocks) > 49:
-        blocks = [*blocks[:48], context("… older entries are in `socialops audit export`.")]
-    return {
-        "response_type": "ephemeral",
-        "text": f"Audit trail of draft #{draft_id}",
-        "blocks": blocks,
-    }
-
-
 # -- notices --------------------------------------------------------------------------------------
 
 _DECISION_WORDS = {
@@ -417,7 +307,7 @@ def decision_notice(draft: Draft, actor_id: str, action: str, note: str | None) 
 
 def reminder_text(draft: Draft, waiting_on: Sequence[str], age: timedelta) -> str:
     people = " ".join(_mention(p) for p in waiting_on) or "the approvers"
-    return f":bell: {people}: draft #{draft.id} has waited {_age(age)} for approval."
+    return f":bell: {people}: draft #{draft.id} has waited {age_text(age)} for approval."
 
 
 def expired_notice(draft: Draft) -> str:
@@ -441,7 +331,7 @@ def _mention(entry: str) -> str:
     return f"<!subteam^{entry}>" if entry.startswith("S") else f"<@{entry}>"
 
 
-def _age(delta: timedelta) -> str:
+def age_text(delta: timedelta) -> str:
     minutes = int(delta.total_seconds() // 60)
     if minutes < 60:
         return f"{max(minutes, 0)}m"
@@ -450,5 +340,5 @@ def _age(delta: timedelta) -> str:
     return f"{minutes // (24 * 60)}d"
 
 
-def _ephemeral_message(text: str) -> dict[str, Any]:
+def ephemeral_message(text: str) -> dict[str, Any]:
     return {"response_type": "ephemeral", **text_message(text)}

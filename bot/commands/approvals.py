@@ -13,23 +13,25 @@ from typing import Any, Literal
 from slack_bolt import App
 from slack_sdk import WebClient
 
+from bot.blocks.approval_lists import (
+    QUEUE_APPROVE_ACTION,
+    QUEUE_SELECT_ACTION,
+    build_audit_message,
+    build_bulk_result,
+    build_calendar_message,
+    build_queue_message,
+)
 from bot.blocks.approvals import (
     APPROVE_ACTION,
     EDIT_ACTION,
     EDIT_VIEW,
     NOTE_VIEW,
     PUBLISHED_ACTION,
-    QUEUE_APPROVE_ACTION,
-    QUEUE_SELECT_ACTION,
     REJECT_ACTION,
     REQUEST_CHANGES_ACTION,
     WITHDRAW_ACTION,
-    build_audit_message,
-    build_bulk_result,
-    build_calendar_message,
     build_edit_modal,
     build_note_modal,
-    build_queue_message,
     parse_card_value,
 )
 from bot.blocks.text import escape_mrkdwn

@@ -9,22 +9,24 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.blocks.approval_lists import (
+    QUEUE_SELECT_ACTION,
+    build_audit_message,
+    build_calendar_message,
+    build_queue_message,
+)
 from bot.blocks.approvals import (
     APPROVE_ACTION,
     EDIT_ACTION,
     PUBLISHED_ACTION,
-    QUEUE_SELECT_ACTION,
     REJECT_ACTION,
     REQUEST_CHANGES_ACTION,
     STATE_LABELS,
     WITHDRAW_ACTION,
     build_approval_card,
-    build_audit_message,
-    build_calendar_message,
     build_draft_modal,
     build_edit_modal,
     build_note_modal,
-    build_queue_message,
     card_value,
     parse_card_value,
     reminder_text,

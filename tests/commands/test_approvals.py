@@ -11,6 +11,10 @@ from typing import Any
 
 from sqlmodel import select
 
+from bot.blocks.approval_lists import (
+    QUEUE_APPROVE_ACTION,
+    QUEUE_SELECT_ACTION,
+)
 from bot.blocks.approvals import (
     APPROVE_ACTION,
     CREATE_VIEW,
@@ -18,8 +22,6 @@ from bot.blocks.approvals import (
     EDIT_VIEW,
     NOTE_VIEW,
     PUBLISHED_ACTION,
-    QUEUE_APPROVE_ACTION,
-    QUEUE_SELECT_ACTION,
     REJECT_ACTION,
     REQUEST_CHANGES_ACTION,
     WITHDRAW_ACTION,
