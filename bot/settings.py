@@ -8,8 +8,8 @@ settings object can be logged without leaking a token.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from datetime import timedelta
+from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
