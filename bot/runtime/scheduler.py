@@ -7,15 +7,13 @@ Exactly one clock process runs per deployment (Procfile ``clock``); jobs have st
 from __future__ import annotations
 
 import logging
-import signal
-import threading
 from collections.abc import Callable
 from datetime import timedelta
-from types import FrameType
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from slack_sdk import WebClient
 
+from bot.runtime.stopping import StopRequest
 from bot.services import Services
 from bot.slack.approval_jobs import expire_drafts, send_reminders
 from bot.store.db import session_scope
@@ -63,27 +61,17 @@ def build_scheduler(services: Services, client: WebClient | None = None) -> Back
     return scheduler
 
 
-def run_clock(services: Services, client: WebClient | None = None) -> None:
-    """Run the scheduler until SIGTERM or SIGINT, then stop cleanly (a running job finishes).
-
-    The signal handler only sets an Event. Shutting the scheduler down inside the handler
-    deadlocked now and then: the signal can land while the interrupted code holds the executor's
-    lock that shutdown() needs.
+def run_clock(services: Services, client: WebClient | None, stop: StopRequest) -> None:
+    """Run the scheduler until ``stop`` is requested (SIGTERM or SIGINT), then stop cleanly (a
+    running job finishes). A stop requested during start-up means the scheduler never starts.
     """
-    scheduler = build_scheduler(services, client)
-    stopping = threading.Event()
-    received: list[str] = []
-
-    def stop(signum: int, _frame: FrameType | None) -> None:
-        received.append(signal.Signals(signum).name)
-        stopping.set()
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    jobs = ", ".join(job.id for job in scheduler.get_jobs())
-    scheduler.start()
-    log.info("clock: started with jobs: %s", jobs or "none")
-    stopping.wait()
-    log.info("clock: received %s, shutting down", received[0] if received else "a stop")
-    scheduler.shutdown(wait=True)
+    if stop.requested:
+        log.info("clock: received %s before starting", stop.signal_name)
+    else:
+        scheduler = build_scheduler(services, client)
+        jobs = ", ".join(job.id for job in scheduler.get_jobs())
+        scheduler.start()
+        log.info("clock: started with jobs: %s", jobs or "none")
+        log.info("clock: received %s, shutting down", stop.wait())
+        scheduler.shutdown(wait=True)
     log.info("clock: stopped")
