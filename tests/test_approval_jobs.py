@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from apscheduler.schedulers.background import BackgroundScheduler
 
+from bot.runtime.job_slots import SlotTrigger
 from bot.runtime.scheduler import EXPIRE_JOB_ID, PURGE_EVENTS_JOB_ID, REMIND_JOB_ID, build_scheduler
 from bot.services import Services
 from bot.slack.approval_cards import post_card
@@ -100,3 +104,74 @@ def test_jobs_have_stable_ids(services_at: Services, emulator: SlackEmulator) ->
     }
     without_slack = build_scheduler(services_at)
     assert REMIND_JOB_ID not in {job.id for job in without_slack.get_jobs()}
+
+
+def test_slots_trigger_fires_at_once_then_on_the_slot_boundaries() -> None:
+    trigger = SlotTrigger(timedelta(minutes=5))
+    started = datetime(2026, 11, 23, 9, 2, 30, tzinfo=UTC)
+    assert trigger.get_next_fire_time(None, started) == started
+    after_start = trigger.get_next_fire_time(started, started)
+    assert after_start == datetime(2026, 11, 23, 9, 5, tzinfo=UTC)
+    assert trigger.get_next_fire_time(after_start, after_start) == datetime(
+        2026, 11, 23, 9, 10, tzinfo=UTC
+    )
+
+
+def run_concurrently(schedulers: list[BackgroundScheduler], job_id: str, per_clock: int) -> None:
+    """Each clock runs the job ``per_clock`` times at once, as overlapping fires would."""
+    jobs = [scheduler.get_job(job_id) for scheduler in schedulers]
+    start = threading.Barrier(len(jobs) * per_clock)
+    failures: list[BaseException] = []
+
+    def fire(job: object) -> None:
+        start.wait()
+        try:
+            job.func(*job.args)  # type: ignore[attr-defined]
+        except BaseException as error:  # reported below, not lost in the thread
+            failures.append(error)
+
+    threads = [threading.Thread(target=fire, args=(job,)) for job in jobs for _ in range(per_clock)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert failures == []
+
+
+def test_two_clocks_remind_and_expire_once_per_slot(
+    services_at: Services, emulator: SlackEmulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    waiting = submit(services_at, emulator)
+    overdue = submit(services_at, emulator, scheduled_at=START + timedelta(hours=1), text="Soon")
+    # Two clock processes (own engines), started apart, look at different moments of one slot.
+    slot = datetime(2026, 11, 23, 13, 0, tzinfo=UTC)
+    clock_a = later(services_at, slot - START + timedelta(minutes=1))
+    clock_b = Services.build(services_at.settings, clock=lambda: slot + timedelta(minutes=4))
+    try:
+        schedulers = [
+            build_scheduler(clock_a, client_of(emulator), owner="clock-a:1"),
+            build_scheduler(clock_b, client_of(emulator), owner="clock-b:2"),
+        ]
+        cards = len(emulator.calls_to("chat.postMessage"))
+        with caplog.at_level(logging.INFO):
+            run_concurrently(schedulers, EXPIRE_JOB_ID, per_clock=8)
+            run_concurrently(schedulers, REMIND_JOB_ID, per_clock=8)
+    finally:
+        clock_b.close()
+    messages = [record.getMessage() for record in caplog.records]
+    # Each job acted exactly once; the 15 other runs of the slot saw the claim and skipped.
+    assert sum(m.startswith("approval expiry:") for m in messages) == 1
+    assert sum(m.startswith("approval reminders:") for m in messages) == 1
+    assert sum("is another clock's; skipped" in m for m in messages) == 30
+    with session_scope(services_at.sessions) as session:
+        states = {
+            d.id: d.state for d in (drafts.get_draft(session, i) for i in (waiting, overdue)) if d
+        }
+    assert states == {waiting: "pending", overdue: "expired"}
+    # After the cards, in their threads: the expired draft's author is told, the waiting draft's
+    # approver reminded, once each.
+    [told, reminder] = emulator.calls_to("chat.postMessage")[cards:]
+    assert "expired without a decision" in told.args["text"]
+    assert reminder.args["text"].startswith(":bell: <@U0APPROVER>")
+    assert len(emulator.calls_to("chat.update")) == 1  # the overdue draft's card, once
+    assert emulator.violations == []

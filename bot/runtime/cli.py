@@ -125,32 +125,36 @@ def run() -> None:
 @cli.command()
 @friendly_errors
 def clock() -> None:
-    """Run the scheduler process (one per deployment); stops cleanly on SIGTERM."""
+    """Run the scheduler process (one or more per deployment); stops cleanly on SIGTERM."""
     from bot.runtime.logs import configure_logging
     from bot.runtime.scheduler import run_clock
+    from bot.runtime.stopping import stop_on_signals
     from bot.services import Services
     from bot.store.db import prepare_database
 
     settings = _settings_for("clock")
     configure_logging(settings)
-    services = Services.build(settings)
-    client = None
-    if settings.slack_bot_token is not None:
-        from bot.slack.client import build_web_client
+    # The signals are ours before the store is touched: a SIGTERM during the migrations lets them
+    # finish, and the clock then stops without starting (exit 0) instead of dying mid-way.
+    with stop_on_signals() as stop:
+        services = Services.build(settings)
+        client = None
+        if settings.slack_bot_token is not None:
+            from bot.slack.client import build_web_client
 
-        client = build_web_client(
-            token=settings.secret("slack_bot_token"), base_url=settings.slack_api_url
-        )
-    else:
-        typer.echo(
-            "socialops: SLACK_BOT_TOKEN is not set, so the clock expires drafts without telling anyone",
-            err=True,
-        )
-    try:
-        prepare_database(services.engine)
-        run_clock(services, client)
-    finally:
-        services.close()
+            client = build_web_client(
+                token=settings.secret("slack_bot_token"), base_url=settings.slack_api_url
+            )
+        else:
+            typer.echo(
+                "socialops: SLACK_BOT_TOKEN is not set, so the clock expires drafts without telling anyone",
+                err=True,
+            )
+        try:
+            prepare_database(services.engine)
+            run_clock(services, client, stop)
+        finally:
+            services.close()
 
 
 @db_cli.command("upgrade")

@@ -1,25 +1,26 @@
 """The clock process: APScheduler 3.x runs periodic jobs that call the same workflows as commands.
 
-Exactly one clock process runs per deployment (Procfile ``clock``); jobs have stable ids and
-``replace_existing`` so a restart never doubles them.
+One clock process per deployment is enough (Procfile ``clock``), and a second one may run for
+availability: each job claims its run in the database before it acts (bot/runtime/job_slots.py),
+so whichever clock gets to a slot first runs it and the other skips. Jobs have stable ids and
+``replace_existing``, so adding a job again replaces it instead of doubling it.
 """
 
 from __future__ import annotations
 
 import logging
-import signal
-import threading
-from collections.abc import Callable
 from datetime import timedelta
-from types import FrameType
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from slack_sdk import WebClient
 
+from bot.runtime.job_slots import Job, SlotTrigger, clock_owner, once_per_slot
+from bot.runtime.stopping import StopRequest
 from bot.services import Services
 from bot.slack.approval_jobs import expire_drafts, send_reminders
 from bot.store.db import session_scope
 from bot.workflows.events import purge_processed_events
+from bot.workflows.job_runs import purge_job_runs
 
 log = logging.getLogger(__name__)
 
@@ -28,62 +29,59 @@ REMIND_JOB_ID = "approval-reminders"
 EXPIRE_JOB_ID = "approval-expiry"
 # How often the approval jobs look; reminders and expiry are hours apart, so minutes are plenty.
 APPROVAL_CHECK_EVERY = timedelta(minutes=5)
+PURGE_EVERY = timedelta(hours=1)
 
 
 def purge_old_events(services: Services) -> int:
-    """Job: forget Events API deliveries older than the dedupe window."""
+    """Job: forget Events API deliveries older than the dedupe window, and old job-run claims."""
+    now = services.clock()
     with session_scope(services.sessions) as session:
-        removed = purge_processed_events(session=session, now=services.clock())
-    log.info("purged %d processed event(s)", removed)
+        removed = purge_processed_events(session=session, now=now)
+        claims = purge_job_runs(session=session, now=now)
+    log.info("purged %d processed event(s) and %d job run claim(s)", removed, claims)
     return removed
 
 
-def build_scheduler(services: Services, client: WebClient | None = None) -> BackgroundScheduler:
-    """The jobs; without a Slack client (no SLACK_BOT_TOKEN) drafts still expire, silently."""
-    scheduler = BackgroundScheduler(timezone="UTC")
+def build_scheduler(
+    services: Services, client: WebClient | None = None, *, owner: str | None = None
+) -> BackgroundScheduler:
+    """The jobs; without a Slack client (no SLACK_BOT_TOKEN) drafts still expire, silently.
 
-    def every(interval: timedelta, job: Callable[..., object], job_id: str, *args: object) -> None:
+    ``owner`` names this process in its run claims (default host:pid).
+    """
+    scheduler = BackgroundScheduler(timezone="UTC")
+    claimant = owner or clock_owner()
+
+    def every(interval: timedelta, job: Job, job_id: str, *args: object) -> None:
         scheduler.add_job(
-            job,
-            "interval",
-            seconds=interval.total_seconds(),
+            once_per_slot(job_id, interval, job, owner=claimant),
+            SlotTrigger(interval),
             args=[services, *args],
             id=job_id,
             replace_existing=True,
             # One run at a time, and missed runs (the box slept) fold into one catch-up run.
             max_instances=1,
             coalesce=True,
-            next_run_time=services.clock(),
         )
 
-    every(timedelta(hours=1), purge_old_events, PURGE_EVENTS_JOB_ID)
+    every(PURGE_EVERY, purge_old_events, PURGE_EVENTS_JOB_ID)
     every(APPROVAL_CHECK_EVERY, expire_drafts, EXPIRE_JOB_ID, client)
     if client is not None:
         every(APPROVAL_CHECK_EVERY, send_reminders, REMIND_JOB_ID, client)
     return scheduler
 
 
-def run_clock(services: Services, client: WebClient | None = None) -> None:
-    """Run the scheduler until SIGTERM or SIGINT, then stop cleanly (a running job finishes).
-
-    The signal handler only sets an Event. Shutting the scheduler down inside the handler
-    deadlocked now and then: the signal can land while the interrupted code holds the executor's
-    lock that shutdown() needs.
+def run_clock(services: Services, client: WebClient | None, stop: StopRequest) -> None:
+    """Run the scheduler until ``stop`` is requested (SIGTERM or SIGINT), then stop cleanly (a
+    running job finishes). A stop requested during start-up means the scheduler never starts.
     """
-    scheduler = build_scheduler(services, client)
-    stopping = threading.Event()
-    received: list[str] = []
-
-    def stop(signum: int, _frame: FrameType | None) -> None:
-        received.append(signal.Signals(signum).name)
-        stopping.set()
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    jobs = ", ".join(job.id for job in scheduler.get_jobs())
-    scheduler.start()
-    log.info("clock: started with jobs: %s", jobs or "none")
-    stopping.wait()
-    log.info("clock: received %s, shutting down", received[0] if received else "a stop")
-    scheduler.shutdown(wait=True)
+    if stop.requested:
+        log.info("clock: received %s before starting", stop.signal_name)
+    else:
+        scheduler = build_scheduler(services, client)
+        jobs = ", ".join(job.id for job in scheduler.get_jobs())
+        scheduler.start()
+        log.info("clock: started with jobs: %s", jobs or "none")
+        log.info("clock: received %s, shutting down", stop.wait())
+        scheduler.shutdown(wait=True)
     log.info("clock: stopped")

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import logging
-import signal
-import threading
 import time
 from collections.abc import Callable, Mapping
-from types import FrameType
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
@@ -17,6 +14,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.runtime.app import create_app
 from bot.runtime.logs import configure_logging
+from bot.runtime.stopping import StopRequest, stop_on_signals
 from bot.runtime.web import WSGIApp, create_wsgi_app
 from bot.services import Services
 from bot.settings import Settings
@@ -133,21 +131,28 @@ def run_socket_mode(settings: Settings) -> None:
     """Connect out to Slack over a websocket (no public URL needed) until SIGTERM or SIGINT.
 
     bolt's ``SocketModeHandler.start()`` blocks on an Event nobody can set, so SIGTERM would kill
-    the process by signal, mid-request; instead we connect, wait on our own Event, then close the
-    handler (it waits for the envelopes it is dispatching) and the store, and return (exit 0).
+    the process by signal, mid-request; instead we connect, wait for the stop (a timed wait, see
+    bot.runtime.stopping), then close the handler (it waits for the envelopes it is dispatching)
+    and the store, and return (exit 0). The signals are ours from the first line, so a SIGTERM
+    during start-up (migrations, FAQ sync, the matcher's warm-up) stops the process cleanly too.
     """
+    with stop_on_signals() as stop:
+        services, app = build_bot(settings)
+        try:
+            sync_faq_at_start(services)
+            warm_matcher(services)
+            if stop.requested:
+                log.info("socket mode: received %s before connecting", stop.signal_name)
+            else:
+                _serve_socket_mode(settings, app, stop)
+        finally:
+            services.close()
+            log.info("socket mode: stopped")
+
+
+def _serve_socket_mode(settings: Settings, app: App, stop: StopRequest) -> None:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    services, app = build_bot(settings)
-    sync_faq_at_start(services)
-    warm_matcher(services)
-    stopping = threading.Event()
-
-    def stop(signum: int, _frame: FrameType | None) -> None:
-        log.info("socket mode: received %s, shutting down", signal.Signals(signum).name)
-        stopping.set()
-
-    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     handler = SocketModeHandler(app, app_token=settings.secret("slack_app_token"))
     try:
         log.info("socket mode: connecting to Slack")
@@ -165,10 +170,6 @@ def run_socket_mode(settings: Settings) -> None:
         else:
             # slack_sdk logged why; its monitor thread keeps trying with fresh URLs.
             log.warning("socket mode: not connected yet; retrying in the background")
-        stopping.wait()
+        log.info("socket mode: received %s, shutting down", stop.wait())
     finally:
         handler.close()  # type: ignore[no-untyped-call]
-        services.close()
-        for sig, old_handler in previous.items():
-            signal.signal(sig, old_handler)
-        log.info("socket mode: stopped")

@@ -1,7 +1,8 @@
 """The clock's approval jobs: remind approvers of waiting drafts, expire the overdue ones.
 
-They call the same workflows as the buttons and draw the same cards; the conditional UPDATEs in
-the workflows make a second clock process (a mistake, but it happens) harmless.
+They call the same workflows as the buttons and draw the same cards. With two clock processes,
+each run is claimed first (bot/runtime/job_slots.py), so one of them acts per slot; the
+conditional UPDATEs in the workflows are the second guard (a draft is reminded or expired once).
 """
 
 from __future__ import annotations

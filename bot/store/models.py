@@ -158,3 +158,20 @@ class ReplySuggestion(SQLModel, table=True):
     sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     not_helpful_by: str | None = Field(default=None, max_length=32)
     created_at: datetime = Field(sa_column=_timestamp_column(index=True))
+
+
+class JobRun(SQLModel, table=True):
+    """A clock job's run for one slot, claimed by the first clock process that got to it.
+
+    The primary key (job_id, due_at) is the claim: with two clock processes running for
+    availability, the second INSERT for the same slot does nothing, so that process skips the run.
+    """
+
+    __tablename__ = "job_run"
+
+    job_id: str = Field(primary_key=True, max_length=64)
+    # The start of the slot the run belongs to (now floored to the job's interval): the same in
+    # every process, whenever each one started.
+    due_at: datetime = Field(sa_column=Column(UTCDateTime(), primary_key=True))
+    claimed_at: datetime = Field(sa_column=_timestamp_column())
+    claimed_by: str = Field(max_length=128)  # host:pid, for an operator reading the table
