@@ -106,6 +106,17 @@ def test_jobs_have_stable_ids(services_at: Services, emulator: SlackEmulator) ->
     assert REMIND_JOB_ID not in {job.id for job in without_slack.get_jobs()}
 
 
+def test_a_run_that_starts_late_still_runs(services_at: Services, emulator: SlackEmulator) -> None:
+    # On a busy machine the scheduler's thread can wake seconds after a slot began; APScheduler's
+    # default grace of 1 s would drop that run silently. The slot is claimed when the run starts.
+    scheduler = build_scheduler(services_at, client_of(emulator))
+    scheduler.start(paused=True)
+    try:
+        assert {job.misfire_grace_time for job in scheduler.get_jobs()} == {None}
+    finally:
+        scheduler.shutdown(wait=False)
+
+
 def test_slots_trigger_fires_at_once_then_on_the_slot_boundaries() -> None:
     trigger = SlotTrigger(timedelta(minutes=5))
     started = datetime(2026, 11, 23, 9, 2, 30, tzinfo=UTC)

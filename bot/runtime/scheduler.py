@@ -62,6 +62,9 @@ def build_scheduler(
             # One run at a time, and missed runs (the box slept) fold into one catch-up run.
             max_instances=1,
             coalesce=True,
+            # APScheduler drops a run that starts over 1 s late by default; on a busy machine
+            # that is a skipped sweep. Late is fine: the run's slot is claimed when it starts.
+            misfire_grace_time=None,
         )
 
     every(PURGE_EVERY, purge_old_events, PURGE_EVENTS_JOB_ID)
