@@ -1,0 +1,58 @@
+"""What every ``socialops`` command shares: one line and an exit code for a known mistake, and
+the settings a command needs."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
+import typer
+from slack_bolt.error import BoltError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.settings import Settings, SettingsError, load_settings, require
+from bot.store.db import SchemaOutOfDate
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+EXIT_USAGE = 2
+EXIT_FAILURE = 1
+
+
+def fail(message: str, code: int = EXIT_FAILURE) -> typer.Exit:
+    typer.echo(f"socialops: {message}", err=True)
+    return typer.Exit(code)
+
+
+def friendly_errors(command: Callable[P, R]) -> Callable[P, R]:
+    """Turn the mistakes an operator can make into one line and an exit code."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except SettingsError as exc:
+            raise fail(str(exc), EXIT_USAGE) from None
+        except SchemaOutOfDate as exc:
+            raise fail(str(exc), EXIT_USAGE) from None
+        except BoltError as exc:
+            raise fail(f"Slack rejected the start-up: {exc}", EXIT_USAGE) from None
+        except SQLAlchemyError as exc:
+            origin = getattr(exc, "orig", None) or exc
+            reason = str(origin).splitlines()[0]
+            raise fail(f"the database did not answer: {reason}") from None
+
+    return wrapper
+
+
+def settings_for(command: str) -> Settings:
+    settings = load_settings()
+    require(settings, command)  # type: ignore[arg-type]
+    return settings
+
+
+def describe_database(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)
