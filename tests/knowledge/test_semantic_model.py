@@ -98,7 +98,7 @@ def test_a_rebuild_reuses_the_vectors_of_unchanged_entries() -> None:
 
 
 def test_socialops_suggest_uses_the_semantic_matcher(tmp_path: Path) -> None:
-    from tests.test_cli_suggest import suggest
+    from tests.runtime.test_cli_suggest import suggest
 
     result = suggest(tmp_path, "--json", "my parcel hasn't turned up", SOCIALOPS_MATCHER="semantic")
     assert result.returncode == 0, result.stderr

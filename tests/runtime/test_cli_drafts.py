@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from slack_emulator.emulator import SlackEmulator
-from tests.test_cli import clean_env
+from tests.runtime.test_cli import clean_env
 
 GOOD = """text,networks,scheduled_at,campaign,author
 "Autumn is here, finally",x;linkedin,2099-11-24 09:30,autumn,U0AUTHOR

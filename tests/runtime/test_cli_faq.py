@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.test_cli import clean_env
+from tests.runtime.test_cli import clean_env
 
 ENTRY = "- id: {id}\n  question: Q {id}?\n  answer: A {id}.\n"
 

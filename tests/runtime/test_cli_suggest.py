@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from bot.content import SAMPLE_FAQ_DIR, SAMPLE_RESPONSES_DIR
-from tests.test_cli import clean_env
+from tests.runtime.test_cli import clean_env
 
 
 def suggest(

@@ -16,7 +16,7 @@ import pytest
 
 from slack_emulator import payloads
 from slack_emulator.emulator import SlackEmulator
-from tests.process_stops import Attempt, assert_each_stopped, run_attempts
+from tests.runtime.process_stops import Attempt, assert_each_stopped, run_attempts
 
 SIGNING_SECRET = "socket-mode-signing-secret-0123456789"
 # Settings the process must not inherit from the developer's shell or CI.

@@ -17,7 +17,7 @@ from bot.settings import Settings
 from slack_emulator.emulator import SlackEmulator
 from slack_emulator.signed_client import SignedSlackClient
 from tests.harness import SIGNING_SECRET
-from tests.process_stops import Attempt, assert_each_stopped, run_attempts
+from tests.runtime.process_stops import Attempt, assert_each_stopped, run_attempts
 
 SECRET_TOKEN = "xoxb-4242-4242-cli-secret-token"
 
