@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from bot.knowledge.faq_files import HANDOFF_TEAMS, SLUG, FaqEntry
 from bot.knowledge.faq_store import SLACK_SOURCE, to_entry, to_record
+from bot.store.locks import lock_table
 from bot.store.models import FaqRecord, ReplySuggestion
 
 MAX_LEARNED = 50
@@ -31,7 +32,12 @@ class SyncResult:
 
 
 def sync_faq(*, session: Session, entries: Sequence[FaqEntry], now: datetime) -> SyncResult:
-    """Make the store's file-sourced entries exactly ``entries`` (already validated)."""
+    """Make the store's file-sourced entries exactly ``entries`` (already validated).
+
+    Every web process syncs at start: the table lock makes concurrent syncs run one after the
+    other, so the second reads what the first wrote instead of inserting the same ids again.
+    """
+    lock_table(session, FaqRecord)
     existing = {record.id: record for record in session.exec(select(FaqRecord))}
     from_slack = {i for i, r in existing.items() if r.source == SLACK_SOURCE}
     incoming = {entry.id for entry in entries}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 
 from bot.knowledge.faq_files import FaqEntry
@@ -70,3 +71,26 @@ def test_a_round_trip_keeps_every_field(services: Services) -> None:
     )
     sync(services, original)
     assert stored(services) == [original]
+
+
+def test_two_processes_syncing_a_fresh_store_at_once_both_succeed(services: Services) -> None:
+    # Two web processes start together on a new database: both syncs find no rows and insert
+    # the same ids. The second used to fail on faq_entry's key and that process did not start.
+    entries = [entry(f"entry-{n}") for n in range(30)]
+    ready = threading.Barrier(4)
+    failures: list[BaseException] = []
+
+    def start_up() -> None:
+        try:
+            ready.wait()
+            sync(services, *entries)
+        except BaseException as error:
+            failures.append(error)
+
+    threads = [threading.Thread(target=start_up) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert failures == []
+    assert [e.id for e in stored(services)] == sorted(e.id for e in entries)
