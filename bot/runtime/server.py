@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gunicorn.app.base import BaseApplication
 from slack_bolt import App
@@ -20,7 +21,14 @@ from bot.services import Services
 from bot.settings import Settings
 from bot.store.db import prepare_database
 
+if TYPE_CHECKING:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
 log = logging.getLogger(__name__)
+
+# Closing waits for the envelopes being dispatched, and slack_sdk's reader finishes its current
+# 3 s receive first; past this, something is stuck and the process exits anyway.
+CLOSE_TIMEOUT = 15.0
 
 
 def build_bot(settings: Settings) -> tuple[Services, App]:
@@ -172,4 +180,27 @@ def _serve_socket_mode(settings: Settings, app: App, stop: StopRequest) -> None:
             log.warning("socket mode: not connected yet; retrying in the background")
         log.info("socket mode: received %s, shutting down", stop.wait())
     finally:
-        handler.close()  # type: ignore[no-untyped-call]
+        close_socket_mode(handler)
+
+
+def close_socket_mode(handler: SocketModeHandler, *, timeout: float = CLOSE_TIMEOUT) -> None:
+    """``handler.close()``, proof against slack_sdk's close/receive race.
+
+    The builtin client starts its receive loop on a runner thread just after ``connect()``, and
+    that loop first sets its session's ``terminated`` flag back to False. A stop that arrives
+    right after connecting can have ``close()`` set the flag before the loop resets it; the loop
+    then never ends and ``close()`` joins its thread forever (the process ignores SIGTERM). So
+    close runs on a helper thread while this one sets the flag again until it returns; the
+    envelopes being dispatched still finish. The runner is a daemon thread: past ``timeout``
+    the process exits anyway, and says so.
+    """
+    closing = threading.Thread(target=handler.close, name="socket-mode-close", daemon=True)
+    closing.start()
+    deadline = time.monotonic() + timeout
+    while closing.is_alive() and time.monotonic() < deadline:
+        state = getattr(handler.client, "current_session_state", None)
+        if state is not None:
+            state.terminated = True
+        closing.join(0.1)
+    if closing.is_alive():
+        log.warning("socket mode: the connection did not close within %.0f s; exiting", timeout)

@@ -8,11 +8,13 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from slack_sdk import WebClient
 
 from slack_emulator import payloads
 from slack_emulator.emulator import SlackEmulator
@@ -186,3 +188,53 @@ def test_socket_mode_stops_on_sigterm_even_right_after_starting(
     assert all(r.returncode == 0 for r in connected)
     assert any("received SIGINT" in r.log for r in connected)
     assert emulator.violations == []
+
+
+def test_a_stop_right_after_connecting_closes_the_connection(
+    emulator: SlackEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # slack_sdk's receive loop starts on its own thread just after connect() and first marks its
+    # session live again; a close() that came before that left the loop running and close()
+    # joining it forever (1 in 60 stops on a loaded machine). Here the loop is held back until
+    # close() has marked the session over, every time.
+    from slack_bolt import App
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+    from slack_sdk.socket_mode.builtin.client import SocketModeClient
+
+    from bot.runtime.server import close_socket_mode
+
+    receive = SocketModeClient._run_current_session
+    closed = threading.Event()
+
+    def receive_after_close(self: SocketModeClient) -> None:
+        closed.wait(5)
+        receive(self)  # type: ignore[no-untyped-call]
+
+    monkeypatch.setattr(SocketModeClient, "_run_current_session", receive_after_close)
+    app = App(
+        token=emulator.bot_token,
+        signing_secret=SIGNING_SECRET,
+        client=WebClient(token=emulator.bot_token, base_url=emulator.api_url),
+        token_verification_enabled=False,
+    )
+    handler = SocketModeHandler(app, app_token=emulator.app_token)
+    handler.client.web_client = WebClient(base_url=emulator.api_url)
+    handler.connect()  # type: ignore[no-untyped-call]
+    original_disconnect = handler.client.disconnect
+
+    def disconnect_and_release() -> None:
+        # close() has marked the session over; let the loop start now and mark it live again,
+        # then disconnect: the order that lost the stop.
+        closed.set()
+        deadline = time.monotonic() + 5
+        while handler.client.current_session_state.terminated and time.monotonic() < deadline:
+            time.sleep(0.01)
+        original_disconnect()
+
+    monkeypatch.setattr(handler.client, "disconnect", disconnect_and_release)
+    # On its own thread, so a regression fails here instead of hanging the suite.
+    closing = threading.Thread(target=close_socket_mode, args=(handler,), daemon=True)
+    closing.start()
+    closing.join(timeout=20)
+    assert not closing.is_alive(), "close() never returned"
+    assert not handler.client.current_session_runner.is_alive()
