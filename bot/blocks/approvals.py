@@ -30,6 +30,7 @@ from bot.blocks.kit import (
 )
 from bot.blocks.text import echo_user_text, escape_mrkdwn, truncate
 from bot.core.networks import NETWORKS, display_name
+from bot.core.slack_ids import is_user_group
 from bot.store.models import Draft
 from bot.workflows.checks import Finding
 from bot.workflows.drafts import FINAL_STATES, DraftState, Progress, split_list
@@ -328,7 +329,7 @@ def no_approvers_notice() -> str:
 
 
 def _mention(entry: str) -> str:
-    return f"<!subteam^{entry}>" if entry.startswith("S") else f"<@{entry}>"
+    return f"<!subteam^{entry}>" if is_user_group(entry) else f"<@{entry}>"
 
 
 def age_text(delta: timedelta) -> str:

@@ -295,8 +295,6 @@ def _selected_in_queue(call: ButtonCall[str]) -> list[CardTarget]:
 
 # -- modals ---------------------------------------------------------------------------------------
 
-_BROKEN_FORM = "That button is damaged or from an old card; nothing happened."
-
 
 def _note_fields(state: ViewState) -> tuple[CardTarget, NoteDecision, str]:
     note = state.text("note").strip()
@@ -307,7 +305,7 @@ def _note_fields(state: ViewState) -> tuple[CardTarget, NoteDecision, str]:
         target = (int(meta["draft_id"]), str(meta["seen_hash"]))
         decision = str(meta["decision"])
     except (KeyError, TypeError, ValueError):
-        raise FieldErrors.on("note", _BROKEN_FORM) from None
+        raise FieldErrors.on("note", kit.DAMAGED_BUTTON) from None
     return target, ("reject" if decision == "reject" else "request_changes"), note
 
 
@@ -336,7 +334,7 @@ def _edit_fields(state: ViewState) -> tuple[int, str]:
     try:
         return int(state.metadata()["draft_id"]), state.text("text")
     except (KeyError, TypeError, ValueError):
-        raise FieldErrors.on("text", _BROKEN_FORM) from None
+        raise FieldErrors.on("text", kit.DAMAGED_BUTTON) from None
 
 
 def _submit_edit(call: ViewCall[tuple[int, str]]) -> None:

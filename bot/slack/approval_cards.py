@@ -13,6 +13,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.blocks.approvals import build_approval_card, decision_notice, no_approvers_notice
 from bot.blocks.text import escape_mrkdwn
+from bot.core.slack_ids import is_user_group
 from bot.services import Services
 from bot.store.db import session_scope
 from bot.store.models import Draft
@@ -72,7 +73,7 @@ def tell_author(client: WebClient, draft: Draft, text: str) -> None:
 def tell_admins(client: WebClient, services: Services, text: str) -> None:
     """DM each admin (user ids; a group id is skipped, Slack cannot DM a group)."""
     for admin in services.settings.admins:
-        if admin.startswith("S"):
+        if is_user_group(admin):
             continue
         try:
             client.chat_postMessage(channel=admin, text=text)

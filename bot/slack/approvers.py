@@ -15,14 +15,11 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.core.expiring_cache import ExpiringCache
+from bot.core.slack_ids import is_user_group
 from bot.settings import Settings
 from bot.workflows.drafts import ApprovalPolicy
 
 log = logging.getLogger(__name__)
-
-
-def is_group(entry: str) -> bool:
-    return entry.startswith("S")
 
 
 # Members of user groups (approvers), per process; a user-group id maps to its member ids.
@@ -69,7 +66,7 @@ def expand(
 
     users: set[str] = set()
     for entry in entries:
-        if is_group(entry):
+        if is_user_group(entry):
             users |= _members(entry, fetch, cache, now=now)
         else:
             users.add(entry)
