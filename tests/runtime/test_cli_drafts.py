@@ -6,14 +6,13 @@ import csv
 import io
 import json
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from slack_emulator.emulator import SlackEmulator
-from tests.runtime.test_cli import clean_env
+from tests.runtime.test_cli import socialops as run_socialops
 
 GOOD = """text,networks,scheduled_at,campaign,author
 "Autumn is here, finally",x;linkedin,2099-11-24 09:30,autumn,U0AUTHOR
@@ -34,20 +33,13 @@ Who,x,,,@maria
 def socialops(
     tmp_path: Path, emulator: SlackEmulator, *args: str
 ) -> subprocess.CompletedProcess[str]:
-    env = clean_env(
+    return run_socialops(
         tmp_path,
+        *args,
         SLACK_BOT_TOKEN=emulator.bot_token,
         SLACK_API_URL=emulator.api_url,
         SOCIALOPS_APPROVALS_CHANNEL="C0APPROVALS",
         SOCIALOPS_APPROVERS="U0APPROVER",
-    )
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env=env,
-        timeout=60,
     )
 
 

@@ -3,24 +3,15 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
-from tests.runtime.test_cli import clean_env
+from tests.runtime.test_cli import socialops as run_socialops
 
 ENTRY = "- id: {id}\n  question: Q {id}?\n  answer: A {id}.\n"
 
 
 def socialops(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = clean_env(tmp_path, SOCIALOPS_FAQ_DIR=str(tmp_path / "faq"))
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env=env,
-        timeout=60,
-    )
+    return run_socialops(tmp_path, *args, SOCIALOPS_FAQ_DIR=str(tmp_path / "faq"))
 
 
 def test_sync_then_export_round_trips(tmp_path: Path) -> None:
