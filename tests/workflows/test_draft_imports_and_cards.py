@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -143,3 +144,22 @@ def test_a_draft_without_a_card_is_not_reminded_yet(services: Services) -> None:
         drafts.attach_card(session=session, draft_id=draft_id, channel="C0APPROVALS", ts="1.0")
         due = drafts.claim_reminders(session=session, now=later, remind_after=timedelta(hours=4))
     assert [d.id for d in due] == [draft_id]
+
+
+def test_two_imports_of_one_file_at_once_store_each_row_once(services: Services) -> None:
+    content = HEADER + "".join(f"Post number {n},x,,,U0AUTHOR\n" for n in range(10))
+    start = threading.Barrier(2)
+    created: list[int] = []
+
+    def run_import() -> None:
+        start.wait()
+        created.append(store(services, content)[0])
+
+    imports = [threading.Thread(target=run_import) for _ in range(2)]
+    for thread in imports:
+        thread.start()
+    for thread in imports:
+        thread.join(timeout=30)
+    assert sum(created) == 10
+    with session_scope(services.sessions) as session:
+        assert len(list(session.exec(select(Draft)))) == 10
