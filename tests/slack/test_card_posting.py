@@ -16,7 +16,7 @@ from bot.workflows import drafts
 from bot.workflows.drafts import DraftInput
 from slack_emulator.emulator import SlackEmulator
 from tests.conftest import APPROVAL_SETTINGS
-from tests.harness import bot_settings
+from tests.harness import RunningBot, bot_settings
 
 
 @pytest.fixture
@@ -91,3 +91,23 @@ def test_a_refusal_stops_the_run_and_the_next_run_posts_the_rest(
     assert len(emulator.calls_to("chat.postMessage")) == 2
     assert post_missing_cards(services_with_slack, client_of(emulator)) == 2
     assert len(cards_posted(emulator)) == 3
+
+
+def test_a_card_slack_refused_after_a_quick_draft_is_posted_by_the_clock(
+    approvals_bot: RunningBot,
+) -> None:
+    bot = approvals_bot
+    bot.emulator.inject("chat.postMessage", status=200, error="channel_not_found")
+    response = bot.slack.slash_command("draft Autumn is here", user_id="U0AUTHOR")
+    assert "Draft #1 is waiting for approval" in response.json()["text"]
+    # The listener fails after its ack; the person is told with a reference.
+    bot.emulator.wait_for("response_url")
+    assert cards_posted(bot.emulator) == []
+    assert post_missing_cards(bot.services, client_of(bot.emulator)) == 1
+    [card] = bot.emulator.messages_in("C0APPROVALS")
+    with session_scope(bot.services.sessions) as session:
+        draft = drafts.get_draft(session, 1)
+        assert draft is not None
+        assert draft.card_ts == card["ts"]
+    assert post_missing_cards(bot.services, client_of(bot.emulator)) == 0
+    assert bot.emulator.violations == []
