@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+if TYPE_CHECKING:
+    from bot.slack.card_posting import CardPosting
+    from bot.workflows.drafts.csv_import import StoredImport
+
 from bot.runtime.cli_support import (
     EXIT_USAGE,
+    EXIT_WAITING_ON_SLACK,
     fail,
     friendly_errors,
     settings_for,
@@ -27,15 +32,20 @@ faq_cli = typer.Typer(
 @friendly_errors
 def drafts_import(
     path: Annotated[
-        Path, typer.Argument(help="CSV with text, networks, scheduled_at, campaign, author.")
+        Path,
+        typer.Argument(help="CSV with text, networks, scheduled_at, campaign, author (and key)."),
     ],
     skip_invalid: Annotated[
         bool, typer.Option("--skip-invalid", help="Import the valid rows even if some are not.")
     ] = False,
 ) -> None:
-    """Create drafts from a CSV file and post their approval cards."""
+    """Create drafts from a CSV file and post their approval cards.
+
+    Rows imported before are skipped. Exit 0 when every card is posted, 3 when drafts are stored
+    but some cards wait for the clock to post them (Slack refused or did not answer).
+    """
     from bot.services import Services
-    from bot.slack.approval_cards import post_card
+    from bot.slack.card_posting import post_cards
     from bot.slack.client import build_web_client
     from bot.store.db import prepare_database, session_scope
     from bot.workflows.drafts.csv_import import ImportFileError, parse_import, store_import
@@ -62,21 +72,44 @@ def drafts_import(
                 f"nothing imported: {len(parsed.problems)} invalid row(s); fix them or use --skip-invalid",
                 EXIT_USAGE,
             )
+        # Committed before any card is posted: the drafts are the record that cards are owed.
         with session_scope(services.sessions) as session:
-            created = store_import(
+            stored = store_import(
                 session=session, parsed=parsed, checks=checks, now=services.clock()
             )
         client = build_web_client(
             token=settings.secret("slack_bot_token"), base_url=settings.slack_api_url
         )
-        for draft in created:
-            post_card(client, services, draft)
-        skipped = f", {len(parsed.problems)} invalid row(s) skipped" if parsed.problems else ""
-        typer.echo(
-            f"imported {len(created)} draft(s){skipped}; cards posted to {settings.approvals_channel}"
-        )
+        # A row imported before whose card never got posted gets its chance again now.
+        owed = stored.created + [d for d in stored.already_imported if d.card_ts is None]
+        cards = post_cards(client, services, [d for d in owed if d.state == "pending"])
     finally:
         services.close()
+    typer.echo(
+        import_summary(
+            stored, cards, invalid=len(parsed.problems), channel=settings.approvals_channel
+        )
+    )
+    if cards.waiting:
+        raise typer.Exit(EXIT_WAITING_ON_SLACK)
+
+
+def import_summary(
+    stored: StoredImport, cards: CardPosting, *, invalid: int, channel: str | None
+) -> str:
+    """The import's one line: drafts stored, rows skipped, cards posted and cards waiting."""
+    skipped = ""
+    if stored.already_imported:
+        skipped += f", {len(stored.already_imported)} already imported (skipped)"
+    if invalid:
+        skipped += f", {invalid} invalid row(s) skipped"
+    waiting = f"{cards.waiting} waiting for the clock to retry"
+    if cards.problem:
+        waiting += f" ({cards.problem})"
+    return (
+        f"imported {len(stored.created)} draft(s){skipped}; "
+        f"{cards.posted} card(s) posted to {channel}, {waiting}"
+    )
 
 
 @audit_cli.command("export")

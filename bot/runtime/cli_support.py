@@ -20,6 +20,9 @@ R = TypeVar("R")
 
 EXIT_USAGE = 2
 EXIT_FAILURE = 1
+# The work is stored and nothing is lost, but some of it waits on Slack (cards the clock will
+# post once Slack answers): a script can tell this from success and from a refused command.
+EXIT_WAITING_ON_SLACK = 3
 
 
 def fail(message: str, code: int = EXIT_FAILURE) -> typer.Exit:

@@ -18,6 +18,7 @@ from bot.runtime.job_slots import Job, SlotTrigger, clock_owner, once_per_slot
 from bot.runtime.stopping import StopRequest
 from bot.services import Services
 from bot.slack.approval_jobs import expire_drafts, send_reminders
+from bot.slack.card_posting import post_missing_cards
 from bot.store.db import session_scope
 from bot.workflows.events import purge_processed_events
 from bot.workflows.job_runs import purge_job_runs
@@ -27,9 +28,12 @@ log = logging.getLogger(__name__)
 PURGE_EVENTS_JOB_ID = "purge-processed-events"
 REMIND_JOB_ID = "approval-reminders"
 EXPIRE_JOB_ID = "approval-expiry"
+CARDS_JOB_ID = "missing-approval-cards"
 # How often the approval jobs look; reminders and expiry are hours apart, so minutes are plenty.
 APPROVAL_CHECK_EVERY = timedelta(minutes=5)
 PURGE_EVERY = timedelta(hours=1)
+# A card Slack refused (import with Slack down, a crash before the post) is retried this often.
+CARD_RETRY_EVERY = timedelta(minutes=1)
 
 
 def purge_old_events(services: Services) -> int:
@@ -71,6 +75,7 @@ def build_scheduler(
     every(APPROVAL_CHECK_EVERY, expire_drafts, EXPIRE_JOB_ID, client)
     if client is not None:
         every(APPROVAL_CHECK_EVERY, send_reminders, REMIND_JOB_ID, client)
+        every(CARD_RETRY_EVERY, post_missing_cards, CARDS_JOB_ID, client)
     return scheduler
 
 

@@ -7,6 +7,9 @@ whoever changed the draft. Every function here runs after the ack.
 from __future__ import annotations
 
 import logging
+import os
+import socket
+from datetime import timedelta
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -19,8 +22,13 @@ from bot.store.db import session_scope
 from bot.store.models import Draft
 from bot.workflows import drafts
 from bot.workflows.drafts import Outcome
+from bot.workflows.job_runs import claim_run, release_run, slot_start
 
 log = logging.getLogger(__name__)
+
+# Notices to admins that would otherwise come with every card (an import of N rows, N DMs each).
+NO_APPROVERS_NOTICE = "notice:no-approvers"
+ADMIN_NOTICE_EVERY = timedelta(days=1)
 
 
 def card_message(services: Services, draft: Draft) -> dict[str, object]:
@@ -37,18 +45,33 @@ def card_message(services: Services, draft: Draft) -> dict[str, object]:
     )
 
 
-def post_card(client: WebClient, services: Services, draft: Draft) -> None:
-    """Post the card in the approvals channel and remember where it is."""
+def post_card(client: WebClient, services: Services, draft: Draft) -> bool:
+    """Post the card in the approvals channel and remember where it is; False when another
+    process holds the post (or the card exists), so nothing was posted here.
+
+    The post is claimed first (bot/workflows/drafts/cards.py): the draft without a card is the
+    record that the card is owed, and the clock retries it, so two posters must not both post.
+    A post Slack refuses gives the claim back and raises: the clock's next run tries again.
+    """
     channel = services.settings.approvals_channel
     assert channel is not None, "checked before the draft was created"
     assert draft.id is not None
-    answer = client.chat_postMessage(channel=channel, **card_message(services, draft))  # type: ignore[arg-type]
+    with session_scope(services.sessions) as session:
+        if not drafts.claim_card_post(session=session, draft_id=draft.id, now=services.clock()):
+            return False
+    try:
+        answer = client.chat_postMessage(channel=channel, **card_message(services, draft))  # type: ignore[arg-type]
+    except BaseException:
+        with session_scope(services.sessions) as session:
+            drafts.release_card_post(session=session, draft_id=draft.id)
+        raise
     ts = str(answer["ts"])
     with session_scope(services.sessions) as session:
         drafts.attach_card(session=session, draft_id=draft.id, channel=channel, ts=ts)
     draft.card_channel, draft.card_ts = channel, ts
     if not services.settings.approvers:
-        tell_admins(client, services, no_approvers_notice())
+        tell_admins_once(client, services, NO_APPROVERS_NOTICE, no_approvers_notice())
+    return True
 
 
 def refresh_card(client: WebClient, services: Services, draft: Draft) -> None:
@@ -70,15 +93,38 @@ def tell_author(client: WebClient, draft: Draft, text: str) -> None:
         client.chat_postMessage(channel=draft.author_id, text=text)
 
 
-def tell_admins(client: WebClient, services: Services, text: str) -> None:
-    """DM each admin (user ids; a group id is skipped, Slack cannot DM a group)."""
+def tell_admins(client: WebClient, services: Services, text: str) -> int:
+    """DM each admin (user ids; a group id is skipped, Slack cannot DM a group); returns how
+    many DMs went out."""
+    told = 0
     for admin in services.settings.admins:
         if is_user_group(admin):
             continue
         try:
             client.chat_postMessage(channel=admin, text=text)
+            told += 1
         except SlackApiError as error:
             log.warning("could not DM admin %s: %s", admin, error.response.get("error"))
+    return told
+
+
+def tell_admins_once(client: WebClient, services: Services, notice_id: str, text: str) -> None:
+    """DM the admins ``text`` at most once per day, however many cards, imports, processes or
+    restarts ask: the day's notice is claimed in the store first (a job-run claim). When no DM
+    went out the claim is given back, so the next card tries again."""
+    now = services.clock()
+    day = slot_start(now, ADMIN_NOTICE_EVERY)
+    with session_scope(services.sessions) as session:
+        won = claim_run(session=session, job_id=notice_id, due_at=day, now=now, owner=_owner())
+    if not won:
+        return
+    if tell_admins(client, services, text) == 0 and services.settings.admins:
+        with session_scope(services.sessions) as session:
+            release_run(session=session, job_id=notice_id, due_at=day)
+
+
+def _owner() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def after_change(

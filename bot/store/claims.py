@@ -32,3 +32,24 @@ def insert_first(
     key = inspect(table).primary_key
     statement = insert(table).values(**values).on_conflict_do_nothing().returning(*key)
     return session.execute(statement).first() is not None
+
+
+def insert_unless_taken(
+    *,
+    session: Session,
+    table: type[SQLModel],
+    values: Mapping[str, object],
+) -> object | None:
+    """INSERT ``values`` unless a row already holds one of its unique keys; the new row's primary
+    key when this call inserted it, else None.
+
+    Like :func:`insert_first`, for a table whose primary key the database assigns (a draft with
+    a unique import key): on PostgreSQL a racing INSERT waits for the first to commit, then does
+    nothing, so the loser learns it lost without poisoning its transaction.
+    """
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    key = inspect(table).primary_key
+    statement = insert(table).values(**values).on_conflict_do_nothing().returning(*key)
+    row = session.execute(statement).first()
+    return None if row is None else row[0]

@@ -72,6 +72,10 @@ class Draft(SQLModel, table=True):
     last_note: str | None = Field(default=None, sa_type=Text)
     card_channel: str | None = Field(default=None, max_length=32)
     card_ts: str | None = Field(default=None, max_length=32)
+    # Until when a process holds the right to post the missing card (bot/workflows/drafts/cards.py).
+    card_claimed_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    # A CSV row's stable key (bot/workflows/drafts/import_keys.py): the same row imports once.
+    import_key: str | None = Field(default=None, max_length=64, unique=True, index=True)
     created_at: datetime = Field(sa_column=_timestamp_column())
     updated_at: datetime = Field(sa_column=_timestamp_column())
     submitted_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))

@@ -53,3 +53,10 @@ def purge_job_runs(*, session: Session, now: datetime) -> int:
     statement = delete(JobRun).where(col(JobRun.due_at) < cutoff)
     result: CursorResult[tuple[()]] = session.execute(statement)  # type: ignore[assignment]
     return result.rowcount
+
+
+def release_run(*, session: Session, job_id: str, due_at: datetime) -> None:
+    """Give a claimed run back (its work did not happen), so the next try in the slot may claim it."""
+    session.execute(
+        delete(JobRun).where(col(JobRun.job_id) == job_id, col(JobRun.due_at) == due_at)
+    )

@@ -316,6 +316,8 @@ def test_expiry_by_age_and_by_scheduled_time(services: Services) -> None:
 
 def test_one_reminder_per_interval(services: Services) -> None:
     draft_id = create(services)
+    with session_scope(services.sessions) as session:
+        drafts.attach_card(session=session, draft_id=draft_id, channel="C0APPROVALS", ts="1.0")
 
     def due(at: datetime) -> list[int | None]:
         with session_scope(services.sessions) as session:

@@ -23,10 +23,12 @@ This module is the package's public face: callers write ``drafts.approve(...)``.
     refusals     the refusal rules, one ordered table, and the one place a refusal is audited
     transitions  lock, the conditional UPDATE, the audit entry
     create       create_draft, attach_card          decide   approve, request_changes, reject
+    cards        claim_card_post, release_card_post, drafts_missing_cards (cards owed, retried)
     author       edit, withdraw                     publish  mark_published
     clock        expire_overdue, claim_reminders    queries  get_draft, pending_drafts, …
     parsing      what people type (quick form, ids, weeks, CSV cells) into DraftInput
     csv_import   many drafts from a CSV file: all checked, then all stored, or none
+    import_keys  the stable key of an imported row, so a row is imported once
 
 ``parsing`` and ``csv_import`` are not re-exported: only the listeners and the CLI read them.
 """
@@ -34,6 +36,12 @@ This module is the package's public face: callers write ``drafts.approve(...)``.
 from __future__ import annotations
 
 from bot.workflows.drafts.author import check_author_action, edit, withdraw
+from bot.workflows.drafts.cards import (
+    CARD_CLAIM_LEASE,
+    claim_card_post,
+    drafts_missing_cards,
+    release_card_post,
+)
 from bot.workflows.drafts.checking import KINDS, MAX_TEXT_CHARS, check_draft, warnings_for
 from bot.workflows.drafts.clock import claim_reminders, expire_overdue
 from bot.workflows.drafts.create import attach_card, create_draft
@@ -59,6 +67,7 @@ from bot.workflows.drafts.states import (
 from bot.workflows.drafts.transitions import SUBJECT, ConcurrentChange
 
 __all__ = [
+    "CARD_CLAIM_LEASE",
     "EDITABLE_STATES",
     "FINAL_STATES",
     "KINDS",
@@ -81,8 +90,10 @@ __all__ = [
     "check_author_action",
     "check_decision",
     "check_draft",
+    "claim_card_post",
     "claim_reminders",
     "create_draft",
+    "drafts_missing_cards",
     "edit",
     "expire_overdue",
     "get_draft",
@@ -91,6 +102,7 @@ __all__ = [
     "planned_posts",
     "progress_of",
     "reject",
+    "release_card_post",
     "request_changes",
     "split_list",
     "text_hash",

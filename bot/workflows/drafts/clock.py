@@ -61,9 +61,13 @@ def claim_reminders(*, session: Session, now: datetime, remind_after: timedelta)
     """Pending drafts due a reminder (one per interval), marked as reminded in the same step.
 
     The conditional UPDATE on ``last_reminded_at`` means two clock processes never both remind.
+    A draft whose card is not posted yet is not due: the reminder goes in the card's thread, and
+    claiming it now would use up the interval without a reminder anyone sees.
     """
     due: list[Draft] = []
     for draft in pending_drafts(session):
+        if draft.card_ts is None:
+            continue
         last = draft.last_reminded_at or draft.submitted_at
         if last is None or now - last < remind_after:
             continue

@@ -8,6 +8,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col
 
 from bot.core.networks import in_order
+from bot.store.claims import insert_unless_taken
 from bot.store.models import Draft
 from bot.workflows.checks import CheckPolicy, CheckReport
 from bot.workflows.drafts.checking import check_draft
@@ -31,7 +32,38 @@ def create_draft(
     report = check_draft(draft, policy=checks, now=now)
     if not report.ok:
         raise DraftInvalid(report.errors)
-    row = Draft(
+    row = _new_row(draft, report, now)
+    session.add(row)
+    session.flush()
+    _record_creation(session, row, draft, now, submit=submit)
+    return row, report
+
+
+def create_imported_draft(
+    *, session: Session, draft: DraftInput, import_key: str, checks: CheckPolicy, now: datetime
+) -> Draft | None:
+    """Store and submit a draft from an imported row, unless a draft with ``import_key`` exists
+    (None then, nothing stored). The unique key decides in the database, so two imports racing
+    on one row store it once. Raises :class:`DraftInvalid` like :func:`create_draft`.
+    """
+    report = check_draft(draft, policy=checks, now=now)
+    if not report.ok:
+        raise DraftInvalid(report.errors)
+    row = _new_row(draft, report, now)
+    row.import_key = import_key
+    draft_id = insert_unless_taken(
+        session=session, table=Draft, values=row.model_dump(exclude={"id"})
+    )
+    if draft_id is None:
+        return None
+    stored = session.get(Draft, draft_id)
+    assert stored is not None
+    _record_creation(session, stored, draft, now, submit=True)
+    return stored
+
+
+def _new_row(draft: DraftInput, report: CheckReport, now: datetime) -> Draft:
+    return Draft(
         kind=draft.kind,
         state=DraftState.DRAFT,
         text=draft.text,
@@ -48,13 +80,15 @@ def create_draft(
         created_at=now,
         updated_at=now,
     )
-    session.add(row)
-    session.flush()
+
+
+def _record_creation(
+    session: Session, row: Draft, draft: DraftInput, now: datetime, *, submit: bool
+) -> None:
     audit(session, row, now, draft.author_id, "create", None, DraftState.DRAFT)
     if submit:
         transition(session, row, DraftState.PENDING, now=now, submitted_at=now)
         audit(session, row, now, draft.author_id, "submit", DraftState.DRAFT, DraftState.PENDING)
-    return row, report
 
 
 def required_approvals(report: CheckReport) -> int:

@@ -1,7 +1,8 @@
 """Bulk import of drafts from CSV: every row checked first, then all stored together (or none).
 
 Columns: ``text, networks, scheduled_at, campaign, author`` (scheduled_at and campaign may be
-empty; author is a Slack user id). A row's line number is where it starts in the file, so a
+empty; author is a Slack user id), and optionally ``key`` (or ``id``) naming the row. Each row has a
+stable key (:mod:`.import_keys`) stored on its draft: a row imported before is skipped. A row's line number is where it starts in the file, so a
 spreadsheet user finds it even when a quoted text spans several lines.
 """
 
@@ -10,16 +11,17 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from bot.store.models import Draft
 from bot.workflows.checks import CheckPolicy
 from bot.workflows.drafts.checking import check_draft
-from bot.workflows.drafts.create import create_draft
+from bot.workflows.drafts.create import create_imported_draft
+from bot.workflows.drafts.import_keys import explicit_key, import_key
 from bot.workflows.drafts.inputs import DraftInput
 from bot.workflows.drafts.parsing import InputError, parse_local_time, parse_networks
 
@@ -42,6 +44,15 @@ class RowProblem:
 class ParsedImport:
     drafts: list[tuple[int, DraftInput]]  # (line, draft) of the valid rows
     problems: list[RowProblem]
+    keys: dict[int, str] = field(default_factory=dict)  # line → the row's import key
+
+
+@dataclass(frozen=True)
+class StoredImport:
+    created: list[Draft]  # drafts of the rows new to the store, submitted
+    # Drafts of rows imported before (by an earlier run, or a run racing this one): not stored
+    # again; the caller may still owe some of them a card.
+    already_imported: list[Draft]
 
 
 class ImportFileError(ValueError):
@@ -63,6 +74,8 @@ def parse_import(
     valid: list[tuple[int, DraftInput]] = []
     problems: list[RowProblem] = []
     seen: dict[tuple[str, tuple[str, ...], datetime | None], int] = {}
+    keys: dict[int, str] = {}
+    lines_by_key: dict[str, int] = {}
     start_line = reader.line_num + 1
     for index, row in enumerate(reader):
         if index >= MAX_ROWS:
@@ -84,20 +97,44 @@ def parse_import(
         if key in seen:
             problems.append(RowProblem(line, f"the same draft as line {seen[key]}"))
             continue
+        row_key = import_key(draft, explicit_key(row))
+        if row_key in lines_by_key:
+            problems.append(RowProblem(line, f"the same key as line {lines_by_key[row_key]}"))
+            continue
         seen[key] = line
+        lines_by_key[row_key] = line
+        keys[line] = row_key
         valid.append((line, draft))
-    return ParsedImport(valid, problems)
+    return ParsedImport(valid, problems, keys)
 
 
 def store_import(
     *, session: Session, parsed: ParsedImport, checks: CheckPolicy, now: datetime
-) -> list[Draft]:
-    """Create and submit every valid draft in one transaction (the caller's session)."""
-    created = []
-    for _line, draft in parsed.drafts:
-        row, _report = create_draft(session=session, draft=draft, checks=checks, now=now)
-        created.append(row)
-    return created
+) -> StoredImport:
+    """Create and submit every valid draft not imported before, in one transaction (the caller's
+    session). A row whose key is already on a draft is skipped: importing a file again, or two
+    imports of it racing, stores each row once (the unique key decides the race)."""
+    wanted = list(parsed.keys.values())
+    earlier = {
+        d.import_key: d
+        for d in session.exec(select(Draft).where(col(Draft.import_key).in_(wanted)))
+    }
+    created: list[Draft] = []
+    already: list[Draft] = []
+    for line, draft in parsed.drafts:
+        key = parsed.keys[line]
+        found = earlier.get(key)
+        if found is None:
+            stored = create_imported_draft(
+                session=session, draft=draft, import_key=key, checks=checks, now=now
+            )
+            if stored is not None:
+                created.append(stored)
+                continue
+            found = session.exec(select(Draft).where(Draft.import_key == key)).first()
+        if found is not None:
+            already.append(found)
+    return StoredImport(created, already)
 
 
 def _row_draft(row: dict[str | None, str | None], *, zone: ZoneInfo) -> DraftInput:
