@@ -14,25 +14,32 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.webhook import WebhookClient
 
 from bot.blocks.errors import not_available_text
 from bot.blocks.kit import text_message
 from bot.blocks.mentions import build_mention_reply
 from bot.blocks.replies import (
     ANOTHER_ACTION,
+    EDIT_ACTION,
+    EDIT_VIEW,
     HAND_OFF_ACTION,
     NOT_HELPFUL_ACTION,
     SEND_ACTION,
     build_abstention_message,
     build_drafting_placeholder,
+    build_loading_modal,
+    build_notice_modal,
+    build_reply_edit_modal,
     build_reply_usage,
     build_suggestion_message,
 )
 from bot.commands import kit
 from bot.commands.context import services_of
-from bot.commands.kit import ButtonCall, StaleControl
-from bot.commands.respond import problems_text
+from bot.commands.kit import ButtonCall, FieldErrors, StaleControl, ViewCall, ViewState
+from bot.commands.respond import problems_text, tell
 from bot.commands.router import SubcommandCall, SubcommandRouter
+from bot.knowledge.sentiment import mood_of
 from bot.knowledge.templates import TemplateFileError
 from bot.services import Services
 from bot.slack.approval_cards import post_card
@@ -40,7 +47,8 @@ from bot.store.db import session_scope
 from bot.store.models import ReplySuggestion
 from bot.workflows import replies
 from bot.workflows.drafts import DraftInvalid
-from bot.workflows.replies import CustomerMessage, SendRefused, Suggestion
+from bot.workflows.replies import CustomerMessage, SendRefused, Suggestion, UnknownNetwork
+from bot.workflows.reply_edits import edit_suggestion, fit_problem
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +70,9 @@ def register(app: App, router: SubcommandRouter) -> None:
     ):
         kit.button(app, action_id, parse=kit.parse_id, handler=handler, damaged=_BROKEN_BUTTON)
     kit.button(app, HAND_OFF_ACTION, parse=kit.any_value, handler=_click_hand_off)
+    # Edit opens a modal, so it answers before the kit's handler would have done any work.
+    app.action(EDIT_ACTION)(_click_edit)
+    kit.view(app, EDIT_VIEW, parse=_edited, handler=_submit_edit)
 
 
 # -- where the suggestion is shown ----------------------------------------------------------------
@@ -112,6 +123,7 @@ def _suggest(
     message: CustomerMessage,
     requested_by: str,
     source_link: str | None = None,
+    network: str | None = None,
 ) -> None:
     """Match, render, polish, store, then replace the placeholder with the result."""
     settings = services.settings
@@ -124,12 +136,13 @@ def _suggest(
             text_message("The response templates have an error (`socialops check` says where).")
         )
         return
+    network = network or settings.default_network
     suggestion = replies.compose(
         knowledge,
         message,
         drafter=services.drafter,
         voice=_voice(services),
-        network=settings.default_network,
+        network=network,
     )
     with session_scope(services.sessions) as session:
         row, gap_id = replies.save_suggestion(
@@ -141,8 +154,9 @@ def _suggest(
             channel_id=surface.channel,
             message_ts=surface.ts,
             source_link=source_link,
+            network=network,
         )
-    surface.show(_message_for(row, suggestion, gap_id=gap_id))
+    surface.show(_message_for(services, row, suggestion, gap_id=gap_id))
 
 
 def _voice(services: Services) -> replies.BrandVoice:
@@ -155,13 +169,31 @@ def _voice(services: Services) -> replies.BrandVoice:
     )
 
 
+def _network_of(services: Services, row: ReplySuggestion) -> str:
+    return row.network or services.settings.default_network
+
+
+def _message(services: Services, text: str) -> CustomerMessage:
+    return CustomerMessage.parse(text, brand_handles=services.settings.own_handles)
+
+
 def _message_for(
-    row: ReplySuggestion, suggestion: Suggestion | None = None, *, gap_id: int | None = None
+    services: Services,
+    row: ReplySuggestion,
+    suggestion: Suggestion | None = None,
+    *,
+    gap_id: int | None = None,
 ) -> dict[str, Any]:
     assert row.id is not None
     if row.text is None or row.faq_id is None:
         return build_abstention_message(
             suggestion_id=row.id, customer_text=row.customer_text, gap_id=gap_id
+        )
+    network = _network_of(services, row)
+    problem = None
+    if row.draft_id is None:
+        problem = fit_problem(
+            row.text, network=network, checks=services.check_policy, now=services.clock()
         )
     return build_suggestion_message(
         suggestion_id=row.id,
@@ -174,6 +206,10 @@ def _message_for(
         options=len(suggestion.ranked) if suggestion else len(replies.ranked_of(row)),
         polished=row.polished,
         note=row.note,
+        network=network,
+        mood=mood_of(row.customer_text),
+        fit_problem=problem,
+        edited_by=row.edited_by,
         sent_draft_id=row.draft_id,
         not_helpful_by=row.not_helpful_by,
     )
@@ -183,11 +219,16 @@ def _message_for(
 
 
 def _reply_command(call: SubcommandCall) -> None:
-    """Draft a reply to a customer message from the FAQ and the response templates.
+    """Draft a reply to a customer message from the FAQ and the response templates; `on:instagram`
+    (first or last) says where the customer wrote, else it is the default network.
 
-    Usage: /social reply <customer message>
+    Usage: /social reply [on:<network>] <customer message>
     """
-    text = replies.plain_from_slack(call.args).strip()
+    try:
+        network, text = replies.split_network(replies.plain_from_slack(call.args).strip())
+    except UnknownNetwork as unknown:
+        call.ack(response_type="ephemeral", text=str(unknown))
+        return
     if not text:
         call.ack(response_type="ephemeral", text=build_reply_usage())
         return
@@ -195,7 +236,8 @@ def _reply_command(call: SubcommandCall) -> None:
     # Only the person who asked sees it: the slash command may come from any channel.
     call.respond(response_type="ephemeral", **build_drafting_placeholder())
     surface = Surface(call.client, respond=call.respond)
-    _suggest(call.services, surface, CustomerMessage.parse(text), call.user_id)
+    services = call.services
+    _suggest(services, surface, _message(services, text), call.user_id, network=network)
 
 
 def _on_mention(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -204,6 +246,15 @@ def _on_mention(event: dict[str, Any], client: WebClient, context: BoltContext) 
     thread_ts = event.get("thread_ts") or event["ts"]
     in_thread = event.get("thread_ts") not in (None, event["ts"])
     asked = replies.request_text(event.get("text", ""), bot_user_id=context.bot_user_id)
+    network = None
+    if asked:
+        try:
+            network, asked = replies.split_network(asked)
+        except UnknownNetwork as unknown:
+            client.chat_postEphemeral(
+                channel=channel, user=user, thread_ts=thread_ts, text=str(unknown)
+            )
+            return
     if asked is None and not in_thread:
         client.chat_postMessage(
             channel=channel, thread_ts=thread_ts, **build_mention_reply(user_id=user)
@@ -221,7 +272,7 @@ def _on_mention(event: dict[str, Any], client: WebClient, context: BoltContext) 
         return
     surface = _post_placeholder(client, channel, thread_ts, respond=None)
     link = _permalink(client, channel, source_ts)
-    _suggest(services, surface, CustomerMessage.parse(asked), user, link)
+    _suggest(services, surface, _message(services, asked), user, link, network)
 
 
 def _thread_parent_text(client: WebClient, channel: str, thread_ts: str) -> str:
@@ -248,9 +299,8 @@ def _on_draft_reply_shortcut(
     thread_ts = message.get("thread_ts") or message["ts"]
     surface = _post_placeholder(client, channel, thread_ts, respond=respond)
     link = _permalink(client, channel, message["ts"])
-    _suggest(
-        services_of(context), surface, CustomerMessage.parse(text), shortcut["user"]["id"], link
-    )
+    services = services_of(context)
+    _suggest(services, surface, _message(services, text), shortcut["user"]["id"], link)
 
 
 # -- buttons ----------------------------------------------------------------------------------------
@@ -281,7 +331,7 @@ def _click_another(call: ButtonCall[int]) -> None:
         CustomerMessage(row.customer_text, row.customer_handle),
         drafter=services.drafter,
         voice=_voice(services),
-        network=services.settings.default_network,
+        network=_network_of(services, row),
         option=row.option + 1,
         ranked=replies.ranked_of(row),
     )
@@ -296,7 +346,7 @@ def _click_another(call: ButtonCall[int]) -> None:
         call.tell(
             "Someone else changed or sent this suggestion a moment ago; here it is as it is now."
         )
-    _surface_of(call).show(_message_for(fresh))
+    _surface_of(call).show(_message_for(services, fresh))
 
 
 def _click_send(call: ButtonCall[int]) -> None:
@@ -310,7 +360,7 @@ def _click_send(call: ButtonCall[int]) -> None:
                 session=session,
                 suggestion_id=call.value,
                 actor_id=call.user_id,
-                network=services.settings.default_network,
+                default_network=services.settings.default_network,
                 checks=services.check_policy,
                 now=services.clock(),
             )
@@ -320,7 +370,7 @@ def _click_send(call: ButtonCall[int]) -> None:
     post_card(call.client, services, draft)
     row = _load(services, call.value)
     if row is not None:
-        _surface_of(call).show(_message_for(row))
+        _surface_of(call).show(_message_for(services, row))
 
 
 def _refusal(error: Exception) -> str:
@@ -338,8 +388,109 @@ def _click_not_helpful(call: ButtonCall[int]) -> None:
     if row is None:
         call.tell("Thanks, this suggestion is already marked not helpful.")
         return
-    _surface_of(call).show(_message_for(row))
+    _surface_of(call).show(_message_for(services, row))
 
 
 def _click_hand_off(call: ButtonCall[str]) -> None:
     call.tell(not_available_text("Hand off"))
+
+
+# -- editing a suggestion ---------------------------------------------------------------------------
+
+
+def _click_edit(
+    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+) -> None:
+    """Open the edit form. Slack honours a trigger_id for 3 seconds, so a loading modal opens
+    first, before any database or other Slack call, and the form replaces it."""
+    ack()
+    raw = str(((body.get("actions") or [{}])[0]).get("value") or "")
+    try:
+        suggestion_id = kit.parse_id(raw)
+    except kit.BadValue:
+        tell(respond, _BROKEN_BUTTON)
+        return
+    opened = client.views_open(
+        trigger_id=str(body.get("trigger_id") or ""), view=build_loading_modal("Edit reply")
+    )
+    view_id, view_hash = str(opened["view"]["id"]), str(opened["view"]["hash"])
+    services = services_of(context)
+    row = _load(services, suggestion_id)
+    if row is None or row.text is None or row.draft_id is not None:
+        why = (
+            _BROKEN_BUTTON
+            if row is None or row.text is None
+            else f"This reply was already sent for approval as draft #{row.draft_id}; "
+            "change it on its approval card."
+        )
+        client.views_update(view_id=view_id, hash=view_hash, view=build_notice_modal(why))
+        return
+    container = body.get("container") or {}
+    # A private suggestion (/social reply) can only be redrawn through the click's response_url.
+    reply_to = str(body.get("response_url") or "") if container.get("is_ephemeral") else ""
+    form = build_reply_edit_modal(
+        suggestion_id=suggestion_id,
+        text=row.text,
+        network=_network_of(services, row),
+        response_url=reply_to or None,
+    )
+    client.views_update(view_id=view_id, hash=view_hash, view=form)
+
+
+@dataclass(frozen=True)
+class _Edit:
+    suggestion_id: int
+    text: str
+    network: str
+    response_url: str | None
+
+
+def _edited(state: ViewState) -> _Edit:
+    meta = state.metadata()
+    suggestion_id = meta.get("suggestion_id")
+    if not isinstance(suggestion_id, int):
+        raise FieldErrors.on("text", "This form is from an older version; open Edit again.")
+    text = state.text("text").strip()
+    if not text:
+        raise FieldErrors.on("text", "The reply is empty.")
+    network = state.selected("network")
+    if network is None:
+        raise FieldErrors.on("network", "Pick the network the customer wrote on.")
+    url = meta.get("response_url")
+    return _Edit(suggestion_id, text, network, url if isinstance(url, str) and url else None)
+
+
+def _submit_edit(call: ViewCall[_Edit]) -> None:
+    """Save the edited reply through the same checks as a reply draft, then redraw it."""
+    services, edit = call.services, call.value
+    try:
+        with session_scope(services.sessions) as session:
+            row = edit_suggestion(
+                session=session,
+                suggestion_id=edit.suggestion_id,
+                text=edit.text,
+                network=edit.network,
+                editor_id=call.user_id,
+                checks=services.check_policy,
+                now=services.clock(),
+            )
+    except DraftInvalid as invalid:
+        raise FieldErrors(_edit_field_errors(invalid)) from invalid
+    except SendRefused as refused:
+        raise FieldErrors.on("text", str(refused)[:150]) from refused
+    call.ack()
+    message = _message_for(services, row)
+    if row.channel_id and row.message_ts:
+        call.client.chat_update(channel=row.channel_id, ts=row.message_ts, **message)
+    elif edit.response_url:
+        WebhookClient(edit.response_url).send(
+            replace_original=True, response_type="ephemeral", **message
+        )
+
+
+def _edit_field_errors(invalid: DraftInvalid) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for finding in invalid.errors:
+        block = "network" if finding.code == "unknown_network" else "text"
+        errors[block] = (errors.get(block, "") + " " + finding.message).strip()[:150]
+    return errors
