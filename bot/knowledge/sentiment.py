@@ -98,6 +98,8 @@ _PRAISE_WORDS = (
 _NEGATIONS = ("not", "isn't", "isnt", "wasn't", "wasnt", "no", "never", "hardly")
 _UPSET_EMOJI = frozenset("😡😠🤬😤🙄😒👎😞😢😭☹🙁😩😫💢🤦")
 _HAPPY_EMOJI = frozenset("😍🥰😊😀😃😄😁🙌🎉👍❤💚💙💖🤩🥳✨😎")
+# What a reply to an upset customer must not contain, whoever (template or model) wrote it.
+CELEBRATORY = frozenset("🙌🎉🥳🤩😍✨🎊")
 _WORD = re.compile(r"[a-z']+")
 # Praise that is only the lead-in to a letdown: "great, another …", "perfect. again …".
 _SARCASM = re.compile(
@@ -136,3 +138,8 @@ def mood_of(text: str) -> Mood:
         return "upset"
     happy = _has_phrase(lowered, _PRAISE_WORDS) or any(ch in _HAPPY_EMOJI for ch in text)
     return "happy" if happy else "neutral"
+
+
+def celebrates(text: str) -> bool:
+    """Whether a reply cheers (🙌, 🎉…): wrong for an upset customer."""
+    return any(ch in CELEBRATORY for ch in text)

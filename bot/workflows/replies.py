@@ -21,9 +21,9 @@ from bot.core.networks import NETWORK_IDS, NETWORKS
 from bot.knowledge.faq_files import FaqEntry
 from bot.knowledge.library import Knowledge
 from bot.knowledge.matching import Match
-from bot.knowledge.sentiment import Mood, mood_of
+from bot.knowledge.sentiment import Mood, celebrates, mood_of
 from bot.knowledge.templates import ResponseTemplate, TemplateFileError, render
-from bot.llm import Drafter, PolishRequest
+from bot.llm import Drafter, Polished, PolishRequest
 from bot.store.models import Draft, ReplySuggestion
 from bot.workflows import faq_gaps
 from bot.workflows.checks import CheckPolicy
@@ -180,10 +180,17 @@ def compose(
             network=network,
             brand_name=voice.name,
             sign_off=voice.sign_off,
-            emoji=voice.emoji,
+            # An upset customer gets no emoji from the model, whatever the brand's habit.
+            emoji=voice.emoji and mood != "upset",
             banned_phrases=voice.banned_phrases,
         )
     )
+    if mood == "upset" and polished.polished and celebrates(polished.text):
+        polished = Polished(
+            draft,
+            False,
+            "The model cheered a reply to an upset customer, so this is the template text.",
+        )
     return Suggestion(
         text=polished.text,
         ranked=usable,

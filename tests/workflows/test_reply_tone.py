@@ -12,7 +12,7 @@ from bot.knowledge.faq_files import FaqEntry, load_faq_dir
 from bot.knowledge.library import Knowledge, knowledge_from_files
 from bot.knowledge.sentiment import MOODS
 from bot.knowledge.templates import ResponseTemplate, load_templates
-from bot.llm import OfflineDrafter
+from bot.llm import OfflineDrafter, Polished, PolishRequest
 from bot.workflows import replies
 from bot.workflows.replies import BrandVoice, CustomerMessage
 
@@ -145,3 +145,30 @@ def test_a_message_tagging_the_brand_is_not_greeted_as_the_brand(knowledge: Know
     assert suggestion.text is not None
     assert "northwind!" not in suggestion.text.lower()
     assert suggestion.text.startswith("Hi there")
+
+
+def test_a_model_that_cheers_an_upset_customer_is_overruled(knowledge: Knowledge) -> None:
+    seen: list[PolishRequest] = []
+
+    class Cheering:
+        name = "test"
+
+        def polish(self, request: PolishRequest) -> Polished:
+            seen.append(request)
+            return Polished("Hi dana! Great news, we're on it 🙌 - Team Northwind", True, None)
+
+    def with_model(text: str) -> replies.Suggestion:
+        message = CustomerMessage.parse(text)
+        return replies.compose(knowledge, message, drafter=Cheering(), voice=VOICE, network="x")
+
+    upset = with_model("@dana great, another late parcel 🙄 where is my order")
+    assert upset.text is not None
+    assert "🙌" not in upset.text
+    assert "sorry" in upset.text
+    assert not upset.polished
+    assert upset.note is not None
+    assert "upset customer" in upset.note
+    assert seen[-1].emoji is False  # and the model was told: no emoji
+    happy = with_model("@dana love it! where is my order?")
+    assert happy.polished
+    assert seen[-1].emoji is True
