@@ -14,30 +14,24 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.webhook import WebhookClient
 
 from bot.blocks.errors import not_available_text
 from bot.blocks.kit import text_message
 from bot.blocks.mentions import build_mention_reply
 from bot.blocks.replies import (
     ANOTHER_ACTION,
-    EDIT_ACTION,
-    EDIT_VIEW,
     HAND_OFF_ACTION,
     NOT_HELPFUL_ACTION,
     SEND_ACTION,
     build_abstention_message,
     build_drafting_placeholder,
-    build_loading_modal,
-    build_notice_modal,
-    build_reply_edit_modal,
     build_reply_usage,
     build_suggestion_message,
 )
 from bot.commands import kit
 from bot.commands.context import services_of
-from bot.commands.kit import ButtonCall, FieldErrors, StaleControl, ViewCall, ViewState
-from bot.commands.respond import problems_text, tell
+from bot.commands.kit import ButtonCall, StaleControl
+from bot.commands.respond import problems_text
 from bot.commands.router import SubcommandCall, SubcommandRouter
 from bot.knowledge.sentiment import mood_of
 from bot.knowledge.templates import TemplateFileError
@@ -48,12 +42,12 @@ from bot.store.models import ReplySuggestion
 from bot.workflows import replies
 from bot.workflows.drafts import DraftInvalid
 from bot.workflows.replies import CustomerMessage, SendRefused, Suggestion, UnknownNetwork
-from bot.workflows.reply_edits import edit_suggestion, fit_problem
+from bot.workflows.reply_edits import fit_problem
 
 log = logging.getLogger(__name__)
 
 DRAFT_REPLY_SHORTCUT = "draft_reply"
-_BROKEN_BUTTON = "That button doesn't point to a suggestion any more, so nothing happened."
+BROKEN_BUTTON = "That button doesn't point to a suggestion any more, so nothing happened."
 _NO_TEXT = "That message has no text to reply to (only a file or an attachment?)."
 # Slack refuses a chat.postMessage in a channel the bot is not in; say so and answer privately.
 _NOT_IN_CHANNEL = {"not_in_channel", "channel_not_found", "is_archived"}
@@ -68,11 +62,8 @@ def register(app: App, router: SubcommandRouter) -> None:
         (ANOTHER_ACTION, _click_another),
         (NOT_HELPFUL_ACTION, _click_not_helpful),
     ):
-        kit.button(app, action_id, parse=kit.parse_id, handler=handler, damaged=_BROKEN_BUTTON)
+        kit.button(app, action_id, parse=kit.parse_id, handler=handler, damaged=BROKEN_BUTTON)
     kit.button(app, HAND_OFF_ACTION, parse=kit.any_value, handler=_click_hand_off)
-    # Edit opens a modal, so it answers before the kit's handler would have done any work.
-    app.action(EDIT_ACTION)(_click_edit)
-    kit.view(app, EDIT_VIEW, parse=_edited, handler=_submit_edit)
 
 
 # -- where the suggestion is shown ----------------------------------------------------------------
@@ -156,7 +147,7 @@ def _suggest(
             source_link=source_link,
             network=network,
         )
-    surface.show(_message_for(services, row, suggestion, gap_id=gap_id))
+    surface.show(message_for(services, row, suggestion, gap_id=gap_id))
 
 
 def _voice(services: Services) -> replies.BrandVoice:
@@ -169,7 +160,7 @@ def _voice(services: Services) -> replies.BrandVoice:
     )
 
 
-def _network_of(services: Services, row: ReplySuggestion) -> str:
+def network_of(services: Services, row: ReplySuggestion) -> str:
     return row.network or services.settings.default_network
 
 
@@ -177,7 +168,7 @@ def _message(services: Services, text: str) -> CustomerMessage:
     return CustomerMessage.parse(text, brand_handles=services.settings.own_handles)
 
 
-def _message_for(
+def message_for(
     services: Services,
     row: ReplySuggestion,
     suggestion: Suggestion | None = None,
@@ -189,7 +180,7 @@ def _message_for(
         return build_abstention_message(
             suggestion_id=row.id, customer_text=row.customer_text, gap_id=gap_id
         )
-    network = _network_of(services, row)
+    network = network_of(services, row)
     problem = None
     if row.draft_id is None:
         problem = fit_problem(
@@ -245,16 +236,19 @@ def _on_mention(event: dict[str, Any], client: WebClient, context: BoltContext) 
     channel, user = event["channel"], event.get("user", "")
     thread_ts = event.get("thread_ts") or event["ts"]
     in_thread = event.get("thread_ts") not in (None, event["ts"])
-    asked = replies.request_text(event.get("text", ""), bot_user_id=context.bot_user_id)
-    network = None
-    if asked:
-        try:
-            network, asked = replies.split_network(asked)
-        except UnknownNetwork as unknown:
-            client.chat_postEphemeral(
-                channel=channel, user=user, thread_ts=thread_ts, text=str(unknown)
-            )
-            return
+    text = str(event.get("text") or "")
+    asked = replies.request_text(text, bot_user_id=context.bot_user_id)
+    # `on:instagram` ends (or starts) a request, or is all a mention inside a thread says.
+    said = asked if asked is not None else _mention_words(text, context.bot_user_id)
+    try:
+        network, said = replies.split_network(said)
+    except UnknownNetwork as unknown:
+        client.chat_postEphemeral(
+            channel=channel, user=user, thread_ts=thread_ts, text=str(unknown)
+        )
+        return
+    if asked is not None:
+        asked = said
     if asked is None and not in_thread:
         client.chat_postMessage(
             channel=channel, thread_ts=thread_ts, **build_mention_reply(user_id=user)
@@ -273,6 +267,12 @@ def _on_mention(event: dict[str, Any], client: WebClient, context: BoltContext) 
     surface = _post_placeholder(client, channel, thread_ts, respond=None)
     link = _permalink(client, channel, source_ts)
     _suggest(services, surface, _message(services, asked), user, link, network)
+
+
+def _mention_words(text: str, bot_user_id: str | None) -> str:
+    if bot_user_id:
+        text = text.replace(f"<@{bot_user_id}>", " ")
+    return replies.plain_from_slack(text).strip()
 
 
 def _thread_parent_text(client: WebClient, channel: str, thread_ts: str) -> str:
@@ -314,16 +314,16 @@ def _surface_of(call: ButtonCall[int]) -> Surface:
     return Surface(call.client, channel=container.get("channel_id"), ts=container["message_ts"])
 
 
-def _load(services: Services, suggestion_id: int) -> ReplySuggestion | None:
+def load_suggestion(services: Services, suggestion_id: int) -> ReplySuggestion | None:
     with session_scope(services.sessions) as session:
         return session.get(ReplySuggestion, suggestion_id)
 
 
 def _click_another(call: ButtonCall[int]) -> None:
     services = call.services
-    row = _load(services, call.value)
+    row = load_suggestion(services, call.value)
     if row is None:
-        raise StaleControl(_BROKEN_BUTTON)
+        raise StaleControl(BROKEN_BUTTON)
     with session_scope(services.sessions) as session:
         knowledge = services.knowledge.get(session)
     suggestion = replies.compose(
@@ -331,7 +331,7 @@ def _click_another(call: ButtonCall[int]) -> None:
         CustomerMessage(row.customer_text, row.customer_handle),
         drafter=services.drafter,
         voice=_voice(services),
-        network=_network_of(services, row),
+        network=network_of(services, row),
         option=row.option + 1,
         ranked=replies.ranked_of(row),
     )
@@ -346,7 +346,7 @@ def _click_another(call: ButtonCall[int]) -> None:
         call.tell(
             "Someone else changed or sent this suggestion a moment ago; here it is as it is now."
         )
-    _surface_of(call).show(_message_for(services, fresh))
+    _surface_of(call).show(message_for(services, fresh))
 
 
 def _click_send(call: ButtonCall[int]) -> None:
@@ -368,9 +368,9 @@ def _click_send(call: ButtonCall[int]) -> None:
         call.tell(_refusal(error))
         return
     post_card(call.client, services, draft)
-    row = _load(services, call.value)
+    row = load_suggestion(services, call.value)
     if row is not None:
-        _surface_of(call).show(_message_for(services, row))
+        _surface_of(call).show(message_for(services, row))
 
 
 def _refusal(error: Exception) -> str:
@@ -388,109 +388,8 @@ def _click_not_helpful(call: ButtonCall[int]) -> None:
     if row is None:
         call.tell("Thanks, this suggestion is already marked not helpful.")
         return
-    _surface_of(call).show(_message_for(services, row))
+    _surface_of(call).show(message_for(services, row))
 
 
 def _click_hand_off(call: ButtonCall[str]) -> None:
     call.tell(not_available_text("Hand off"))
-
-
-# -- editing a suggestion ---------------------------------------------------------------------------
-
-
-def _click_edit(
-    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
-) -> None:
-    """Open the edit form. Slack honours a trigger_id for 3 seconds, so a loading modal opens
-    first, before any database or other Slack call, and the form replaces it."""
-    ack()
-    raw = str(((body.get("actions") or [{}])[0]).get("value") or "")
-    try:
-        suggestion_id = kit.parse_id(raw)
-    except kit.BadValue:
-        tell(respond, _BROKEN_BUTTON)
-        return
-    opened = client.views_open(
-        trigger_id=str(body.get("trigger_id") or ""), view=build_loading_modal("Edit reply")
-    )
-    view_id, view_hash = str(opened["view"]["id"]), str(opened["view"]["hash"])
-    services = services_of(context)
-    row = _load(services, suggestion_id)
-    if row is None or row.text is None or row.draft_id is not None:
-        why = (
-            _BROKEN_BUTTON
-            if row is None or row.text is None
-            else f"This reply was already sent for approval as draft #{row.draft_id}; "
-            "change it on its approval card."
-        )
-        client.views_update(view_id=view_id, hash=view_hash, view=build_notice_modal(why))
-        return
-    container = body.get("container") or {}
-    # A private suggestion (/social reply) can only be redrawn through the click's response_url.
-    reply_to = str(body.get("response_url") or "") if container.get("is_ephemeral") else ""
-    form = build_reply_edit_modal(
-        suggestion_id=suggestion_id,
-        text=row.text,
-        network=_network_of(services, row),
-        response_url=reply_to or None,
-    )
-    client.views_update(view_id=view_id, hash=view_hash, view=form)
-
-
-@dataclass(frozen=True)
-class _Edit:
-    suggestion_id: int
-    text: str
-    network: str
-    response_url: str | None
-
-
-def _edited(state: ViewState) -> _Edit:
-    meta = state.metadata()
-    suggestion_id = meta.get("suggestion_id")
-    if not isinstance(suggestion_id, int):
-        raise FieldErrors.on("text", "This form is from an older version; open Edit again.")
-    text = state.text("text").strip()
-    if not text:
-        raise FieldErrors.on("text", "The reply is empty.")
-    network = state.selected("network")
-    if network is None:
-        raise FieldErrors.on("network", "Pick the network the customer wrote on.")
-    url = meta.get("response_url")
-    return _Edit(suggestion_id, text, network, url if isinstance(url, str) and url else None)
-
-
-def _submit_edit(call: ViewCall[_Edit]) -> None:
-    """Save the edited reply through the same checks as a reply draft, then redraw it."""
-    services, edit = call.services, call.value
-    try:
-        with session_scope(services.sessions) as session:
-            row = edit_suggestion(
-                session=session,
-                suggestion_id=edit.suggestion_id,
-                text=edit.text,
-                network=edit.network,
-                editor_id=call.user_id,
-                checks=services.check_policy,
-                now=services.clock(),
-            )
-    except DraftInvalid as invalid:
-        raise FieldErrors(_edit_field_errors(invalid)) from invalid
-    except SendRefused as refused:
-        raise FieldErrors.on("text", str(refused)[:150]) from refused
-    call.ack()
-    message = _message_for(services, row)
-    if row.channel_id and row.message_ts:
-        call.client.chat_update(channel=row.channel_id, ts=row.message_ts, **message)
-    elif edit.response_url:
-        WebhookClient(edit.response_url).send(
-            replace_original=True, response_type="ephemeral", **message
-        )
-
-
-def _edit_field_errors(invalid: DraftInvalid) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    for finding in invalid.errors:
-        block = "network" if finding.code == "unknown_network" else "text"
-        errors[block] = (errors.get(block, "") + " " + finding.message).strip()[:150]
-    return errors

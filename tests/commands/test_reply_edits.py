@@ -230,3 +230,15 @@ def test_a_shortcut_suggestion_uses_the_default_network(long_bot: RunningBot) ->
     message = payloads.message(text=COMPLAINT, user="U0CUSTOMER", ts=ts)
     bot.slack.message_shortcut("draft_reply", message, channel_id=CHANNEL, user_id=TEAMMATE)
     assert "for X" in all_text(suggestion_message(bot))
+
+
+def test_a_mention_in_a_thread_can_say_the_network(long_bot: RunningBot) -> None:
+    bot = long_bot
+    parent = bot.emulator.add_message(CHANNEL, text=COMPLAINT, user="U0CUSTOMER")
+    mention(bot, f"{BOT_MENTION} on:linkedin", thread_ts=parent)
+    shown = all_text(suggestion_message(bot))
+    assert "for LinkedIn" in shown
+    assert "we're really sorry" in shown
+    with bot.services.sessions() as session:
+        (row,) = session.exec(select(ReplySuggestion)).all()
+    assert (row.network, row.customer_handle) == ("linkedin", "@dana_outdoors")
