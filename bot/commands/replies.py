@@ -375,7 +375,10 @@ def _click_send(call: ButtonCall[int]) -> None:
 
 def _refusal(error: Exception) -> str:
     if isinstance(error, DraftInvalid):
-        return f"This reply can't go for approval as it is: {problems_text(error)}"
+        return (
+            f"This reply can't go for approval as it is: {problems_text(error)} "
+            "Use *Edit* on the suggestion to change it."
+        )
     return problems_text(error)
 
 

@@ -99,6 +99,13 @@ def test_a_complaint_too_long_for_x_says_so_and_is_edited_then_sent(long_bot: Ru
     assert "we're really sorry" in shown
     assert "🙌" not in shown
 
+    # Clicked anyway: refused, with the way out.
+    click(bot, message, SEND_ACTION)
+    wait_until(lambda: any("can't go for approval" in t for t in ephemeral_texts(bot)))
+    refusal = next(t for t in ephemeral_texts(bot) if "can't go for approval" in t)
+    assert "of 280 characters" in refusal
+    assert "Use *Edit*" in refusal
+
     form = open_edit(bot, message)
     field = next(b for b in form["blocks"] if b["block_id"] == "text")
     with bot.services.sessions() as session:
