@@ -89,7 +89,7 @@ def build_suggestion_message(
     else:
         facts.append("polished by the model" if polished else "template text")
     if mood == "upset" and not edited_by:
-        facts.append("the customer sounds upset, so it apologises")
+        facts.append("the customer sounds upset")
     blocks: list[dict[str, Any]] = [
         section("*Suggested reply to:*\n" + _quote(customer_text)),
         section(echo_user_text(text, DRAFT_CHARS)),

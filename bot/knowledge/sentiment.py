@@ -55,10 +55,22 @@ _PROBLEM_STEMS = (
     "been waiting",
     "doesn't work",
     "not working",
+    "fed up",
+    "sick of",
+    "nightmare",
+    "shocking",
+    "ignor",
+    "no response",
+    "no reply",
+    "waste",
     "thanks for nothing",
     "yeah right",
 )
 _PROBLEM_WORDS = (
+    "bad",
+    "poor",
+    "rude",
+    "sucks",
     "hate",
     "joke",
     "late",
@@ -94,6 +106,8 @@ _PRAISE_WORDS = (
     "thx",
     "wonderful",
 )
+# Said of a problem, but meaning there is none; removed before the problem words are looked for.
+_NO_PROBLEM = re.compile(r"\b(?:not bad|no problem|not a problem|no worries|nothing wrong)\b")
 # A negation just before praise ("not happy", "isn't great") turns it into a complaint.
 _NEGATIONS = ("not", "isn't", "isnt", "wasn't", "wasnt", "no", "never", "hardly")
 _UPSET_EMOJI = frozenset("😡😠🤬😤🙄😒👎😞😢😭☹🙁😩😫💢🤦")
@@ -124,7 +138,7 @@ def _negated_praise(words: list[str]) -> bool:
 
 def mood_of(text: str) -> Mood:
     """How the customer sounds: a problem, an upset emoji or negated praise make it ``upset``."""
-    lowered = text.lower().replace("\u2019", "'")
+    lowered = _NO_PROBLEM.sub(" ", text.lower().replace("\u2019", "'"))
     words = _WORD.findall(lowered)
     upset = (
         _has_phrase(lowered, _PROBLEM_STEMS)

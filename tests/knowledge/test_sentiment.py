@@ -23,6 +23,8 @@ from bot.knowledge.sentiment import mood_of
         "wtf is going on with my refund",
         "where is my order???",
         "Love the brand but the parcel is late",
+        "really bad customer service",
+        "I'm fed up of being ignored",
     ],
 )
 def test_complaints_and_sarcasm_read_as_upset(text: str) -> None:
@@ -36,6 +38,8 @@ def test_complaints_and_sarcasm_read_as_upset(text: str) -> None:
         "Great service 🙌",
         "Can I order another one in blue? 😍",
         "the jacket is perfect, thanks",
+        "not bad at all, thank you!",
+        "no worries, thanks for the quick reply",
     ],
 )
 def test_praise_reads_as_happy(text: str) -> None:
