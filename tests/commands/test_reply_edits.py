@@ -97,6 +97,7 @@ def test_a_complaint_too_long_for_x_says_so_and_is_edited_then_sent(long_bot: Ru
     assert " of 280 characters" in shown
     assert "Use *Edit*" in shown
     assert "we're really sorry" in shown
+    assert "the customer sounds upset" in shown
     assert "🙌" not in shown
 
     # Clicked anyway: refused, with the way out.
