@@ -33,6 +33,8 @@ DEFAULT_RISK_KEYWORDS = (
 )
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhd]?)\s*$")
 _DURATION_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+_HANDLE = re.compile(r"^[a-z0-9_.]{1,64}$")
+_DEFAULT_BRAND_NAME = "our team"
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$")
 
 Command = Literal["serve", "run", "socket", "clock", "db", "check", "demo", "import"]
@@ -81,10 +83,14 @@ class Settings(BaseSettings):
         default=8.0, gt=0, le=120, validation_alias=_env("SOCIALOPS_LLM_TIMEOUT")
     )
     brand_name: str = Field(
-        default="our team", max_length=80, validation_alias=_env("SOCIALOPS_BRAND_NAME")
+        default=_DEFAULT_BRAND_NAME, max_length=80, validation_alias=_env("SOCIALOPS_BRAND_NAME")
     )
     sign_off: str = Field(default="", max_length=80, validation_alias=_env("SOCIALOPS_SIGN_OFF"))
     emoji: bool = Field(default=True, validation_alias=_env("SOCIALOPS_EMOJI"))
+    # The brand's own @handles, so "@northwind hi …" is not greeted as "Hi northwind!".
+    brand_handles: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, validation_alias=_env("SOCIALOPS_BRAND_HANDLES")
+    )
     # The team's own folders; unset, ./faq and ./responses where the bot runs, else the samples
     # that ship inside the package.
     faq_dir: str = Field(
@@ -147,6 +153,7 @@ class Settings(BaseSettings):
         "risk_keywords",
         "banned_words",
         "brand_domains",
+        "brand_handles",
         mode="before",
     )
     @classmethod
@@ -159,6 +166,15 @@ class Settings(BaseSettings):
     @classmethod
     def _lowercase_phrases(cls, value: list[str]) -> list[str]:
         return [phrase.lower() for phrase in value]
+
+    @field_validator("brand_handles")
+    @classmethod
+    def _check_handles(cls, value: list[str]) -> list[str]:
+        handles = [h.removeprefix("@").lower() for h in value]
+        for handle in handles:
+            if not _HANDLE.match(handle):
+                raise ValueError(f"'{handle[:40]}' is not an @handle such as northwind")
+        return handles
 
     @field_validator("brand_domains")
     @classmethod
@@ -246,6 +262,19 @@ class Settings(BaseSettings):
     def zone(self) -> ZoneInfo:
         """Where the team lives: quick-form and CSV times without an offset are read here."""
         return ZoneInfo(self.timezone)
+
+    @property
+    def own_handles(self) -> tuple[str, ...]:
+        """SOCIALOPS_BRAND_HANDLES, else guessed from SOCIALOPS_BRAND_NAME ("Northwind
+        Outfitters": northwind, northwindoutfitters, northwind_outfitters); none for the default
+        name, which is no brand's."""
+        if self.brand_handles:
+            return tuple(self.brand_handles)
+        if self.brand_name == _DEFAULT_BRAND_NAME:
+            return ()
+        words = re.findall(r"[a-z0-9]+", self.brand_name.lower())
+        guesses = [words[0], "".join(words), "_".join(words)] if words else []
+        return tuple(dict.fromkeys(g for g in guesses if g))
 
     @property
     def llm_configured(self) -> bool:

@@ -58,7 +58,7 @@ def render_blocks(blocks: list[dict[str, Any]], names: dict[str, str] | None = N
         elif kind == "divider":
             lines.append("─" * 20)
         elif kind == "input":
-            lines.append(f"{_text_of(block.get('label'))}: ____")
+            lines.extend(_input_lines(block))
     return lines
 
 
@@ -68,3 +68,17 @@ def render_message(payload: dict[str, Any], names: dict[str, str] | None = None)
     if isinstance(blocks, list) and blocks:
         return render_blocks(blocks, names)
     return slack_to_plain(str(payload.get("text", "")), names).splitlines()
+
+
+def _input_lines(block: dict[str, Any]) -> list[str]:
+    """A form field as a person sees it: its label, and what it is prefilled with (a text or a
+    chosen option), else a blank."""
+    label = _text_of(block.get("label"))
+    element = block.get("element") or {}
+    initial = element.get("initial_value")
+    chosen = element.get("initial_option")
+    if isinstance(initial, str) and initial:
+        return [f"{label}:", *(f"| {line}" for line in initial.splitlines())]
+    if isinstance(chosen, dict):
+        return [f"{label}: ({_text_of(chosen.get('text'))})"]
+    return [f"{label}: ____"]

@@ -199,3 +199,17 @@ def test_a_teams_own_folders_where_the_bot_runs_come_before_the_samples(
     (tmp_path / "responses").mkdir()
     settings = env_settings(monkeypatch)
     assert (settings.faq_dir, settings.responses_dir) == ("faq", "responses")
+
+
+def test_brand_handles_are_set_or_guessed_from_the_brand_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert env_settings(monkeypatch).own_handles == ()
+    named = env_settings(monkeypatch, SOCIALOPS_BRAND_NAME="Northwind Outfitters")
+    assert named.own_handles == ("northwind", "northwindoutfitters", "northwind_outfitters")
+    given = env_settings(
+        monkeypatch, SOCIALOPS_BRAND_NAME="Northwind", SOCIALOPS_BRAND_HANDLES="@NW_Help, nwshop"
+    )
+    assert given.own_handles == ("nw_help", "nwshop")
+    with pytest.raises(SettingsError, match=r"^SOCIALOPS_BRAND_HANDLES is malformed"):
+        env_settings(monkeypatch, SOCIALOPS_BRAND_HANDLES="north wind")

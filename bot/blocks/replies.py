@@ -6,15 +6,33 @@ cut so a section never passes Slack's 3,000 characters.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from bot.blocks.kit import actions, button, context, message, section, text_message
+from bot.blocks.kit import (
+    actions,
+    button,
+    context,
+    input_block,
+    message,
+    modal,
+    option,
+    plain_text,
+    section,
+    text_input,
+    text_message,
+)
 from bot.blocks.text import echo_user_text
+from bot.core.networks import NETWORKS, display_name
 
 SEND_ACTION = "reply_send"
 ANOTHER_ACTION = "reply_another"
 HAND_OFF_ACTION = "reply_hand_off"
 NOT_HELPFUL_ACTION = "reply_not_helpful"
+EDIT_ACTION = "reply_edit"
+EDIT_VIEW = "reply_edit_view"
+# Every network's limit is below it, so a reply that fits somewhere fits the form.
+EDIT_INPUT_MAX = 3_000
 ADD_TO_FAQ_ACTION = "faq_gap_add"
 
 QUOTE_CHARS = 600  # enough of the customer's message to recognise it
@@ -48,22 +66,43 @@ def build_suggestion_message(
     options: int,
     polished: bool,
     note: str | None,
+    network: str,
+    mood: str | None = None,
+    fit_problem: str | None = None,
+    edited_by: str | None = None,
     sent_draft_id: int | None = None,
     not_helpful_by: str | None = None,
 ) -> dict[str, Any]:
-    """The suggested reply with its sources (citations), confidence and buttons."""
+    """The suggested reply with its sources (citations), confidence and buttons.
+
+    ``fit_problem`` is why Send for approval would refuse the text as it is (too long for the
+    network): it is said here, before anyone clicks, with Edit as the way out.
+    """
     sources = f"FAQ `{faq_id}`"
     if template_id:
         sources += f" · template `{template_id}`"
-    facts = [sources, f"confidence {confidence_label(confidence)}"]
+    facts = [f"for {display_name(network)}", sources, f"confidence {confidence_label(confidence)}"]
     if options > 1:
         facts.append(f"option {option + 1} of {options}")
-    facts.append("polished by the model" if polished else "template text")
+    if edited_by:
+        facts.append(f"edited by <@{edited_by}>")
+    else:
+        facts.append("polished by the model" if polished else "template text")
+    if mood == "upset" and not edited_by:
+        facts.append("the customer sounds upset")
     blocks: list[dict[str, Any]] = [
         section("*Suggested reply to:*\n" + _quote(customer_text)),
         section(echo_user_text(text, DRAFT_CHARS)),
         context(" · ".join(facts)),
     ]
+    if fit_problem and sent_draft_id is None:
+        blocks.append(
+            section(
+                ":warning: *Not sendable as it is:* "
+                + echo_user_text(fit_problem, 500)
+                + " Use *Edit* to shorten it (or pick another network)."
+            )
+        )
     if note:
         blocks.append(context(":information_source: " + echo_user_text(note, 500)))
     if not_helpful_by:
@@ -77,7 +116,12 @@ def build_suggestion_message(
         )
         buttons = [button("Hand off", HAND_OFF_ACTION, value)]
     else:
-        buttons = [button("Send for approval", SEND_ACTION, value, style="primary")]
+        buttons = [
+            button(
+                "Send for approval", SEND_ACTION, value, style=None if fit_problem else "primary"
+            ),
+            button("Edit", EDIT_ACTION, value, style="primary" if fit_problem else None),
+        ]
         if options > 1:
             buttons.append(button("Another option", ANOTHER_ACTION, value))
         buttons.append(button("Hand off", HAND_OFF_ACTION, value))
@@ -85,6 +129,53 @@ def build_suggestion_message(
             buttons.append(button("Not helpful", NOT_HELPFUL_ACTION, value))
     blocks.append(actions("reply_actions", buttons))
     return message(f"Suggested reply (FAQ {faq_id})", blocks)
+
+
+def build_notice_modal(text: str, *, title: str = "Edit reply") -> dict[str, Any]:
+    """A modal that only says something (no submit button)."""
+    return {
+        "type": "modal",
+        "title": plain_text(title[:24]),
+        "close": plain_text("Close"),
+        "blocks": [section(text)],
+    }
+
+
+def build_loading_modal(title: str) -> dict[str, Any]:
+    """What opens at once on a click, inside Slack's 3-second trigger window; the form replaces
+    it (views.update) once the bot has read what goes in it."""
+    return build_notice_modal(":hourglass_flowing_sand: Loading…", title=title)
+
+
+def build_reply_edit_modal(
+    *, suggestion_id: int, text: str, network: str, response_url: str | None = None
+) -> dict[str, Any]:
+    """The suggestion's text to change before it goes for approval, and where it goes."""
+    options = [option(n.display_name, n.id) for n in NETWORKS.values()]
+    select: dict[str, Any] = {
+        "type": "static_select",
+        "action_id": "value",
+        "options": options,
+        "initial_option": next(o for o in options if o["value"] == network),
+    }
+    limit = NETWORKS[network].limit
+    blocks = [
+        input_block(
+            "text",
+            "Reply",
+            text_input(max_length=EDIT_INPUT_MAX, multiline=True, initial_value=text),
+            hint=f"{display_name(network)} takes {limit:,} characters; links count as the "
+            "network counts them.",
+        ),
+        input_block("network", "Network", select),
+    ]
+    return modal(
+        callback_id=EDIT_VIEW,
+        private_metadata=json.dumps({"suggestion_id": suggestion_id, "response_url": response_url}),
+        title="Edit reply",
+        submit="Save",
+        blocks=blocks,
+    )
 
 
 def build_abstention_message(

@@ -33,6 +33,7 @@ from bot.commands.context import services_of
 from bot.commands.kit import ButtonCall, StaleControl
 from bot.commands.respond import problems_text
 from bot.commands.router import SubcommandCall, SubcommandRouter
+from bot.knowledge.sentiment import mood_of
 from bot.knowledge.templates import TemplateFileError
 from bot.services import Services
 from bot.slack.approval_cards import post_card
@@ -40,12 +41,13 @@ from bot.store.db import session_scope
 from bot.store.models import ReplySuggestion
 from bot.workflows import replies
 from bot.workflows.drafts import DraftInvalid
-from bot.workflows.replies import CustomerMessage, SendRefused, Suggestion
+from bot.workflows.replies import CustomerMessage, SendRefused, Suggestion, UnknownNetwork
+from bot.workflows.reply_edits import fit_problem
 
 log = logging.getLogger(__name__)
 
 DRAFT_REPLY_SHORTCUT = "draft_reply"
-_BROKEN_BUTTON = "That button doesn't point to a suggestion any more, so nothing happened."
+BROKEN_BUTTON = "That button doesn't point to a suggestion any more, so nothing happened."
 _NO_TEXT = "That message has no text to reply to (only a file or an attachment?)."
 # Slack refuses a chat.postMessage in a channel the bot is not in; say so and answer privately.
 _NOT_IN_CHANNEL = {"not_in_channel", "channel_not_found", "is_archived"}
@@ -60,7 +62,7 @@ def register(app: App, router: SubcommandRouter) -> None:
         (ANOTHER_ACTION, _click_another),
         (NOT_HELPFUL_ACTION, _click_not_helpful),
     ):
-        kit.button(app, action_id, parse=kit.parse_id, handler=handler, damaged=_BROKEN_BUTTON)
+        kit.button(app, action_id, parse=kit.parse_id, handler=handler, damaged=BROKEN_BUTTON)
     kit.button(app, HAND_OFF_ACTION, parse=kit.any_value, handler=_click_hand_off)
 
 
@@ -112,6 +114,7 @@ def _suggest(
     message: CustomerMessage,
     requested_by: str,
     source_link: str | None = None,
+    network: str | None = None,
 ) -> None:
     """Match, render, polish, store, then replace the placeholder with the result."""
     settings = services.settings
@@ -124,12 +127,13 @@ def _suggest(
             text_message("The response templates have an error (`socialops check` says where).")
         )
         return
+    network = network or settings.default_network
     suggestion = replies.compose(
         knowledge,
         message,
         drafter=services.drafter,
         voice=_voice(services),
-        network=settings.default_network,
+        network=network,
     )
     with session_scope(services.sessions) as session:
         row, gap_id = replies.save_suggestion(
@@ -141,8 +145,9 @@ def _suggest(
             channel_id=surface.channel,
             message_ts=surface.ts,
             source_link=source_link,
+            network=network,
         )
-    surface.show(_message_for(row, suggestion, gap_id=gap_id))
+    surface.show(message_for(services, row, suggestion, gap_id=gap_id))
 
 
 def _voice(services: Services) -> replies.BrandVoice:
@@ -155,13 +160,31 @@ def _voice(services: Services) -> replies.BrandVoice:
     )
 
 
-def _message_for(
-    row: ReplySuggestion, suggestion: Suggestion | None = None, *, gap_id: int | None = None
+def network_of(services: Services, row: ReplySuggestion) -> str:
+    return row.network or services.settings.default_network
+
+
+def _message(services: Services, text: str) -> CustomerMessage:
+    return CustomerMessage.parse(text, brand_handles=services.settings.own_handles)
+
+
+def message_for(
+    services: Services,
+    row: ReplySuggestion,
+    suggestion: Suggestion | None = None,
+    *,
+    gap_id: int | None = None,
 ) -> dict[str, Any]:
     assert row.id is not None
     if row.text is None or row.faq_id is None:
         return build_abstention_message(
             suggestion_id=row.id, customer_text=row.customer_text, gap_id=gap_id
+        )
+    network = network_of(services, row)
+    problem = None
+    if row.draft_id is None:
+        problem = fit_problem(
+            row.text, network=network, checks=services.check_policy, now=services.clock()
         )
     return build_suggestion_message(
         suggestion_id=row.id,
@@ -174,6 +197,10 @@ def _message_for(
         options=len(suggestion.ranked) if suggestion else len(replies.ranked_of(row)),
         polished=row.polished,
         note=row.note,
+        network=network,
+        mood=mood_of(row.customer_text),
+        fit_problem=problem,
+        edited_by=row.edited_by,
         sent_draft_id=row.draft_id,
         not_helpful_by=row.not_helpful_by,
     )
@@ -183,11 +210,16 @@ def _message_for(
 
 
 def _reply_command(call: SubcommandCall) -> None:
-    """Draft a reply to a customer message from the FAQ and the response templates.
+    """Draft a reply to a customer message from the FAQ and the response templates; `on:instagram`
+    (first or last) says where the customer wrote, else it is the default network.
 
-    Usage: /social reply <customer message>
+    Usage: /social reply [on:<network>] <customer message>
     """
-    text = replies.plain_from_slack(call.args).strip()
+    try:
+        network, text = replies.split_network(replies.plain_from_slack(call.args).strip())
+    except UnknownNetwork as unknown:
+        call.ack(response_type="ephemeral", text=str(unknown))
+        return
     if not text:
         call.ack(response_type="ephemeral", text=build_reply_usage())
         return
@@ -195,7 +227,8 @@ def _reply_command(call: SubcommandCall) -> None:
     # Only the person who asked sees it: the slash command may come from any channel.
     call.respond(response_type="ephemeral", **build_drafting_placeholder())
     surface = Surface(call.client, respond=call.respond)
-    _suggest(call.services, surface, CustomerMessage.parse(text), call.user_id)
+    services = call.services
+    _suggest(services, surface, _message(services, text), call.user_id, network=network)
 
 
 def _on_mention(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -203,7 +236,19 @@ def _on_mention(event: dict[str, Any], client: WebClient, context: BoltContext) 
     channel, user = event["channel"], event.get("user", "")
     thread_ts = event.get("thread_ts") or event["ts"]
     in_thread = event.get("thread_ts") not in (None, event["ts"])
-    asked = replies.request_text(event.get("text", ""), bot_user_id=context.bot_user_id)
+    text = str(event.get("text") or "")
+    asked = replies.request_text(text, bot_user_id=context.bot_user_id)
+    # `on:instagram` ends (or starts) a request, or is all a mention inside a thread says.
+    said = asked if asked is not None else _mention_words(text, context.bot_user_id)
+    try:
+        network, said = replies.split_network(said)
+    except UnknownNetwork as unknown:
+        client.chat_postEphemeral(
+            channel=channel, user=user, thread_ts=thread_ts, text=str(unknown)
+        )
+        return
+    if asked is not None:
+        asked = said
     if asked is None and not in_thread:
         client.chat_postMessage(
             channel=channel, thread_ts=thread_ts, **build_mention_reply(user_id=user)
@@ -221,7 +266,13 @@ def _on_mention(event: dict[str, Any], client: WebClient, context: BoltContext) 
         return
     surface = _post_placeholder(client, channel, thread_ts, respond=None)
     link = _permalink(client, channel, source_ts)
-    _suggest(services, surface, CustomerMessage.parse(asked), user, link)
+    _suggest(services, surface, _message(services, asked), user, link, network)
+
+
+def _mention_words(text: str, bot_user_id: str | None) -> str:
+    if bot_user_id:
+        text = text.replace(f"<@{bot_user_id}>", " ")
+    return replies.plain_from_slack(text).strip()
 
 
 def _thread_parent_text(client: WebClient, channel: str, thread_ts: str) -> str:
@@ -248,9 +299,8 @@ def _on_draft_reply_shortcut(
     thread_ts = message.get("thread_ts") or message["ts"]
     surface = _post_placeholder(client, channel, thread_ts, respond=respond)
     link = _permalink(client, channel, message["ts"])
-    _suggest(
-        services_of(context), surface, CustomerMessage.parse(text), shortcut["user"]["id"], link
-    )
+    services = services_of(context)
+    _suggest(services, surface, _message(services, text), shortcut["user"]["id"], link)
 
 
 # -- buttons ----------------------------------------------------------------------------------------
@@ -264,16 +314,16 @@ def _surface_of(call: ButtonCall[int]) -> Surface:
     return Surface(call.client, channel=container.get("channel_id"), ts=container["message_ts"])
 
 
-def _load(services: Services, suggestion_id: int) -> ReplySuggestion | None:
+def load_suggestion(services: Services, suggestion_id: int) -> ReplySuggestion | None:
     with session_scope(services.sessions) as session:
         return session.get(ReplySuggestion, suggestion_id)
 
 
 def _click_another(call: ButtonCall[int]) -> None:
     services = call.services
-    row = _load(services, call.value)
+    row = load_suggestion(services, call.value)
     if row is None:
-        raise StaleControl(_BROKEN_BUTTON)
+        raise StaleControl(BROKEN_BUTTON)
     with session_scope(services.sessions) as session:
         knowledge = services.knowledge.get(session)
     suggestion = replies.compose(
@@ -281,7 +331,7 @@ def _click_another(call: ButtonCall[int]) -> None:
         CustomerMessage(row.customer_text, row.customer_handle),
         drafter=services.drafter,
         voice=_voice(services),
-        network=services.settings.default_network,
+        network=network_of(services, row),
         option=row.option + 1,
         ranked=replies.ranked_of(row),
     )
@@ -296,7 +346,7 @@ def _click_another(call: ButtonCall[int]) -> None:
         call.tell(
             "Someone else changed or sent this suggestion a moment ago; here it is as it is now."
         )
-    _surface_of(call).show(_message_for(fresh))
+    _surface_of(call).show(message_for(services, fresh))
 
 
 def _click_send(call: ButtonCall[int]) -> None:
@@ -310,7 +360,7 @@ def _click_send(call: ButtonCall[int]) -> None:
                 session=session,
                 suggestion_id=call.value,
                 actor_id=call.user_id,
-                network=services.settings.default_network,
+                default_network=services.settings.default_network,
                 checks=services.check_policy,
                 now=services.clock(),
             )
@@ -318,14 +368,17 @@ def _click_send(call: ButtonCall[int]) -> None:
         call.tell(_refusal(error))
         return
     post_card(call.client, services, draft)
-    row = _load(services, call.value)
+    row = load_suggestion(services, call.value)
     if row is not None:
-        _surface_of(call).show(_message_for(row))
+        _surface_of(call).show(message_for(services, row))
 
 
 def _refusal(error: Exception) -> str:
     if isinstance(error, DraftInvalid):
-        return f"This reply can't go for approval as it is: {problems_text(error)}"
+        return (
+            f"This reply can't go for approval as it is: {problems_text(error)} "
+            "Use *Edit* on the suggestion to change it."
+        )
     return problems_text(error)
 
 
@@ -338,7 +391,7 @@ def _click_not_helpful(call: ButtonCall[int]) -> None:
     if row is None:
         call.tell("Thanks, this suggestion is already marked not helpful.")
         return
-    _surface_of(call).show(_message_for(row))
+    _surface_of(call).show(message_for(services, row))
 
 
 def _click_hand_off(call: ButtonCall[str]) -> None:

@@ -19,9 +19,10 @@ from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, Undefine
 from jinja2.sandbox import SandboxedEnvironment
 
 from bot.core.mrkdwn import escape_mrkdwn
+from bot.knowledge.sentiment import MOODS
 
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
-_KNOWN_KEYS = frozenset({"id", "serves", "tone", "networks", "crisis"})
+_KNOWN_KEYS = frozenset({"id", "serves", "tone", "networks", "crisis", "moods"})
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # What every template may use; `socialops check` renders each one with these sample values.
 SAMPLE_CONTEXT: Mapping[str, Any] = {
@@ -29,6 +30,7 @@ SAMPLE_CONTEXT: Mapping[str, Any] = {
     "customer_handle": "@dana_outdoors",
     "answer": "You can track your order at https://example.com/track.",
     "faq_id": "order-tracking",
+    "mood": "neutral",
     "brand": {"name": "Northwind Outfitters", "sign_off": "- Team Northwind", "emoji": True},
 }
 
@@ -47,6 +49,8 @@ class ResponseTemplate:
     body: str
     path: str
     body_line: int  # the file line where the body starts, for error messages
+    # The customer moods (bot.knowledge.sentiment.MOODS) it is written for; empty: any mood.
+    moods: tuple[str, ...] = ()
 
 
 def new_environment() -> SandboxedEnvironment:
@@ -102,6 +106,7 @@ def load_template(path: Path) -> ResponseTemplate:
         body=text[match.end() :],
         path=name,
         body_line=body_line,
+        moods=_moods(meta.get("moods"), name),
     )
     compile_template(template)
     return template
@@ -162,3 +167,11 @@ def _strings(value: object, key: str, name: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise TemplateFileError(f"{name}:2: {key} must be a list of text")
     return tuple(value)
+
+
+def _moods(value: object, name: str) -> tuple[str, ...]:
+    moods = _strings(value, "moods", name)
+    unknown = [m for m in moods if m not in MOODS]
+    if unknown:
+        raise TemplateFileError(f"{name}:2: moods must be among {', '.join(MOODS)}")
+    return moods

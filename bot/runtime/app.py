@@ -15,7 +15,7 @@ from slack_bolt import App, BoltContext, BoltRequest, BoltResponse, Respond
 from slack_sdk import WebClient
 
 from bot.blocks.errors import unexpected_error_text
-from bot.commands import approvals, fallbacks, faq, home, replies, shortcuts, social
+from bot.commands import approvals, fallbacks, faq, home, replies, reply_edits, shortcuts, social
 from bot.commands.context import SERVICES_KEY
 from bot.commands.router import SubcommandRouter
 from bot.runtime.logs import new_reference
@@ -72,6 +72,7 @@ def create_app(settings: Settings, services: Services, *, verify_token: bool = T
     social.register(app, router)
     approvals.register(app, router)
     replies.register(app, router)
+    reply_edits.register(app)
     faq.register(app, router)
     home.register(app, router)
     shortcuts.register(app, skip=frozenset({replies.DRAFT_REPLY_SHORTCUT}))

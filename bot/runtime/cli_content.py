@@ -237,7 +237,7 @@ def suggest(
             if text is not None:
                 raise fail("the message is empty", EXIT_USAGE)
             continue
-        message = CustomerMessage.parse(raw)
+        message = CustomerMessage.parse(raw, brand_handles=settings.own_handles)
         result = compose(
             knowledge, message, drafter=drafter, voice=voice, network=settings.default_network
         )

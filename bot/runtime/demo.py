@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot.blocks.approvals import APPROVE_ACTION
-from bot.blocks.replies import SEND_ACTION
+from bot.blocks.replies import EDIT_ACTION, EDIT_VIEW, SEND_ACTION
 from bot.content import SAMPLE_FAQ_DIR, SAMPLE_RESPONSES_DIR
 from bot.runtime.app import create_app
 from bot.runtime.server import sync_faq_at_start
@@ -39,6 +39,7 @@ VISIBLE_METHODS = (
     "response_url",
     "views.publish",
     "views.open",
+    "views.update",
 )
 APPROVALS_CHANNEL = "C0APPROVALS"
 # How long a step waits for the bot's work after the ack.
@@ -119,6 +120,25 @@ def _click_on_suggestion(action_id: str, user: str) -> Callable[[DemoWorld], Bot
     return click
 
 
+# The sentence maria cuts so the reply fits X's 280 characters with the team's sign-off.
+LONG_CLAUSE = "shows no movement for 3 working days, or it says delivered but you can't find it,"
+SHORT_CLAUSE = "hasn't moved for 3 working days,"
+
+
+def _save_shorter_edit(world: DemoWorld) -> BotResponse:
+    """Submit the edit form the bot opened, with the reply shortened."""
+    form = world.emulator.calls_to("views.update")[-1].args["view"]
+    field = next(b for b in form["blocks"] if b["block_id"] == "text")
+    text = str(field["element"]["initial_value"]).replace(LONG_CLAUSE, SHORT_CLAUSE)
+    values: dict[str, dict[str, dict[str, Any]]] = {
+        "text": {"value": {"type": "plain_text_input", "value": text}},
+        "network": {"value": {"type": "static_select", "selected_option": {"value": "x"}}},
+    }
+    return world.slack.view_submission(
+        EDIT_VIEW, values, user_id="U0AUTHOR", private_metadata=form["private_metadata"]
+    )
+
+
 def _button_value(message: dict[str, Any], action_id: str) -> str:
     return str(
         next(
@@ -166,6 +186,13 @@ SCENARIO: list[Step] = [
     ),
     Step(
         "maria",
+        "clicks Edit (the reply does not fit X)",
+        _click_on_suggestion(EDIT_ACTION, "U0AUTHOR"),
+        expect_calls=2,
+    ),
+    Step("maria", "shortens the reply and clicks Save", _save_shorter_edit, expect_calls=1),
+    Step(
+        "maria",
         "clicks Send for approval",
         _click_on_suggestion(SEND_ACTION, "U0AUTHOR"),
         expect_calls=2,
@@ -203,7 +230,10 @@ def run_demo(*, out: TextIO) -> int:
             brand_domains=["example.com"],
             faq_dir=str(SAMPLE_FAQ_DIR),
             responses_dir=str(SAMPLE_RESPONSES_DIR),
-            sign_off="- Team Northwind",
+            brand_name="Northwind Outfitters",
+            # A real team's sign-off: with it the complaint reply is over X's 280 characters,
+            # which the suggestion says before anyone clicks, and maria edits it.
+            sign_off="- Maria from the Northwind Outfitters customer care team",
         )
         services = Services.build(settings)
         prepare_database(services.engine)

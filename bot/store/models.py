@@ -149,6 +149,9 @@ class ReplySuggestion(SQLModel, table=True):
     message_ts: str | None = Field(default=None, max_length=32)  # the bot's message showing it
     customer_text: str = Field(sa_type=Text)
     customer_handle: str | None = Field(default=None, max_length=128)
+    # Where the customer wrote (bot.core.networks); None on rows older than the column, which
+    # were drafted for the default network.
+    network: str | None = Field(default=None, max_length=16)
     source_link: str | None = Field(default=None, sa_type=Text)  # permalink of the message
     ranked_ids: str = Field(default="[]", sa_type=Text)  # JSON list of FAQ ids, best first
     option: int = Field(default=0)  # which of ranked_ids is shown
@@ -161,6 +164,7 @@ class ReplySuggestion(SQLModel, table=True):
     draft_id: int | None = Field(default=None, foreign_key="draft.id", unique=True)
     sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     not_helpful_by: str | None = Field(default=None, max_length=32)
+    edited_by: str | None = Field(default=None, max_length=32)  # who last changed the text
     created_at: datetime = Field(sa_column=_timestamp_column(index=True))
 
 

@@ -17,11 +17,13 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import Session, col
 
+from bot.core.networks import NETWORK_IDS, NETWORKS
 from bot.knowledge.faq_files import FaqEntry
 from bot.knowledge.library import Knowledge
 from bot.knowledge.matching import Match
+from bot.knowledge.sentiment import Mood, celebrates, mood_of
 from bot.knowledge.templates import ResponseTemplate, TemplateFileError, render
-from bot.llm import Drafter, PolishRequest
+from bot.llm import Drafter, Polished, PolishRequest
 from bot.store.models import Draft, ReplySuggestion
 from bot.workflows import faq_gaps
 from bot.workflows.checks import CheckPolicy
@@ -31,8 +33,14 @@ from bot.workflows.drafts import DraftInput, create_draft
 MAX_OPTIONS = 5
 # A customer message longer than this is kept for the record but shown and matched cut.
 MAX_CUSTOMER_CHARS = 4_000
-_LEADING_HANDLE = re.compile(r"^\s*(@[A-Za-z0-9_.]{1,64})\b[:,]?\s*")
+_LEADING_HANDLE = re.compile(r"\s*(@[A-Za-z0-9_.]{1,64})\b[:,]?\s*")
 _SLACK_LINK = re.compile(r"<((?:https?|mailto):[^|>\s]{1,2000})(?:\|[^>]{0,2000})?>")
+# "on:instagram" at the start or the end of what the teammate typed (not inside the customer's
+# words, where "on:" could be theirs).
+_NETWORK_OPTIONS = (
+    re.compile(r"^\s*on:([A-Za-z]{1,20})(?:\s+|$)"),
+    re.compile(r"(?:^|\s+)on:([A-Za-z]{1,20})\s*$"),
+)
 _REQUEST = re.compile(
     r"^\s*(?:please\s+)?(?:draft|write|suggest)\s+(?:me\s+)?(?:a\s+|an\s+)?"
     r"(?:reply|response|answer)(?:\s+(?:to|for))?\s*(?::|-|\u2013)?\s*",
@@ -54,10 +62,21 @@ class CustomerMessage:
     handle: str | None = None  # "@dana_outdoors" when the message starts with one
 
     @classmethod
-    def parse(cls, text: str) -> CustomerMessage:
+    def parse(cls, text: str, *, brand_handles: Sequence[str] = ()) -> CustomerMessage:
+        """The message and its author's @handle, read from the start.
+
+        A customer often starts by tagging the brand (``@northwind hi …``): the brand's own
+        handles (any case, with or without ``@``) are skipped, so the brand never greets itself.
+        """
         text = text.strip()[:MAX_CUSTOMER_CHARS]
-        match = _LEADING_HANDLE.match(text)
-        return cls(text=text, handle=match.group(1) if match else None)
+        own = {h.lower().lstrip("@") for h in brand_handles}
+        position = 0
+        while match := _LEADING_HANDLE.match(text, position):
+            handle = match.group(1)
+            if handle.lower().lstrip("@") not in own:
+                return cls(text=text, handle=handle)
+            position = match.end()
+        return cls(text=text, handle=None)
 
 
 @dataclass(frozen=True)
@@ -72,6 +91,7 @@ class Suggestion:
     confidence: float  # 0..1: how much of the message the entry explains
     polished: bool = False
     note: str | None = None  # why the template text was used instead of the model's
+    mood: Mood = "neutral"  # how the customer sounds; it chose the template
 
     @property
     def abstained(self) -> bool:
@@ -95,6 +115,27 @@ def request_text(text: str, *, bot_user_id: str | None) -> str | None:
     if match is None:
         return None
     return plain_from_slack(text[match.end() :]).strip()
+
+
+class UnknownNetwork(ValueError):
+    """``on:<name>`` named no network; the message lists the ones there are."""
+
+
+def split_network(text: str) -> tuple[str | None, str]:
+    """``on:instagram @dana where is my order?`` → ("instagram", "@dana where is my order?").
+
+    The option may come first or last; without it the network is None (the caller's default).
+    """
+    match = next((m for p in _NETWORK_OPTIONS if (m := p.search(text))), None)
+    if match is None:
+        return None, text
+    name = match.group(1).lower()
+    if name not in NETWORKS:
+        raise UnknownNetwork(
+            f"`on:{name[:20]}` is not a network I know; use on:{', on:'.join(NETWORK_IDS)}."
+        )
+    rest = (text[: match.start()] + " " + text[match.end() :]).strip()
+    return name, rest
 
 
 def compose(
@@ -126,8 +167,9 @@ def compose(
     option %= len(usable)
     match = usable[option]
     entry = knowledge.entries[match.entry_id]
-    template = choose_template(knowledge.templates, entry, network=network)
-    draft, note = _fill(template, entry, message, voice)
+    mood = mood_of(message.text)
+    template = choose_template(knowledge.templates, entry, network=network, mood=mood)
+    draft, note = fill(template, entry, message, voice, mood)
     polished = drafter.polish(
         PolishRequest(
             draft=draft,
@@ -138,10 +180,17 @@ def compose(
             network=network,
             brand_name=voice.name,
             sign_off=voice.sign_off,
-            emoji=voice.emoji,
+            # An upset customer gets no emoji from the model, whatever the brand's habit.
+            emoji=voice.emoji and mood != "upset",
             banned_phrases=voice.banned_phrases,
         )
     )
+    if mood == "upset" and polished.polished and celebrates(polished.text):
+        polished = Polished(
+            draft,
+            False,
+            "The model cheered a reply to an upset customer, so this is the template text.",
+        )
     return Suggestion(
         text=polished.text,
         ranked=usable,
@@ -151,32 +200,47 @@ def compose(
         confidence=round(min(match.coverage, 1.0), 2),
         polished=polished.polished,
         note=note or polished.note,
+        mood=mood,
     )
 
 
 def choose_template(
-    templates: Sequence[ResponseTemplate], entry: FaqEntry, *, network: str
+    templates: Sequence[ResponseTemplate],
+    entry: FaqEntry,
+    *,
+    network: str,
+    mood: Mood = "neutral",
 ) -> ResponseTemplate | None:
-    """The template made for this entry (by id, tag or handoff team), else a catch-all ("*").
+    """The template made for this entry (by id, tag or handoff team), else a catch-all ("*");
+    within each, one written for the customer's mood wins over one for any mood.
 
-    Crisis templates are left to crisis mode; a template limited to other networks is skipped.
+    Crisis templates are left to crisis mode; a template limited to other networks or to other
+    moods is skipped, so an upset customer never gets the cheerful one.
     """
-    fits = [t for t in templates if not t.crisis and (not t.networks or network in t.networks)]
+    fits = [
+        t
+        for t in templates
+        if not t.crisis
+        and (not t.networks or network in t.networks)
+        and (not t.moods or mood in t.moods)
+    ]
     intents = {entry.id, *entry.tags, *([entry.handoff] if entry.handoff else [])}
     specific = [t for t in fits if intents & set(t.serves)]
     general = [t for t in fits if "*" in t.serves]
     for group in (specific, general):
         if group:
-            return min(group, key=lambda t: t.id)
+            return min(group, key=lambda t: (not t.moods, t.id))
     return None
 
 
-def _fill(
+def fill(
     template: ResponseTemplate | None,
     entry: FaqEntry,
     message: CustomerMessage,
     voice: BrandVoice,
+    mood: Mood,
 ) -> tuple[str, str | None]:
+    """The template's text for this entry and customer, and a note when the FAQ answer stood in."""
     if template is None:
         return entry.answer.strip(), "No response template fits, so this is the FAQ answer as is."
     context = {
@@ -184,6 +248,7 @@ def _fill(
         "customer_handle": message.handle or "",
         "answer": entry.answer.strip(),
         "faq_id": entry.id,
+        "mood": mood,
         "brand": {"name": voice.name, "sign_off": voice.sign_off, "emoji": voice.emoji},
     }
     try:
@@ -213,10 +278,15 @@ def save_suggestion(
     channel_id: str | None = None,
     message_ts: str | None = None,
     source_link: str | None = None,
+    network: str | None = None,
 ) -> tuple[ReplySuggestion, int | None]:
-    """Store what was shown; an abstention also counts as an FAQ gap (its id is returned)."""
+    """Store what was shown; an abstention also counts as an FAQ gap (its id is returned).
+
+    ``network`` is where the customer wrote; the reply draft will be for it.
+    """
     row = ReplySuggestion(
         requested_by=requested_by,
+        network=network,
         channel_id=channel_id,
         message_ts=message_ts,
         customer_text=message.text,
@@ -266,11 +336,12 @@ def send_for_approval(
     session: Session,
     suggestion_id: int,
     actor_id: str,
-    network: str,
+    default_network: str,
     checks: CheckPolicy,
     now: datetime,
 ) -> Draft:
-    """Turn the suggestion into a reply draft in the approval workflow, once.
+    """Turn the suggestion into a reply draft in the approval workflow, once, for the network
+    the customer wrote on (``default_network`` for a row stored before suggestions had one).
 
     Two clicks at the same moment make one draft: the conditional UPDATE on ``sent_at`` picks the
     winner, and the draft is created in the same transaction, so a failed check undoes the claim.
@@ -302,7 +373,7 @@ def send_for_approval(
         draft=DraftInput(
             kind="reply",
             text=row.text,
-            networks=(network,),
+            networks=(row.network or default_network,),
             author_id=actor_id,
             customer_handle=row.customer_handle,
             link=row.source_link,
@@ -355,4 +426,5 @@ def _values(suggestion: Suggestion) -> dict[str, object]:
         "confidence": suggestion.confidence,
         "polished": suggestion.polished,
         "note": suggestion.note,
+        "edited_by": None,
     }

@@ -17,9 +17,13 @@ from bot.blocks.faq import (
 )
 from bot.blocks.replies import (
     ANOTHER_ACTION,
+    EDIT_ACTION,
+    EDIT_VIEW,
     NOT_HELPFUL_ACTION,
     SEND_ACTION,
     build_abstention_message,
+    build_loading_modal,
+    build_reply_edit_modal,
     build_suggestion_message,
     confidence_label,
 )
@@ -42,6 +46,7 @@ def suggestion(**overrides: Any) -> dict[str, Any]:
         "options": 3,
         "polished": False,
         "note": None,
+        "network": "x",
     }
     fields.update(overrides)
     return build_suggestion_message(**fields)
@@ -64,6 +69,7 @@ def test_the_suggestion_cites_its_sources_and_offers_the_buttons() -> None:
     assert "option 1 of 3" in shown
     assert action_ids(message) == [
         SEND_ACTION,
+        EDIT_ACTION,
         ANOTHER_ACTION,
         "reply_hand_off",
         NOT_HELPFUL_ACTION,
@@ -87,7 +93,7 @@ def test_the_polish_note_is_shown() -> None:
 @pytest.mark.parametrize("size", [1, 3_000, 40_000])
 def test_hostile_and_huge_text_is_escaped_and_fits(size: int) -> None:
     text = (HOSTILE * (size // len(HOSTILE) + 1))[:size]
-    message = suggestion(customer_text=text, text=text, note=text)
+    message = suggestion(customer_text=text, text=text, note=text, fit_problem=text)
     shown = json.dumps(message)
     assert "<!channel>" not in shown
     assert "<@U0BOSS>" not in shown
@@ -95,6 +101,44 @@ def test_hostile_and_huge_text_is_escaped_and_fits(size: int) -> None:
     abstention = build_abstention_message(suggestion_id=1, customer_text=text, gap_id=3)
     assert "<!channel>" not in json.dumps(abstention)
     assert check_message(abstention) == []
+
+
+def test_a_reply_that_does_not_fit_says_so_and_points_to_edit() -> None:
+    problem = "X: 317 of 280 characters (links count as 23)."
+    message = suggestion(network="x", fit_problem=problem)
+    shown = json.dumps(message, ensure_ascii=False)
+    assert "for X" in shown
+    assert "Not sendable as it is:* X: 317 of 280 characters" in shown
+    assert "Use *Edit*" in shown
+    styles = {
+        element["action_id"]: element.get("style")
+        for block in message["blocks"]
+        if block["type"] == "actions"
+        for element in block["elements"]
+    }
+    # The way out is the primary button, not the one that would be refused.
+    assert (styles[EDIT_ACTION], styles[SEND_ACTION]) == ("primary", None)
+    fits = json.dumps(suggestion(network="instagram"), ensure_ascii=False)
+    assert "for Instagram" in fits
+    assert "Not sendable" not in fits
+    sent = json.dumps(suggestion(fit_problem=problem, sent_draft_id=3))
+    assert "Not sendable" not in sent
+    assert check_message(message) == []
+
+
+@pytest.mark.parametrize("network", ["x", "instagram", "linkedin"])
+def test_the_edit_modal_is_prefilled_and_valid(network: str) -> None:
+    text = HOSTILE * 200
+    view = build_reply_edit_modal(
+        suggestion_id=7, text=text, network=network, response_url="https://hooks.example/1"
+    )
+    assert view["callback_id"] == EDIT_VIEW
+    assert json.loads(view["private_metadata"])["suggestion_id"] == 7
+    field, picker = view["blocks"]
+    assert text.startswith(field["element"]["initial_value"])
+    assert picker["element"]["initial_option"]["value"] == network
+    assert check_view(view) == []
+    assert check_view(build_loading_modal("Edit reply")) == []
 
 
 def test_an_abstention_offers_add_to_faq_only_for_a_recorded_gap() -> None:

@@ -82,9 +82,11 @@ def test_a_mention_drafts_a_reply_in_its_thread(replies_bot: RunningBot) -> None
     assert "Drafting" in placeholder.args["text"]
     message = suggestion_message(bot)
     shown = all_text(message)
-    assert "Hi dana!" in shown
+    # An upset customer: the apology, and no celebration.
+    assert "Hi dana, we're really sorry" in shown
+    assert "🙌" not in shown
     assert "`order-not-arrived`" in shown
-    assert "template `default-friendly`" in shown
+    assert "template `apology-upset`" in shown
     assert "confidence" in shown
     assert "- Team Northwind" in shown
     assert set(buttons(message)) >= {SEND_ACTION, HAND_OFF_ACTION, NOT_HELPFUL_ACTION}

@@ -35,8 +35,8 @@ def suggest(
 def test_one_message_as_text(tmp_path: Path) -> None:
     result = suggest(tmp_path, "@dana my parcel still hasn't turned up")
     assert result.returncode == 0, result.stderr
-    assert "from order-not-arrived, template default-friendly" in result.stdout
-    assert "Hi dana!" in result.stdout
+    assert "from order-not-arrived, template apology-upset" in result.stdout
+    assert "Hi dana, we're really sorry" in result.stdout
     assert "- Team Northwind" in result.stdout
 
 

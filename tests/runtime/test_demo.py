@@ -46,8 +46,23 @@ def test_demo_prints_the_transcript_and_exits_0(tmp_path: Path) -> None:
     assert "Drafting a reply" in drafted
     assert "FAQ `order-not-arrived`" in drafted
     assert "[Send for approval]" in drafted
+    # The complaint is answered in the apology tone, says it does not fit X before any click,
+    # is edited through the modal and only then sent.
+    assert "template `apology-upset`" in drafted
+    assert "we're really sorry" in drafted
+    assert "🙌" not in drafted
+    assert "Not sendable as it is:* X: 291 of 280 characters" in drafted
+    assert "[Edit]" in drafted
+    edit = out.split("▶ maria: clicks Edit")[1].split("▶")[0]
+    assert "socialops (modal):\n    :hourglass_flowing_sand: Loading…" in edit
+    assert "| Hi dana_outdoors, we're really sorry about this." in edit
+    assert "Network: (X)" in edit
+    saved = out.split("▶ maria: shortens the reply and clicks Save")[1].split("▶")[0]
+    assert "edited by @maria" in saved
+    assert "Not sendable" not in saved
     sent = out.split("▶ maria: clicks Send for approval")[1].split("▶")[0]
     assert "Reply draft #2 to @dana_outdoors" in sent
+    assert "If your tracking hasn't moved for 3 working days" in sent
     gap = out.split("▶ maria: /social reply do you sponsor")[1].split("▶")[0]
     assert "haven't guessed" in gap
     assert "do you sponsor ultramarathon runners?" in out.split("▶ maria: /social faq gaps")[1]

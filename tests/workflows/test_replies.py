@@ -83,9 +83,10 @@ def test_customer_handle_is_read_from_the_start() -> None:
 def test_a_paraphrase_is_answered_from_the_faq_with_its_sources(knowledge: Knowledge) -> None:
     suggestion = compose(knowledge, "@dana: my parcel still hasn't turned up 😡")
     assert suggestion.faq_id == "order-not-arrived"
-    assert suggestion.template_id == "default-friendly"
+    # An upset customer gets the apology, not the cheerful catch-all.
+    assert suggestion.template_id == "apology-upset"
     assert suggestion.text is not None
-    assert suggestion.text.startswith("Hi dana!")
+    assert suggestion.text.startswith("Hi dana, we're really sorry")
     assert knowledge.entries["order-not-arrived"].answer.strip() in suggestion.text
     assert suggestion.text.endswith("- Team Northwind")
     assert 0 < suggestion.confidence <= 1
@@ -233,7 +234,7 @@ def test_send_for_approval_makes_one_reply_draft_however_many_clicks(
                     session=session,
                     suggestion_id=suggestion_id,
                     actor_id=user,
-                    network="x",
+                    default_network="x",
                     checks=CHECKS,
                     now=NOW,
                 )
@@ -265,7 +266,7 @@ def test_a_failed_check_sends_nothing_and_leaves_it_sendable(
             session=session,
             suggestion_id=row.id,
             actor_id="U1",
-            network="x",
+            default_network="x",
             checks=strict,
             now=NOW,
         )
@@ -286,7 +287,7 @@ def test_a_reply_to_nobody_in_particular_is_refused_with_the_way_out(
             session=session,
             suggestion_id=row.id,
             actor_id="U1",
-            network="x",
+            default_network="x",
             checks=CHECKS,
             now=NOW,
         )
@@ -300,7 +301,7 @@ def test_an_abstention_cannot_be_sent(services: Services, knowledge: Knowledge) 
             session=session,
             suggestion_id=row.id,
             actor_id="U1",
-            network="x",
+            default_network="x",
             checks=CHECKS,
             now=NOW,
         )
@@ -354,7 +355,7 @@ def test_an_approved_reply_teaches_its_faq_entry(services: Services) -> None:
             session=session,
             suggestion_id=row.id,
             actor_id="U1",
-            network="x",
+            default_network="x",
             checks=CHECKS,
             now=NOW,
         )
