@@ -4,7 +4,7 @@
 racing); ``card_claimed_until`` is the lease a process takes before it posts a draft's card, so
 the import and the clock's retry never both post the same card.
 
-Revision ID: 0006_import_keys_and_card_claims
+Revision ID: 0006
 Revises: 0005
 Create Date: 2026-11-30
 """
@@ -16,7 +16,7 @@ from alembic import op
 
 from bot.store.types import UTCDateTime
 
-revision: str = "0006_import_keys_and_card_claims"
+revision: str = "0006"
 down_revision: str | None = "0005"
 branch_labels: str | None = None
 depends_on: str | None = None

@@ -1,8 +1,8 @@
 """Reply suggestions remember the network the customer wrote on, so the reply draft (and its
 length check) is for that network and not always the default one, and who edited the text.
 
-Revision ID: 0006_reply_network
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-11-30
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006_reply_network"
-down_revision: str | None = "0005"
+revision: str = "0007"
+down_revision: str | None = "0006"
 branch_labels: str | None = None
 depends_on: str | None = None
 
