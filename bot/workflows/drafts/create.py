@@ -11,7 +11,8 @@ from bot.core.networks import in_order
 from bot.store.models import Draft
 from bot.workflows.checks import CheckPolicy, CheckReport
 from bot.workflows.drafts.checking import check_draft
-from bot.workflows.drafts.inputs import DraftInput, DraftInvalid, text_hash
+from bot.workflows.drafts.inputs import DraftInput, DraftInvalid
+from bot.workflows.drafts.publish_texts import content_hash, encode_network_texts
 from bot.workflows.drafts.states import DraftState
 from bot.workflows.drafts.transitions import audit, transition
 
@@ -35,7 +36,9 @@ def create_draft(
         kind=draft.kind,
         state=DraftState.DRAFT,
         text=draft.text,
-        text_hash=text_hash(draft.text),
+        # What each network publishes (brand links tagged), and the hash approvals bind to.
+        network_texts=encode_network_texts(draft.text, report.texts),
+        text_hash=content_hash(report.texts),
         networks=",".join(in_order(draft.networks)),
         author_id=draft.author_id,
         campaign=draft.campaign or None,
