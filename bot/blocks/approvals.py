@@ -28,7 +28,7 @@ from bot.blocks.kit import (
     text_input,
     text_message,
 )
-from bot.blocks.text import echo_user_text, escape_mrkdwn, truncate
+from bot.blocks.text import echo_user_text, escape_mrkdwn, truncate, truncate_mrkdwn
 from bot.core.mrkdwn import split_mrkdwn
 from bot.core.networks import NETWORKS, display_name
 from bot.core.slack_ids import is_user_group
@@ -108,7 +108,7 @@ def build_approval_card(
         blocks.append(section("*What changed:*\n" + render_diff(draft.previous_text, draft.text)))
     if warnings:
         lines = "\n".join(f":warning: {escape_mrkdwn(w.message)}" for w in warnings[:10])
-        blocks.append(section(truncate(lines, SECTION_CHARS)))
+        blocks.append(section(truncate_mrkdwn(lines, SECTION_CHARS)))
     blocks.append(context(_progress_line(draft, progress)))
     if draft.last_note and draft.state in (
         DraftState.CHANGES_REQUESTED,
@@ -177,14 +177,6 @@ def _publish_groups(draft: Draft) -> list[tuple[list[str], str]]:
     return [(networks, text) for text, networks in groups.items()] or [([], draft.text)]
 
 
-def _quote(text: str) -> str:
-    # Cut on an escape boundary: "&amp;" split in half would show as garbage.
-    cut = text.rfind("&", max(len(text) - 5, 0))
-    if cut != -1 and ";" not in text[cut:]:
-        text = text[:cut]
-    return text or " "
-
-
 def _progress_line(draft: Draft, progress: Progress) -> str:
     given = ", ".join(f"<@{user}>" for user in progress.given) or "none yet"
     line = f"Approvals: {len(progress.given)} of {progress.required} ({given})"
@@ -231,7 +223,7 @@ def render_diff(old: str, new: str) -> str:
             parts.append(f"*{text}*")
         else:
             parts.append(text)
-    return _quote(truncate(" ".join(parts), SECTION_CHARS - 20))
+    return truncate_mrkdwn(" ".join(parts), SECTION_CHARS - 20) or " "
 
 
 # -- modals ---------------------------------------------------------------------------------------

@@ -144,6 +144,17 @@ def test_a_long_text_full_of_ampersands_never_splits_an_entity() -> None:
     assert check_message(card) == []
 
 
+def test_long_warnings_and_diffs_are_cut_outside_an_entity() -> None:
+    warning = Finding("warning", "risky_topic", "Risky topic " + "&" * 400)
+    edited = draft("a & " * 900, previous_text="b & " * 900)
+    card = build_approval_card(edited, NO_PROGRESS, warnings=[warning] * 10, zone=BERLIN)
+    cut = [t for t in section_texts(card) if t.endswith("…")]
+    assert len(cut) == 2  # the warnings and the diff
+    for text in cut:
+        assert re.search(r"&(?!amp;|lt;|gt;)", text) is None, text[-12:]
+    assert check_message(card) == []
+
+
 def test_the_card_shows_what_each_network_publishes() -> None:
     base = "Shop https://example.com/a & more"
     texts = {
