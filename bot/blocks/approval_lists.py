@@ -25,7 +25,7 @@ from bot.blocks.kit import (
     section,
     text_message,
 )
-from bot.blocks.text import echo_user_text, truncate
+from bot.blocks.text import echo_user_text, truncate, truncate_mrkdwn
 from bot.store.models import AuditEntry, Draft
 from bot.workflows.drafts import Progress
 
@@ -84,7 +84,7 @@ def build_queue_message(
 
 
 def build_bulk_result(lines: Sequence[str]) -> dict[str, Any]:
-    text = truncate("\n".join(lines), SECTION_CHARS) or "Nothing was selected."
+    text = truncate_mrkdwn("\n".join(lines), SECTION_CHARS) or "Nothing was selected."
     return {"response_type": "ephemeral", **text_message(text)}
 
 
@@ -106,7 +106,7 @@ def build_calendar_message(
         day = start + timedelta(days=offset)
         if day in by_day:
             text = f"*{day:%A %d %b}*\n" + "\n".join(by_day[day])
-            blocks.append(section(truncate(text, SECTION_CHARS)))
+            blocks.append(section(truncate_mrkdwn(text, SECTION_CHARS)))
     if len(blocks) == 1:
         blocks.append(section("Nothing is scheduled this week."))
     return {"response_type": "ephemeral", "text": label, "blocks": blocks[:50]}

@@ -28,12 +28,13 @@ from bot.blocks.kit import (
     text_input,
     text_message,
 )
-from bot.blocks.text import echo_user_text, escape_mrkdwn, truncate
+from bot.blocks.text import echo_user_text, escape_mrkdwn, truncate, truncate_mrkdwn
+from bot.core.mrkdwn import split_mrkdwn
 from bot.core.networks import NETWORKS, display_name
 from bot.core.slack_ids import is_user_group
 from bot.store.models import Draft
 from bot.workflows.checks import Finding
-from bot.workflows.drafts import FINAL_STATES, DraftState, Progress, split_list
+from bot.workflows.drafts import FINAL_STATES, DraftState, Progress, publish_texts, split_list
 from bot.workflows.text_diff import word_diff
 
 APPROVE_ACTION = "draft_approve"
@@ -107,7 +108,7 @@ def build_approval_card(
         blocks.append(section("*What changed:*\n" + render_diff(draft.previous_text, draft.text)))
     if warnings:
         lines = "\n".join(f":warning: {escape_mrkdwn(w.message)}" for w in warnings[:10])
-        blocks.append(section(truncate(lines, SECTION_CHARS)))
+        blocks.append(section(truncate_mrkdwn(lines, SECTION_CHARS)))
     blocks.append(context(_progress_line(draft, progress)))
     if draft.last_note and draft.state in (
         DraftState.CHANGES_REQUESTED,
@@ -142,24 +143,38 @@ def _when(moment: datetime | None, zone: ZoneInfo) -> str:
 
 
 def _text_sections(draft: Draft) -> list[dict[str, Any]]:
-    escaped = escape_mrkdwn(draft.text)
-    chunks = [escaped[i : i + SECTION_CHARS] for i in range(0, len(escaped), SECTION_CHARS)]
-    shown = chunks[:MAX_TEXT_SECTIONS] or [" "]
-    sections = [section(_quote(chunk)) for chunk in shown]
-    if len(chunks) > MAX_TEXT_SECTIONS:
-        rest = sum(len(c) for c in chunks[MAX_TEXT_SECTIONS:])
-        sections.append(
-            context(f"… {rest:,} more characters; the full text is in `/social audit {draft.id}`.")
-        )
+    """What goes out, as the approver must see it: each network's text, UTM tags included.
+
+    Networks that publish the same text share one group; with one group the text stands alone,
+    with several each is labelled with its networks. Sections are shared out between groups so
+    the card stays within Slack's block limits, and a cut never splits an escape or a link.
+    """
+    groups = _publish_groups(draft)
+    labelled = len(groups) > 1
+    allowance = max(1, MAX_TEXT_SECTIONS // len(groups))
+    sections: list[dict[str, Any]] = []
+    for networks, text in groups:
+        label = f"*{', '.join(display_name(n) for n in networks)}:*\n" if labelled else ""
+        chunks = split_mrkdwn(escape_mrkdwn(text), SECTION_CHARS - len(label))
+        shown = chunks[:allowance]
+        sections.append(section(label + shown[0]))
+        sections.extend(section(chunk) for chunk in shown[1:])
+        if len(chunks) > allowance:
+            rest = sum(len(c) for c in chunks[allowance:])
+            sections.append(
+                context(
+                    f"… {rest:,} more characters; the full text is in `/social audit {draft.id}`."
+                )
+            )
     return sections
 
 
-def _quote(text: str) -> str:
-    # Cut on an escape boundary: "&amp;" split in half would show as garbage.
-    cut = text.rfind("&", max(len(text) - 5, 0))
-    if cut != -1 and ";" not in text[cut:]:
-        text = text[:cut]
-    return text or " "
+def _publish_groups(draft: Draft) -> list[tuple[list[str], str]]:
+    """(networks, text) for each distinct text the draft publishes, in network order."""
+    groups: dict[str, list[str]] = {}
+    for network, text in publish_texts(draft).items():
+        groups.setdefault(text, []).append(network)
+    return [(networks, text) for text, networks in groups.items()] or [([], draft.text)]
 
 
 def _progress_line(draft: Draft, progress: Progress) -> str:
@@ -208,7 +223,7 @@ def render_diff(old: str, new: str) -> str:
             parts.append(f"*{text}*")
         else:
             parts.append(text)
-    return _quote(truncate(" ".join(parts), SECTION_CHARS - 20))
+    return truncate_mrkdwn(" ".join(parts), SECTION_CHARS - 20) or " "
 
 
 # -- modals ---------------------------------------------------------------------------------------
@@ -271,6 +286,13 @@ def build_edit_modal(draft: Draft) -> dict[str, Any]:
     if len(draft.text) > PLAIN_INPUT_MAX:
         blocks.append(
             context("This text is longer than Slack's form allows; only the start is shown.")
+        )
+    if draft.network_texts is not None:
+        blocks.append(
+            context(
+                "These are your words; links to the brand's sites are tagged per network "
+                "(UTM) again when you save, as the card shows."
+            )
         )
     blocks.append(context("Saving a change cancels the approvals given so far."))
     return modal(

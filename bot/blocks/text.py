@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.mrkdwn import escape_mrkdwn as escape_mrkdwn  # builders reach it from here
+from bot.core.mrkdwn import split_mrkdwn
 
 
 def truncate(text: str, limit: int, *, marker: str = "…") -> str:
@@ -10,6 +11,14 @@ def truncate(text: str, limit: int, *, marker: str = "…") -> str:
     if len(text) <= limit:
         return text
     return text[: max(limit - len(marker), 0)] + marker
+
+
+def truncate_mrkdwn(text: str, limit: int, *, marker: str = "…") -> str:
+    """Like :func:`truncate`, for text already escaped: the cut never halves an ``&amp;``
+    (which would show as ``&am…``) or a ``<…>`` link."""
+    if len(text) <= limit:
+        return text
+    return split_mrkdwn(text, max(limit - len(marker), 1))[0] + marker
 
 
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}

@@ -46,3 +46,7 @@ def in_order(ids: Iterable[str]) -> tuple[str, ...]:
     """The known ids among ``ids``, in registry order, each once."""
     wanted = set(ids)
     return tuple(n for n in NETWORK_IDS if n in wanted)
+
+
+# Names people still type for a network that was renamed: read only to say which id to use.
+FORMER_NAMES: Mapping[str, str] = {"twitter": "x"}

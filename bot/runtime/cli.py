@@ -172,7 +172,8 @@ def _check_knowledge(settings: Settings) -> None:
     except FaqFileError as error:
         raise fail(f"faq: {error}", EXIT_USAGE) from None
     typer.echo(f"faq: ok ({len(entries)} entries in {settings.faq_dir})")
-    problems = check_templates(Path(settings.responses_dir))
+    # With the FAQ, so a template serving an id or tag that does not exist is reported.
+    problems = check_templates(Path(settings.responses_dir), entries)
     for problem in problems[:-1]:
         typer.echo(f"socialops: responses: {problem}", err=True)
     if problems:

@@ -55,7 +55,11 @@ class Draft(SQLModel, table=True):
     state: str = Field(max_length=32, index=True)
     version: int = Field(default=1)
     text: str = Field(sa_type=Text)
+    # The hash of what goes out: every network's text (see workflows/drafts/publish_texts.py).
     text_hash: str = Field(max_length=64)
+    # JSON network → text as published there (brand links UTM-tagged per network), or None when
+    # every network publishes ``text`` as written.
+    network_texts: str | None = Field(default=None, sa_type=Text)
     # The text before the last edit that cancelled approvals: the card shows the word diff.
     previous_text: str | None = Field(default=None, sa_type=Text)
     networks: str = Field(max_length=128)  # comma-separated, in NETWORKS order

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -124,6 +125,65 @@ def test_a_very_long_text_is_cut_with_a_note() -> None:
     card = build_approval_card(draft("word " * 20_000), NO_PROGRESS, zone=BERLIN)
     assert "more characters" in json.dumps(card)
     assert check_message(card) == []
+
+
+def section_texts(card: dict[str, Any]) -> list[str]:
+    return [b["text"]["text"] for b in card["blocks"] if b["type"] == "section"]
+
+
+def test_a_long_text_full_of_ampersands_never_splits_an_entity() -> None:
+    text = "a & b <3 " * 333  # ~3,000 characters, ~5,300 once escaped: two sections
+    card = build_approval_card(draft(text), NO_PROGRESS, zone=BERLIN)
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;")
+    parts = [t for t in section_texts(card) if "a &amp; b" in t]
+    assert len(parts) == 2
+    assert "".join(parts) == escaped  # nothing lost or doubled at the cut
+    for part in parts:
+        assert re.search(r"&(?!amp;|lt;|gt;)", part) is None, part[-10:]
+        assert not part.startswith(("amp;", "mp;", "p;", ";", "lt;", "t;"))
+    assert check_message(card) == []
+
+
+def test_long_warnings_and_diffs_are_cut_outside_an_entity() -> None:
+    warning = Finding("warning", "risky_topic", "Risky topic " + "&" * 400)
+    edited = draft("a & " * 900, previous_text="b & " * 900)
+    card = build_approval_card(edited, NO_PROGRESS, warnings=[warning] * 10, zone=BERLIN)
+    cut = [t for t in section_texts(card) if t.endswith("…")]
+    assert len(cut) == 2  # the warnings and the diff
+    for text in cut:
+        assert re.search(r"&(?!amp;|lt;|gt;)", text) is None, text[-12:]
+    assert check_message(card) == []
+
+
+def test_the_card_shows_what_each_network_publishes() -> None:
+    base = "Shop https://example.com/a & more"
+    texts = {
+        "x": "Shop https://example.com/a?utm_source=x&utm_medium=social & more",
+        "linkedin": "Shop https://example.com/a?utm_source=linkedin&utm_medium=social & more",
+    }
+    tagged = draft(base, network_texts=json.dumps(texts))
+    sections = section_texts(build_approval_card(tagged, NO_PROGRESS, zone=BERLIN))
+    [on_x] = [s for s in sections if "utm_source=x&amp;" in s]
+    [on_linkedin] = [s for s in sections if "utm_source=linkedin&amp;" in s]
+    assert on_x.startswith("*X:*\n")
+    assert on_linkedin.startswith("*LinkedIn:*\n")
+    assert not any(s.endswith("/a &amp; more") for s in sections)  # the untagged text is not shown
+    # One network (or the same text everywhere): the text alone, tags included, no label.
+    single = {"x": texts["x"]}
+    one = draft(base, networks="x", network_texts=json.dumps(single))
+    sections = section_texts(build_approval_card(one, NO_PROGRESS, zone=BERLIN))
+    assert "Shop https://example.com/a?utm_source=x&amp;utm_medium=social &amp; more" in sections
+
+
+def test_many_long_network_texts_stay_within_slacks_limits() -> None:
+    networks = ("x", "linkedin", "instagram", "facebook", "tiktok", "threads")
+    texts = {n: f"{n} https://example.com/?utm_source={n} " + "& word " * 9_000 for n in networks}
+    tagged = draft("base", networks=",".join(networks), network_texts=json.dumps(texts))
+    card = build_approval_card(tagged, NO_PROGRESS, zone=BERLIN)
+    assert check_message(card) == []
+    rendered = json.dumps(card)
+    assert "more characters" in rendered
+    assert "*Threads:*" in rendered or "Threads" in rendered
 
 
 def test_progress_and_the_risk_approval_are_shown() -> None:

@@ -103,6 +103,8 @@ def test_quick_draft_posts_an_escaped_card(approvals_bot: RunningBot) -> None:
     assert "&lt;!channel&gt;" in rendered
     assert "{{ 7*7 }}" in rendered
     assert "49" not in rendered
+    # What X will publish, tags included: the approver approves the text that goes out.
+    assert "https://example.com/autumn?utm_source=x&amp;utm_medium=social" in rendered
     assert set(buttons(latest_card(bot))) >= {APPROVE_ACTION, REJECT_ACTION, WITHDRAW_ACTION}
     wait_until(lambda: draft_row(bot).card_ts == post.response["ts"])  # saved just after the post
     assert bot.emulator.violations == []
@@ -163,6 +165,58 @@ def modal_values(text: str, networks: list[str], epoch: int | None) -> dict[str,
         "scheduled_at": {"value": {"type": "datetimepicker", "selected_date_time": epoch}},
         "campaign": {"value": {"type": "plain_text_input", "value": "winter"}},
     }
+
+
+def card_sections(card: dict[str, Any]) -> list[str]:
+    return [b["text"]["text"] for b in card["blocks"] if b["type"] == "section"]
+
+
+def test_the_card_shows_each_networks_utm_tagged_text_and_an_edit_retags_it(
+    approvals_bot: RunningBot,
+) -> None:
+    bot = approvals_bot
+    assert bot.slack.slash_command("draft", user_id=AUTHOR).status == 200
+    bot.emulator.wait_for("views.open")
+    values = modal_values("Winter sale https://example.com/winter & more", ["x", "linkedin"], None)
+    assert bot.slack.view_submission(CREATE_VIEW, values, user_id=AUTHOR).status == 200
+    bot.emulator.wait_for("chat.postMessage", count=2)
+    tags = "utm_medium=social&amp;utm_campaign=winter"
+    sections = card_sections(latest_card(bot))
+    assert f"*X:*\nWinter sale https://example.com/winter?utm_source=x&amp;{tags} &amp; more" in (
+        sections
+    )
+    assert (
+        f"*LinkedIn:*\nWinter sale https://example.com/winter?utm_source=linkedin&amp;{tags}"
+        " &amp; more" in sections
+    )
+    assert "UTM parameters added to 1 brand link(s)" in json.dumps(latest_card(bot))
+
+    # The author edits the words (the modal shows them untagged); the card shows them re-tagged.
+    click(bot, EDIT_ACTION, AUTHOR)
+    [opened] = bot.emulator.wait_for("views.open", count=2)[1:]
+    edit_field = opened.args["view"]["blocks"][0]["element"]
+    assert edit_field["initial_value"] == "Winter sale https://example.com/winter & more"
+    assert "tagged" in json.dumps(opened.args["view"])
+    new_text = "Last days https://shop.example.com/w"
+    response = bot.slack.view_submission(
+        EDIT_VIEW,
+        {"text": {"value": {"type": "plain_text_input", "value": new_text}}},
+        user_id=AUTHOR,
+        private_metadata=opened.args["view"]["private_metadata"],
+    )
+    assert response.status == 200
+    bot.emulator.wait_for("chat.update")
+    sections = card_sections(latest_card(bot))
+    assert f"*X:*\nLast days https://shop.example.com/w?utm_source=x&amp;{tags}" in sections
+    # The approval binds to exactly those texts: approving records their hash.
+    click(bot, APPROVE_ACTION, JONAS)
+    bot.emulator.wait_for("chat.update", count=2)
+    draft = draft_row(bot)
+    assert draft.state == "approved"
+    with bot.services.sessions() as session:
+        entries = session.exec(select(AuditEntry).where(AuditEntry.action == "approve")).all()
+    assert [e.text_hash for e in entries] == [draft.text_hash]
+    assert bot.emulator.violations == []
 
 
 # -- deciding -------------------------------------------------------------------------------------

@@ -121,12 +121,12 @@ def test_check_reports_a_broken_template_with_file_and_line(tmp_path: Path) -> N
     (tmp_path / "faq").mkdir()
     (tmp_path / "responses").mkdir()
     (tmp_path / "responses" / "a.md.j2").write_text(
-        "---\nid: a\n---\nHello,\nHi {{ nme }}\n", encoding="utf-8"
+        '---\nid: a\nserves: ["*"]\n---\nHello,\nHi {{ nme }}\n', encoding="utf-8"
     )
     socialops(tmp_path, "db", "upgrade")
     checked = socialops(tmp_path, "check")
     assert checked.returncode == 2
-    assert "a.md.j2:5:" in checked.stderr
+    assert "a.md.j2:6:" in checked.stderr
     assert "nme" in checked.stderr
 
 

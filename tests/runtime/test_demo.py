@@ -35,6 +35,10 @@ def test_demo_prints_the_transcript_and_exits_0(tmp_path: Path) -> None:
     assert "▶ maria: /social draft Our autumn range" in out
     assert "socialops (#social-approvals):" in out
     assert "waiting for approval in #social-approvals" in out
+    # The card shows the text X will publish, brand link tagged, next to the note that says so.
+    card = out.split("▶ maria: /social draft Our autumn range")[1].split("▶")[0]
+    assert "https://example.com/autumn?utm_source=x&utm_medium=social #autumn" in card
+    assert "UTM parameters added to 1 brand link(s)." in card
     own_click = out.split("▶ maria: clicks Approve on her own draft")[1].split("▶")[0]
     assert "someone else" in own_click
     approval = out.split("▶ jonas: clicks Approve")[1].split("▶")[0]

@@ -286,6 +286,68 @@ def test_an_invalid_edit_changes_nothing(services: Services) -> None:
     assert state_of(services, draft_id) == "pending"
 
 
+# -- what goes out: per-network texts with UTM tags ----------------------------------------------
+
+LINKED = "Autumn is here: https://example.com/autumn?size=m and https://other.org/x"
+
+
+def stored(services: Services, draft_id: int) -> Draft:
+    with session_scope(services.sessions) as session:
+        draft = session.get(Draft, draft_id)
+        assert draft is not None
+        session.expunge(draft)
+        return draft
+
+
+def test_a_draft_stores_the_utm_tagged_text_each_network_publishes(services: Services) -> None:
+    draft_id = create(services, post(LINKED))
+    draft = stored(services, draft_id)
+    texts = drafts.publish_texts(draft)
+    tagged = "https://example.com/autumn?size=m&utm_source={}&utm_medium=social&utm_campaign=autumn"
+    assert texts == {
+        "x": f"Autumn is here: {tagged.format('x')} and https://other.org/x",
+        "linkedin": f"Autumn is here: {tagged.format('linkedin')} and https://other.org/x",
+    }
+    assert draft.text == LINKED  # the author's words, what an edit starts from
+    # Approvals (and the audit) bind to what goes out, not to the untagged words.
+    assert draft.text_hash == drafts.content_hash(texts) != drafts.text_hash(LINKED)
+    with session_scope(services.sessions) as session:
+        entries = audit_trail(session=session, subject_type="draft", subject_id=str(draft_id))
+    assert {e.text_hash for e in entries} == {draft.text_hash}
+
+
+def test_a_text_without_brand_links_publishes_as_written(services: Services) -> None:
+    draft = stored(services, create(services, post("No links here")))
+    assert draft.network_texts is None
+    assert drafts.publish_texts(draft) == {"x": "No links here", "linkedin": "No links here"}
+    assert draft.text_hash == drafts.text_hash("No links here")
+
+
+def test_an_edit_retags_every_network_and_cancels_approvals(services: Services) -> None:
+    draft_id = create(services, post(LINKED))
+    approve(services, draft_id, JONAS)
+    outcome = edit(services, draft_id, "Winter: https://shop.example.com/winter")
+    assert outcome.to_state == "pending"
+    draft = stored(services, draft_id)
+    texts = drafts.publish_texts(draft)
+    assert texts["x"].endswith("/winter?utm_source=x&utm_medium=social&utm_campaign=autumn")
+    assert "utm_source=linkedin" in texts["linkedin"]
+    assert draft.text_hash == drafts.content_hash(texts)
+    assert draft.previous_text == LINKED
+    # Approving again binds to the new texts, and the draft goes out with them.
+    assert approve(services, draft_id, JONAS).to_state == "approved"
+
+
+def test_pasting_back_the_tagged_text_changes_nothing_published(services: Services) -> None:
+    # The author pastes back the tagged link: tagging is idempotent, so the texts are unchanged.
+    draft_id = create(services, post("See https://example.com/a", networks=("x",)))
+    before = stored(services, draft_id)
+    tagged = drafts.publish_texts(before)["x"]
+    outcome = edit(services, draft_id, tagged)
+    assert outcome.to_state == outcome.from_state == "pending"
+    assert stored(services, draft_id).text_hash == before.text_hash
+
+
 # -- publishing, expiry, reminders ------------------------------------------------------------
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
@@ -171,6 +172,29 @@ def test_a_broken_template_falls_back_to_the_faq_answer() -> None:
     assert suggestion.text == "Track it."
     assert suggestion.note is not None
     assert "responses/broken.md.j2:8" in suggestion.note
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "{{ 'x' * 2000000000 }}",
+        "{% for a in range(1000) %}{% for b in range(1000) %}{% for c in range(1000) %}"
+        "{% endfor %}{% endfor %}{% endfor %}",
+    ],
+)
+def test_a_template_that_would_exhaust_memory_or_time_falls_back_with_a_note(body: str) -> None:
+    entries = [
+        FaqEntry(id="order-tracking", question="Where is my order?", answer="Track it."),
+        FaqEntry(id="gift-cards", question="Do you sell gift cards?", answer="Yes."),
+    ]
+    bomb = _template("bomb", ("*",), body=body)
+    knowledge = Knowledge({e.id: e for e in entries}, FaqMatcher(entries), (bomb,))
+    started = time.monotonic()
+    suggestion = compose(knowledge, "where is my order")
+    assert time.monotonic() - started < 3
+    assert suggestion.text == "Track it."
+    assert suggestion.note is not None
+    assert "Template bomb failed (responses/bomb.md.j2:8: the template" in suggestion.note
 
 
 def test_the_drafter_gets_sources_and_its_note_is_kept(knowledge: Knowledge) -> None:

@@ -17,6 +17,7 @@ This module is the package's public face: callers write ``drafts.approve(...)``.
 
     states       DraftState, the final states and where each action may start
     inputs       DraftInput, DraftInvalid, text_hash, split_list
+    publish_texts  what each network publishes (UTM-tagged), content_hash that approvals bind to
     checking     check_draft (the pre-flight checks for a draft), warnings_for
     policy       ApprovalPolicy, Progress, progress_of
     outcome      Outcome and the Refusal codes
@@ -56,6 +57,7 @@ from bot.workflows.drafts.inputs import DraftInput, DraftInvalid, split_list, te
 from bot.workflows.drafts.outcome import Outcome, Refusal
 from bot.workflows.drafts.policy import ApprovalPolicy, Progress, active_approvals, progress_of
 from bot.workflows.drafts.publish import mark_published
+from bot.workflows.drafts.publish_texts import content_hash, publish_texts
 from bot.workflows.drafts.queries import get_draft, pending_drafts, planned_posts
 from bot.workflows.drafts.states import (
     EDITABLE_STATES,
@@ -92,6 +94,7 @@ __all__ = [
     "check_draft",
     "claim_card_post",
     "claim_reminders",
+    "content_hash",
     "create_draft",
     "drafts_missing_cards",
     "edit",
@@ -101,6 +104,7 @@ __all__ = [
     "pending_drafts",
     "planned_posts",
     "progress_of",
+    "publish_texts",
     "reject",
     "release_card_post",
     "request_changes",

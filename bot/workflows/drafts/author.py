@@ -11,9 +11,10 @@ from bot.store.models import Draft, DraftApproval
 from bot.workflows.checks import CheckPolicy, CheckReport
 from bot.workflows.drafts.checking import check_draft
 from bot.workflows.drafts.create import required_approvals
-from bot.workflows.drafts.inputs import DraftInput, DraftInvalid, split_list, text_hash
+from bot.workflows.drafts.inputs import DraftInput, DraftInvalid, split_list
 from bot.workflows.drafts.outcome import NOT_FOUND, Outcome
 from bot.workflows.drafts.policy import progress_of
+from bot.workflows.drafts.publish_texts import content_hash, encode_network_texts
 from bot.workflows.drafts.refusals import Act, Attempt, screen
 from bot.workflows.drafts.states import DraftState
 from bot.workflows.drafts.transitions import audit, lock, transition
@@ -64,7 +65,8 @@ def edit(
     report = check_draft(candidate, policy=checks, now=now)
     if not report.ok:
         raise DraftInvalid(report.errors)
-    new_hash = text_hash(text)
+    # Compared on what goes out: re-tagging the same words publishes the same texts.
+    new_hash = content_hash(report.texts)
     if new_hash == draft.text_hash:
         return Outcome(
             draft, progress_of(session, draft), draft.state, draft.state, findings=report.findings
@@ -96,6 +98,7 @@ def _replace_text(
         DraftState.PENDING,
         now=now,
         text=text,
+        network_texts=encode_network_texts(text, report.texts),
         text_hash=new_hash,
         previous_text=draft.text,
         required_approvals=required_approvals(report),

@@ -12,7 +12,8 @@ from bot.store.claims import insert_unless_taken
 from bot.store.models import Draft
 from bot.workflows.checks import CheckPolicy, CheckReport
 from bot.workflows.drafts.checking import check_draft
-from bot.workflows.drafts.inputs import DraftInput, DraftInvalid, text_hash
+from bot.workflows.drafts.inputs import DraftInput, DraftInvalid
+from bot.workflows.drafts.publish_texts import content_hash, encode_network_texts
 from bot.workflows.drafts.states import DraftState
 from bot.workflows.drafts.transitions import audit, transition
 
@@ -67,7 +68,9 @@ def _new_row(draft: DraftInput, report: CheckReport, now: datetime) -> Draft:
         kind=draft.kind,
         state=DraftState.DRAFT,
         text=draft.text,
-        text_hash=text_hash(draft.text),
+        # What each network publishes (brand links tagged), and the hash approvals bind to.
+        network_texts=encode_network_texts(draft.text, report.texts),
+        text_hash=content_hash(report.texts),
         networks=",".join(in_order(draft.networks)),
         author_id=draft.author_id,
         campaign=draft.campaign or None,
