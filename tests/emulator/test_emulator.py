@@ -194,7 +194,9 @@ def test_reactions(emu: SlackEmulator, client: WebClient) -> None:
 
 
 def test_views_open_update_push(emu: SlackEmulator, client: WebClient) -> None:
-    opened = client.views_open(trigger_id=payloads.new_trigger_id(), view={**MODAL, "external_id": "draft-1"})
+    opened = client.views_open(
+        trigger_id=payloads.new_trigger_id(), view={**MODAL, "external_id": "draft-1"}
+    )
     view = opened["view"]
     assert view["id"].startswith("V")
     assert view["title"] == MODAL["title"]
@@ -210,7 +212,10 @@ def test_views_open_update_push(emu: SlackEmulator, client: WebClient) -> None:
         == "hash_conflict"
     )
     assert _error_of(client.views_update, view_id="V0NOPE", view=MODAL) == "not_found"
-    assert client.views_push(trigger_id=payloads.new_trigger_id(), view=MODAL)["view"]["id"] != view["id"]
+    assert (
+        client.views_push(trigger_id=payloads.new_trigger_id(), view=MODAL)["view"]["id"]
+        != view["id"]
+    )
     assert emu.view(view["id"]) is not None
 
 
@@ -550,7 +555,10 @@ def test_block_kit_limits_are_enforced(
 
 def test_an_oversized_modal_title_is_refused(emu: SlackEmulator, client: WebClient) -> None:
     view = {**MODAL, "title": {"type": "plain_text", "text": "A title far too long for Slack"}}
-    assert _error_of(client.views_open, trigger_id=payloads.new_trigger_id(), view=view) == "invalid_arguments"
+    assert (
+        _error_of(client.views_open, trigger_id=payloads.new_trigger_id(), view=view)
+        == "invalid_arguments"
+    )
     assert emu.violations[0].startswith("views.open: /view/title/text: modal title is 30")
 
 
