@@ -4,6 +4,9 @@ Point ``slack_sdk.WebClient(base_url=emulator.api_url, token=emulator.bot_token)
 call is recorded (``calls``, ``calls_to``, ``wait_for``), checked against Slack's OpenAPI spec and
 Block Kit limits (``violations``), and answered as Slack would, from an in-memory workspace.
 Faults (429 with Retry-After, 5xx, slow answers, error codes) can be injected per method.
+Like Slack, ``views.open`` and ``views.push`` take a trigger id once and only within 3 s of its
+click (``expired_trigger_id``, ``exchanged_trigger_id``); ``clock`` is the wall clock it is
+measured on, as trigger ids from ``slack_emulator.payloads`` carry their click's epoch time.
 
 Seeded workspace (ids are also constants in ``slack_emulator.emulator_state``):
 
@@ -35,7 +38,7 @@ import logging
 import secrets
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
@@ -103,13 +106,18 @@ class SlackEmulator:
         check_spec: bool = True,
         app_token: str = EMULATOR_APP_TOKEN,
         app_id: str = EMULATOR_APP_ID,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.host, self.port = host, port
         self.bot_token, self.bot_user_id, self.bot_id = bot_token, bot_user_id, bot_id
         self.app_token, self.app_id = app_token, app_id
         self.team_id, self.team_name = team_id, team_name
         self._workspace = Workspace(
-            team_id=team_id, team_name=team_name, bot_user_id=bot_user_id, bot_id=bot_id
+            team_id=team_id,
+            team_name=team_name,
+            bot_user_id=bot_user_id,
+            bot_id=bot_id,
+            clock=clock,
         )
         self._workspace.seed_defaults()
         # One lock guards the workspace, the record and the faults; handlers are quick, and

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import copy
 import itertools
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -131,7 +133,15 @@ class ResponseTarget:
 class Workspace:
     """The whole emulated Slack workspace, as plain data."""
 
-    def __init__(self, *, team_id: str, team_name: str, bot_user_id: str, bot_id: str) -> None:
+    def __init__(
+        self,
+        *,
+        team_id: str,
+        team_name: str,
+        bot_user_id: str,
+        bot_id: str,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.team_id = team_id
         self.team_name = team_name
         self.bot_user_id = bot_user_id
@@ -147,6 +157,10 @@ class Workspace:
         self.files: dict[str, EmulatedFile] = {}
         self.response_targets: dict[str, ResponseTarget] = {}
         self.dm_ids: dict[frozenset[str], str] = {}
+        # Wall-clock seconds, as trigger ids carry the epoch time of their click.
+        self.clock = clock
+        # Trigger ids a views.open or views.push already used: Slack takes each once.
+        self.exchanged_triggers: set[str] = set()
         self._ts_counter = itertools.count(1)
         self._id_counter = itertools.count(1)
 

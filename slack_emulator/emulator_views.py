@@ -7,6 +7,10 @@ from typing import Any
 
 from slack_emulator.emulator_args import MethodError, text_arg
 from slack_emulator.emulator_state import Workspace
+from slack_emulator.payloads import trigger_issued_at
+
+# Slack takes a trigger id for 3 seconds after the click, once.
+TRIGGER_LIFETIME = 3.0
 
 
 def _view_argument(args: Mapping[str, Any]) -> dict[str, Any]:
@@ -53,10 +57,31 @@ def _check_external_id(ws: Workspace, view: Mapping[str, Any], own_id: str | Non
         raise MethodError("duplicate_external_id")
 
 
+def _exchange_trigger(ws: Workspace, args: Mapping[str, Any]) -> None:
+    """Take the call's trigger_id as Slack does: one it issued, under 3 s old, not used before.
+
+    The trigger ids in ``slack_emulator.payloads`` carry the time of their click, so the
+    emulator knows their age without having issued them itself. An interactivity_pointer
+    (workflow steps) is not a trigger id and is not checked.
+    """
+    trigger_id = text_arg(args, "trigger_id")
+    if not trigger_id:
+        return
+    issued_at = trigger_issued_at(trigger_id)
+    if issued_at is None:
+        raise MethodError("invalid_trigger_id")
+    if ws.clock() - issued_at > TRIGGER_LIFETIME:
+        raise MethodError("expired_trigger_id")
+    if trigger_id in ws.exchanged_triggers:
+        raise MethodError("exchanged_trigger_id")
+    ws.exchanged_triggers.add(trigger_id)
+
+
 def views_open(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
-    """Open a modal (any trigger_id is accepted: the emulator cannot know which are fresh)."""
+    """Open a modal with a fresh, unused trigger_id."""
     view = _view_argument(args)
     _check_external_id(ws, view)
+    _exchange_trigger(ws, args)
     return {"ok": True, "view": _store_view(ws, view)}
 
 

@@ -55,6 +55,7 @@ _sequence = itertools.count(1)
 _ts_lock = threading.Lock()
 _last_ts_micros = 0
 _ALNUM: Final = string.ascii_uppercase + string.digits
+_TRIGGER_ID: Final = re.compile(r"(\d{1,15})\.\d+\.[0-9a-f]{32}")
 
 
 def _base36(number: int, width: int) -> str:
@@ -78,9 +79,22 @@ def new_ts() -> str:
     return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
 
 
-def new_trigger_id() -> str:
-    """A trigger id like ``"13345224609.738474920.8088930838d88f008e0"``."""
-    return f"{int(time.time())}{next(_sequence):05d}.{_random(9, string.digits)}.{uuid.uuid4().hex}"
+def new_trigger_id(issued_at: float | None = None) -> str:
+    """A trigger id like ``"1718000000123.000427381.8088930838d88f008e0…"``, issued now or at
+    ``issued_at`` (epoch seconds).
+
+    Its first part is the moment of the click in milliseconds: the emulator reads it back
+    (``trigger_issued_at``) to refuse a trigger older than Slack's 3 seconds, as Slack does.
+    """
+    when = time.time() if issued_at is None else issued_at
+    serial = f"{next(_sequence) % 100_000:05d}{_random(4, string.digits)}"
+    return f"{int(when * 1000)}.{serial}.{uuid.uuid4().hex}"
+
+
+def trigger_issued_at(trigger_id: str) -> float | None:
+    """When ``new_trigger_id`` issued ``trigger_id`` (epoch seconds); None if it is not one."""
+    match = _TRIGGER_ID.fullmatch(trigger_id)
+    return int(match.group(1)) / 1000 if match else None
 
 
 def new_event_id() -> str:

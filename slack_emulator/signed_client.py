@@ -102,6 +102,14 @@ class SignedSlackClient:
 
     # -- signing and sending -------------------------------------------------------------------
 
+    def new_trigger_id(self) -> str:
+        """A trigger id for a click happening now on this client's clock.
+
+        Each command, click and shortcut gets its own, as from Slack: the emulator takes a
+        trigger id once, within 3 s of the time it carries.
+        """
+        return payloads.new_trigger_id(issued_at=self._clock())
+
     def sign(self, body: bytes, timestamp: int | None = None) -> dict[str, str]:
         """The ``X-Slack-Request-Timestamp`` and ``X-Slack-Signature`` headers for ``body``."""
         when = int(self._clock()) if timestamp is None else timestamp
@@ -154,6 +162,7 @@ class SignedSlackClient:
     def slash_command(self, text: str, **payload_kwargs: Any) -> BotResponse:
         """``/social <text>`` (or ``command=``); keyword arguments as ``payloads.slash_command``."""
         payload_kwargs.setdefault("response_url", self._new_response_url())
+        payload_kwargs.setdefault("trigger_id", self.new_trigger_id())
         form = payloads.slash_command(text=text, **payload_kwargs)
         return self._post(urlencode(form).encode(), FORM_CONTENT_TYPE)
 
@@ -166,6 +175,7 @@ class SignedSlackClient:
         in_view = payload_kwargs.get("view") is not None and payload_kwargs.get("message") is None
         if not in_view:
             payload_kwargs.setdefault("response_url", self._new_response_url())
+        payload_kwargs.setdefault("trigger_id", self.new_trigger_id())
         return self._post_interaction(payloads.block_actions(**payload_kwargs))
 
     def click(
@@ -202,6 +212,7 @@ class SignedSlackClient:
     ) -> BotResponse:
         """A message shortcut on ``message``; keyword arguments as ``payloads.message_shortcut``."""
         payload_kwargs.setdefault("response_url", self._new_response_url())
+        payload_kwargs.setdefault("trigger_id", self.new_trigger_id())
         payload = payloads.message_shortcut(
             callback_id=callback_id, message=message, **payload_kwargs
         )

@@ -264,10 +264,14 @@ def build_draft_modal(
     )
 
 
+# The note modal's title per decision; its loading stand-in opens with the same one.
+NOTE_TITLES = {"reject": "Reject draft", "request_changes": "Request changes"}
+
+
 def build_note_modal(
     *, draft_id: int, decision: Literal["request_changes", "reject"], seen_hash: str
 ) -> dict[str, Any]:
-    title = "Reject draft" if decision == "reject" else "Request changes"
+    title = NOTE_TITLES[decision]
     label = "Why is it rejected?" if decision == "reject" else "What should change?"
     metadata = {"draft_id": draft_id, "decision": decision, "seen_hash": seen_hash}
     note = text_input(max_length=PLAIN_INPUT_MAX, multiline=True)

@@ -24,6 +24,7 @@ from bot.knowledge.faq_files import HANDOFF_TEAMS, FaqEntry
 from bot.store.models import FaqGap
 
 FAQ_ADD_VIEW = "faq_add"
+FAQ_ADD_TITLE = "Add to FAQ"
 LIST_MAX = 40  # a message holds 50 blocks; the rest is pointed to `socialops faq export`
 GAPS_MAX = 15
 PLAIN_INPUT_MAX = 3_000
@@ -123,7 +124,7 @@ def build_faq_add_modal(*, question: str = "", gap_id: int | None = None) -> dic
     return modal(
         callback_id=FAQ_ADD_VIEW,
         private_metadata=json.dumps({"gap_id": gap_id}),
-        title="Add to FAQ",
+        title=FAQ_ADD_TITLE,
         submit="Save",
         blocks=blocks,
     )

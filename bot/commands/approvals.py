@@ -25,6 +25,7 @@ from bot.blocks.approvals import (
     APPROVE_ACTION,
     EDIT_ACTION,
     EDIT_VIEW,
+    NOTE_TITLES,
     NOTE_VIEW,
     PUBLISHED_ACTION,
     REJECT_ACTION,
@@ -38,6 +39,7 @@ from bot.blocks.text import escape_mrkdwn
 from bot.commands import drafting, kit
 from bot.commands.context import run_workflow
 from bot.commands.kit import ButtonCall, FieldErrors, ViewCall, ViewState
+from bot.commands.modals import ModalCall, NoModal, modal_button
 from bot.commands.respond import problems_text
 from bot.commands.router import SubcommandCall, SubcommandRouter
 from bot.services import Services
@@ -64,13 +66,17 @@ def register(app: App, router: SubcommandRouter) -> None:
 
     for action_id, handler in (
         (APPROVE_ACTION, _click_approve),
-        (REQUEST_CHANGES_ACTION, _click_note_decision),
-        (REJECT_ACTION, _click_note_decision),
-        (EDIT_ACTION, _click_edit),
         (WITHDRAW_ACTION, _click_withdraw),
         (PUBLISHED_ACTION, _click_published),
     ):
         kit.button(app, action_id, parse=parse_card_target, handler=handler)
+    # Buttons that open a modal: it opens at once, and fills once the checks are done.
+    for action_id, title, fill in (
+        (REQUEST_CHANGES_ACTION, NOTE_TITLES["request_changes"], _note_modal),
+        (REJECT_ACTION, NOTE_TITLES["reject"], _note_modal),
+        (EDIT_ACTION, "Edit draft", _edit_modal),
+    ):
+        modal_button(app, action_id, parse=parse_card_target, title=title, fill=fill)
     # Ticking a checkbox in the queue: Slack keeps the state; "Approve selected" reads it.
     kit.ack_only(app, QUEUE_SELECT_ACTION)
     kit.button(app, QUEUE_APPROVE_ACTION, parse=kit.any_value, handler=_click_approve_selected)
@@ -192,10 +198,10 @@ def _click_approve(call: ButtonCall[CardTarget]) -> None:
     _answer(call, outcome, "approve")
 
 
-def _click_note_decision(call: ButtonCall[CardTarget]) -> None:
+def _note_modal(call: ModalCall[CardTarget]) -> dict[str, Any]:
     draft_id, seen_hash = call.value
     decision: NoteDecision = "reject" if call.action_id == REJECT_ACTION else "request_changes"
-    # Refuse before the modal opens: nobody should type a note only to be told no.
+    # Refuse before the form shows: nobody should type a note only to be told no.
     refusal = run_workflow(
         call.services,
         partial(
@@ -208,15 +214,13 @@ def _click_note_decision(call: ButtonCall[CardTarget]) -> None:
         ),
     )
     if refusal is not None:
-        _answer(call, refusal, decision)
-        return
-    call.client.views_open(
-        trigger_id=call.trigger_id,
-        view=build_note_modal(draft_id=draft_id, decision=decision, seen_hash=seen_hash),
-    )
+        if refusal.refused == drafts.Refusal.STALE and refusal.draft is not None:
+            refresh_card(call.client, call.services, refusal.draft)
+        raise NoModal(refusal.detail)
+    return build_note_modal(draft_id=draft_id, decision=decision, seen_hash=seen_hash)
 
 
-def _click_edit(call: ButtonCall[CardTarget]) -> None:
+def _edit_modal(call: ModalCall[CardTarget]) -> dict[str, Any]:
     outcome = run_workflow(
         call.services,
         partial(
@@ -224,9 +228,8 @@ def _click_edit(call: ButtonCall[CardTarget]) -> None:
         ),
     )
     if outcome.refused is not None or outcome.draft is None:
-        call.respond(response_type="ephemeral", text=outcome.detail)
-        return
-    call.client.views_open(trigger_id=call.trigger_id, view=build_edit_modal(outcome.draft))
+        raise NoModal(outcome.detail)
+    return build_edit_modal(outcome.draft)
 
 
 def _click_withdraw(call: ButtonCall[CardTarget]) -> None:

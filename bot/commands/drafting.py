@@ -13,6 +13,7 @@ from slack_bolt import App
 from bot.blocks.approvals import CREATE_VIEW, build_draft_modal
 from bot.commands import kit
 from bot.commands.kit import FieldErrors, ViewCall, ViewState
+from bot.commands.modals import open_modal
 from bot.commands.respond import problems_text
 from bot.commands.router import SubcommandCall, SubcommandRouter
 from bot.services import Services
@@ -57,7 +58,7 @@ def _draft_command(call: SubcommandCall) -> None:
         view = build_draft_modal(
             default_network=settings.default_network, zone_name=settings.timezone
         )
-        call.client.views_open(trigger_id=call.trigger_id, view=view)
+        open_modal(call.client, call.trigger_id, view)
         return
     try:
         draft_input = parse_quick_draft(

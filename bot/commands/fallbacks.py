@@ -11,9 +11,11 @@ import logging
 import re
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
 
 from bot.blocks.errors import outdated_control_text
+from bot.commands.events import on_event
 
 log = logging.getLogger(__name__)
 
@@ -23,10 +25,11 @@ ANYTHING = re.compile(".*")
 def register(app: App) -> None:
     """Must run last in ``create_app``: bolt tries listeners in the order they were added."""
 
-    @app.event(ANYTHING)
-    def ignore_event(event: dict[str, Any]) -> None:
+    def ignore_event(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         # Subscribed in the app's settings but handled by no feature: acked so Slack stops.
         log.info("event %s has no listener; acknowledged and ignored", event.get("type"))
+
+    on_event(app, ANYTHING, ignore_event)
 
     @app.action(ANYTHING)
     def explain_outdated_control(ack: Ack, body: dict[str, Any], respond: Respond) -> None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from slack_bolt import App
 
 from bot.blocks.faq import (
+    FAQ_ADD_TITLE,
     FAQ_ADD_VIEW,
     build_faq_add_modal,
     build_faq_added,
@@ -14,7 +17,8 @@ from bot.blocks.faq import (
 )
 from bot.blocks.replies import ADD_TO_FAQ_ACTION
 from bot.commands import kit
-from bot.commands.kit import ButtonCall, FieldErrors, StaleControl, ViewCall, ViewState
+from bot.commands.kit import FieldErrors, StaleControl, ViewCall, ViewState
+from bot.commands.modals import ModalCall, modal_button, open_modal
 from bot.commands.router import SubcommandCall, SubcommandRouter
 from bot.knowledge.faq_files import FaqEntry
 from bot.knowledge.faq_store import all_entries
@@ -36,8 +40,13 @@ USAGE = (
 
 def register(app: App, router: SubcommandRouter) -> None:
     router.add("faq", _faq_command)
-    kit.button(
-        app, ADD_TO_FAQ_ACTION, parse=kit.parse_id, handler=_click_add_to_faq, damaged=GAP_GONE
+    modal_button(
+        app,
+        ADD_TO_FAQ_ACTION,
+        parse=kit.parse_id,
+        title=FAQ_ADD_TITLE,
+        fill=_add_to_faq_modal,
+        damaged=GAP_GONE,
     )
     kit.view(app, FAQ_ADD_VIEW, parse=_form_entry, handler=_submit_faq_entry)
 
@@ -54,7 +63,7 @@ def _faq_command(call: SubcommandCall) -> None:
         _search(call, rest)
     elif action == "add":
         call.ack()
-        call.client.views_open(trigger_id=call.trigger_id, view=build_faq_add_modal())
+        open_modal(call.client, call.trigger_id, build_faq_add_modal())
     elif action == "list":
         tag = rest.split()[0].lower() if rest else None
         with session_scope(call.services.sessions) as session:
@@ -88,15 +97,12 @@ def _search(call: SubcommandCall, query: str) -> None:
     )
 
 
-def _click_add_to_faq(call: ButtonCall[int]) -> None:
+def _add_to_faq_modal(call: ModalCall[int]) -> dict[str, Any]:
     with session_scope(call.services.sessions) as session:
         gap = faq_gaps.get_gap(session, call.value)
     if gap is None:
         raise StaleControl(GAP_GONE)
-    call.client.views_open(
-        trigger_id=call.trigger_id,
-        view=build_faq_add_modal(question=gap.example, gap_id=gap.id),
-    )
+    return build_faq_add_modal(question=gap.example, gap_id=gap.id)
 
 
 def _form_entry(state: ViewState) -> tuple[FaqEntry, int | None]:

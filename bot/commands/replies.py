@@ -30,6 +30,7 @@ from bot.blocks.replies import (
 )
 from bot.commands import kit
 from bot.commands.context import services_of
+from bot.commands.events import on_event
 from bot.commands.kit import ButtonCall, StaleControl
 from bot.commands.respond import problems_text
 from bot.commands.router import SubcommandCall, SubcommandRouter
@@ -55,7 +56,7 @@ _NOT_IN_CHANNEL = {"not_in_channel", "channel_not_found", "is_archived"}
 
 def register(app: App, router: SubcommandRouter) -> None:
     router.add("reply", _reply_command)
-    app.event("app_mention")(_on_mention)
+    on_event(app, "app_mention", _on_mention)
     app.shortcut(DRAFT_REPLY_SHORTCUT)(_on_draft_reply_shortcut)
     for action_id, handler in (
         (SEND_ACTION, _click_send),

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import socket
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -17,6 +20,7 @@ from slack_sdk import WebClient
 from bot.blocks.errors import unexpected_error_text
 from bot.commands import approvals, fallbacks, faq, home, replies, reply_edits, shortcuts, social
 from bot.commands.context import SERVICES_KEY
+from bot.commands.events import EVENT_CLAIM_KEY, EventClaim
 from bot.commands.router import SubcommandRouter
 from bot.runtime.logs import new_reference
 from bot.services import Services
@@ -92,19 +96,31 @@ def _inject_services(services: Services) -> Callable[..., BoltResponse | None]:
 
 
 def _dedupe_events(services: Services) -> Callable[..., BoltResponse | None]:
-    def dedupe_events(body: dict[str, Any], next: Next) -> BoltResponse | None:
+    worker = f"{socket.gethostname()}:{os.getpid()}"
+
+    def dedupe_events(
+        body: dict[str, Any], context: BoltContext, next: Next
+    ) -> BoltResponse | None:
         event_id = body.get("event_id")
         if body.get("type") != "event_callback" or not isinstance(event_id, str):
             return next()
         event_type = str(body.get("event", {}).get("type", "unknown"))
+        # Unique per delivery, so only this delivery can release what it claimed.
+        claim = EventClaim(event_id=event_id, claimed_by=f"{worker}:{uuid.uuid4().hex[:12]}")
         with session_scope(services.sessions) as session:
-            first = claim_event(
-                session=session, event_id=event_id, event_type=event_type, now=services.clock()
+            acts = claim_event(
+                session=session,
+                event_id=event_id,
+                event_type=event_type,
+                now=services.clock(),
+                claimed_by=claim.claimed_by,
             )
-        if not first:
-            # A redelivery, or the same delivery in another process: say OK so Slack stops.
-            log.info("event %s (%s) already processed; ignored", event_id, event_type)
+        if not acts:
+            # Finished already, or another delivery is at work on it: say OK so Slack stops.
+            log.info("event %s (%s) finished or in hand; ignored", event_id, event_type)
             return BoltResponse(status=200, body="")
+        # The listener (wrapped by bot.commands.events.on_event) finishes or releases it.
+        context[EVENT_CLAIM_KEY] = claim
         return next()
 
     return dedupe_events

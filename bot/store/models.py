@@ -15,13 +15,22 @@ def _timestamp_column(*, index: bool = False) -> Column[datetime]:
 
 
 class ProcessedEvent(SQLModel, table=True):
-    """An Events API delivery already acted on; the primary key makes a redelivery a no-op."""
+    """An Events API delivery: claimed by one worker for a lease, then finished (a redelivery
+    is then a no-op) or released (a redelivery acts). See ``bot/workflows/events.py``."""
 
     __tablename__ = "processed_event"
 
     event_id: str = Field(primary_key=True, max_length=64)
     event_type: str = Field(max_length=64)
     received_at: datetime = Field(sa_column=_timestamp_column(index=True))
+    # The delivery acting on it now, and until when; both None when nobody holds it.
+    claimed_by: str | None = Field(default=None, max_length=128)
+    claimed_until: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime(), nullable=True)
+    )
+    finished_at: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime(), nullable=True)
+    )
 
 
 class AuditEntry(SQLModel, table=True):

@@ -1,15 +1,26 @@
-"""Events API deduplication: each delivery is acted on once, however often Slack sends it.
+"""Events API deliveries acted on exactly once in effect, however often Slack sends them.
 
 Slack redelivers an event when it did not see a 200 within 3 s (``X-Slack-Retry-Num``), and with
 several web processes the same delivery can reach two of them. A row keyed by ``event_id`` makes
-the first claim win everywhere, because the database decides, not process memory.
+the database, not process memory, decide who acts:
+
+- **claim** (before the ack): the first delivery inserts the row and holds it for a lease
+  (``claimed_by``, ``claimed_until``). A redelivery while that lease is live is dropped: the
+  holder is still at work.
+- **finish** (when the listener returned): ``finished_at`` is set; every later redelivery is a
+  no-op.
+- **release** (when the listener raised): the lease is given up, so Slack's retry acts.
+- A lease that runs out unfinished (the worker died) is taken over by the next redelivery.
+
+Each step is one conditional statement, so two deliveries racing for one event have one winner
+on SQLite and PostgreSQL alike.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import delete, or_, update
 from sqlalchemy.engine import CursorResult
 from sqlmodel import Session, col
 
@@ -18,15 +29,78 @@ from bot.store.models import ProcessedEvent
 
 # Slack retries within minutes; a day of history is ample and keeps the table small.
 EVENT_RETENTION = timedelta(hours=24)
+# How long one delivery may work before a redelivery may take it over: longer than a listener
+# takes (a model call is at most two 8 s tries), shorter than Slack's later retries (1 and
+# 5 minutes after the first), so a delivery whose worker died is taken over by one of them.
+EVENT_LEASE = timedelta(seconds=45)
 
 
-def claim_event(*, session: Session, event_id: str, event_type: str, now: datetime) -> bool:
-    """Record ``event_id`` as processed; True when this call is the first to claim it."""
-    return insert_first(
+def claim_event(
+    *,
+    session: Session,
+    event_id: str,
+    event_type: str,
+    now: datetime,
+    claimed_by: str,
+    lease: timedelta = EVENT_LEASE,
+) -> bool:
+    """Claim ``event_id`` for ``claimed_by`` until ``now + lease``; True when this delivery
+    should act: it is the first, or the last claim was released or ran out unfinished."""
+    until = now + lease
+    if insert_first(
         session=session,
         table=ProcessedEvent,
-        values={"event_id": event_id, "event_type": event_type[:64], "received_at": now},
+        values={
+            "event_id": event_id,
+            "event_type": event_type[:64],
+            "received_at": now,
+            "claimed_by": claimed_by,
+            "claimed_until": until,
+        },
+    ):
+        return True
+    # Not the first: take the row over only if nobody finished it and nobody holds it now.
+    # One UPDATE with the condition in its WHERE: of two deliveries that race here, the second
+    # finds the lease the first just took (PostgreSQL re-reads the row after the first commits).
+    statement = (
+        update(ProcessedEvent)
+        .where(
+            col(ProcessedEvent.event_id) == event_id,
+            col(ProcessedEvent.finished_at).is_(None),
+            or_(
+                col(ProcessedEvent.claimed_until).is_(None),
+                col(ProcessedEvent.claimed_until) <= now,
+            ),
+        )
+        .values(claimed_by=claimed_by, claimed_until=until)
+        .returning(col(ProcessedEvent.event_id))
     )
+    return session.execute(statement).first() is not None
+
+
+def finish_event(*, session: Session, event_id: str, now: datetime) -> None:
+    """The work is done: every later delivery of ``event_id`` is a no-op."""
+    session.execute(
+        update(ProcessedEvent)
+        .where(col(ProcessedEvent.event_id) == event_id, col(ProcessedEvent.finished_at).is_(None))
+        .values(finished_at=now, claimed_by=None, claimed_until=None)
+    )
+
+
+def release_event(*, session: Session, event_id: str, claimed_by: str) -> bool:
+    """Give up ``claimed_by``'s claim on an unfinished event so a redelivery acts; False when
+    the claim was no longer this delivery's (it ran out and another took it over)."""
+    statement = (
+        update(ProcessedEvent)
+        .where(
+            col(ProcessedEvent.event_id) == event_id,
+            col(ProcessedEvent.claimed_by) == claimed_by,
+            col(ProcessedEvent.finished_at).is_(None),
+        )
+        .values(claimed_by=None, claimed_until=None)
+        .returning(col(ProcessedEvent.event_id))
+    )
+    return session.execute(statement).first() is not None
 
 
 def purge_processed_events(*, session: Session, now: datetime) -> int:

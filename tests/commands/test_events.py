@@ -2,13 +2,31 @@
 
 from __future__ import annotations
 
+import threading
 import time
+from datetime import timedelta
 
 from sqlmodel import select
 
+from bot.store.db import session_scope
 from bot.store.models import ProcessedEvent
+from bot.workflows.events import EVENT_LEASE, claim_event
 from slack_emulator import payloads
+from slack_emulator.emulator import RecordedCall
+from slack_emulator.signed_client import BotResponse
+from tests.commands.test_approvals import wait_until
 from tests.harness import RunningBot
+
+
+def answers(bot: RunningBot) -> list[RecordedCall]:
+    """The bot's answers that reached the channel (a refused call shows nothing)."""
+    return [c for c in bot.emulator.calls_to("chat.postMessage") if c.response.get("ok")]
+
+
+def finished(bot: RunningBot, event_id: str) -> bool:
+    with bot.services.sessions() as session:
+        row = session.get(ProcessedEvent, event_id)
+        return row is not None and row.finished_at is not None
 
 
 def test_a_mention_is_answered_in_its_thread(bot: RunningBot) -> None:
@@ -69,3 +87,86 @@ def test_url_verification_echoes_the_challenge(bot: RunningBot) -> None:
     response = bot.slack.url_verification("challenge-token-123")
     assert response.status == 200
     assert "challenge-token-123" in response.body
+
+
+def test_a_listener_that_failed_is_run_again_by_slacks_retry_and_answers_once(
+    bot: RunningBot,
+) -> None:
+    event = payloads.app_mention(text="<@UBOTSOCIAL> hello", user="U0AUTHOR")
+    # The first delivery's answer fails: the listener raises after its claim was taken.
+    bot.emulator.inject("chat.postMessage", status=200, error="fatal_error")
+    assert bot.slack.event(event, event_id="Ev0FAILONCE").status == 200
+    bot.emulator.wait_for("chat.postEphemeral")  # "Something went wrong (ref …)": it is over
+    assert answers(bot) == []
+    # Slack retries (its X-Slack-Retry-Num header): before, the claim dropped it for good.
+    retry = bot.slack.event(event, event_id="Ev0FAILONCE", retry_num=1, retry_reason="http_error")
+    assert retry.status == 200
+    wait_until(lambda: len(answers(bot)) == 1)
+    wait_until(lambda: finished(bot, "Ev0FAILONCE"))
+    again = bot.slack.event(event, event_id="Ev0FAILONCE", retry_num=2, retry_reason="http_error")
+    assert again.status == 200
+    time.sleep(0.3)  # a second answer, if any, would arrive by now
+    assert len(answers(bot)) == 1
+
+
+def test_a_finished_event_redelivered_later_is_not_acted_on(bot: RunningBot) -> None:
+    event = payloads.app_mention(text="<@UBOTSOCIAL> hello")
+    bot.slack.event(event, event_id="Ev0DONE")
+    bot.emulator.wait_for("chat.postMessage")
+    wait_until(lambda: finished(bot, "Ev0DONE"))
+    # Finishing gave up the lease; the finished mark alone makes the redelivery a no-op.
+    bot.slack.event(event, event_id="Ev0DONE", retry_num=3, retry_reason="http_timeout")
+    time.sleep(0.3)
+    assert len(bot.emulator.calls_to("chat.postMessage")) == 1
+
+
+def test_a_claim_whose_worker_died_is_taken_over_by_the_next_retry(bot: RunningBot) -> None:
+    # A worker claimed the delivery (as the middleware does) and died before its listener ran.
+    with session_scope(bot.services.sessions) as session:
+        assert claim_event(
+            session=session,
+            event_id="Ev0ORPHAN",
+            event_type="app_mention",
+            now=bot.services.clock() - EVENT_LEASE - timedelta(seconds=1),
+            claimed_by="dead-host:4242:0",
+        )
+    event = payloads.app_mention(text="<@UBOTSOCIAL> hello")
+    bot.slack.event(event, event_id="Ev0ORPHAN", retry_num=1, retry_reason="http_timeout")
+    wait_until(lambda: len(answers(bot)) == 1)
+    wait_until(lambda: finished(bot, "Ev0ORPHAN"))
+
+
+def test_a_retry_while_the_first_delivery_is_still_at_work_is_dropped(bot: RunningBot) -> None:
+    event = payloads.app_mention(text="<@UBOTSOCIAL> hello")
+    bot.emulator.inject("chat.postMessage", status=200, delay=1.0)  # the first is slow to answer
+    bot.slack.event(event, event_id="Ev0SLOW")
+    retry = bot.slack.event(event, event_id="Ev0SLOW", retry_num=1, retry_reason="http_timeout")
+    assert retry.status == 200
+    wait_until(lambda: finished(bot, "Ev0SLOW"))
+    time.sleep(0.3)
+    assert len(bot.emulator.calls_to("chat.postMessage")) == 1
+
+
+def test_concurrent_deliveries_of_one_event_act_once(bot: RunningBot) -> None:
+    event = payloads.app_mention(text="<@UBOTSOCIAL> hello")
+    start = threading.Barrier(6)
+    responses: list[BotResponse] = []
+    lock = threading.Lock()
+
+    def deliver(n: int) -> None:
+        start.wait()
+        response = bot.slack.event(
+            event, event_id="Ev0RACE", retry_num=n or None, retry_reason="http_timeout"
+        )
+        with lock:
+            responses.append(response)
+
+    threads = [threading.Thread(target=deliver, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [r.status for r in responses] == [200] * 6
+    wait_until(lambda: finished(bot, "Ev0RACE"))
+    time.sleep(0.3)
+    assert len(bot.emulator.calls_to("chat.postMessage")) == 1

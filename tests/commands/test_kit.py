@@ -44,6 +44,8 @@ from tests.commands.test_approvals import (
     draft_row,
     ephemeral_texts,
     latest_card,
+    modal_text,
+    shown_modal,
     submitted_draft,
     wait_until,
 )
@@ -236,11 +238,16 @@ def test_a_click_on_old_text_is_refused_and_the_card_redrawn(approvals_bot: Runn
     assert draft_row(bot).state == "pending"
 
 
-def test_a_stale_gap_or_suggestion_is_answered_and_opens_nothing(bot: RunningBot) -> None:
+def test_a_stale_gap_or_suggestion_is_answered_and_opens_no_form(bot: RunningBot) -> None:
     bot.slack.click(ADD_TO_FAQ_ACTION, "999")
+    # The modal opens before the gap is looked up (the trigger lives 3 s); the answer fills it.
+    gone = shown_modal(bot)
+    assert "That gap is gone" in modal_text(gone)
+    assert gone["callback_id"] == ""
     bot.slack.click(ANOTHER_ACTION, "999")
+    bot.slack.click(ADD_TO_FAQ_ACTION, "not-an-id")  # damaged: told under the message
     wait_until(lambda: len(ephemeral_texts(bot)) == 2)
     texts = " | ".join(ephemeral_texts(bot))
-    assert "That gap is gone" in texts
     assert "doesn't point to a suggestion" in texts
-    assert bot.emulator.calls_to("views.open") == []
+    assert "That gap is gone" in texts
+    assert len(bot.emulator.calls_to("views.open")) == 1

@@ -23,7 +23,7 @@ from bot.runtime.server import sync_faq_at_start
 from bot.store.models import Draft, FaqGap, FaqRecord, ReplySuggestion
 from slack_emulator import payloads
 from slack_emulator.emulator import SlackEmulator
-from tests.commands.test_approvals import buttons, ephemeral_texts, wait_until
+from tests.commands.test_approvals import buttons, ephemeral_texts, shown_modal, wait_until
 from tests.conftest import APPROVAL_SETTINGS, running_bot
 from tests.fakes.fake_openai import FakeOpenAI
 from tests.harness import RunningBot
@@ -168,9 +168,7 @@ def test_an_abstention_is_a_gap_that_can_become_an_faq_entry(replies_bot: Runnin
     assert "do you sponsor ultramarathon runners?" in gaps.body
     gap_button = buttons(message)[ADD_TO_FAQ_ACTION]
     click(bot, message, ADD_TO_FAQ_ACTION)
-    [opened] = bot.emulator.wait_for("views.open")
-    view = opened.args["view"]
-    view = json.loads(view) if isinstance(view, str) else view
+    view = shown_modal(bot)
     question = next(b for b in view["blocks"] if b["block_id"] == "question")
     assert question["element"]["initial_value"] == "do you sponsor ultramarathon runners?"
 

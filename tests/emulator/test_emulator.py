@@ -18,6 +18,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.webhook import WebhookClient
 
 from slack_emulator import emulator as emulator_module
+from slack_emulator import payloads
 from slack_emulator.emulator import SlackEmulator
 from slack_emulator.web_api_spec import load_method_parameters
 
@@ -193,7 +194,9 @@ def test_reactions(emu: SlackEmulator, client: WebClient) -> None:
 
 
 def test_views_open_update_push(emu: SlackEmulator, client: WebClient) -> None:
-    opened = client.views_open(trigger_id="123.456.abc", view={**MODAL, "external_id": "draft-1"})
+    opened = client.views_open(
+        trigger_id=payloads.new_trigger_id(), view={**MODAL, "external_id": "draft-1"}
+    )
     view = opened["view"]
     assert view["id"].startswith("V")
     assert view["title"] == MODAL["title"]
@@ -209,8 +212,39 @@ def test_views_open_update_push(emu: SlackEmulator, client: WebClient) -> None:
         == "hash_conflict"
     )
     assert _error_of(client.views_update, view_id="V0NOPE", view=MODAL) == "not_found"
-    assert client.views_push(trigger_id="123.456.def", view=MODAL)["view"]["id"] != view["id"]
+    assert (
+        client.views_push(trigger_id=payloads.new_trigger_id(), view=MODAL)["view"]["id"]
+        != view["id"]
+    )
     assert emu.view(view["id"]) is not None
+
+
+def test_a_trigger_id_opens_one_view_within_three_seconds_of_its_click(
+    emu: SlackEmulator, client: WebClient
+) -> None:
+    clicked = time.time()
+    fresh = payloads.new_trigger_id(issued_at=clicked - 2.5)
+    assert client.views_open(trigger_id=fresh, view=MODAL)["ok"]
+    assert _error_of(client.views_open, trigger_id=fresh, view=MODAL) == "exchanged_trigger_id"
+    assert _error_of(client.views_push, trigger_id=fresh, view=MODAL) == "exchanged_trigger_id"
+    stale = payloads.new_trigger_id(issued_at=clicked - 3.5)
+    assert _error_of(client.views_open, trigger_id=stale, view=MODAL) == "expired_trigger_id"
+    assert _error_of(client.views_push, trigger_id=stale, view=MODAL) == "expired_trigger_id"
+    assert _error_of(client.views_open, trigger_id="123.456.abc", view=MODAL) == (
+        "invalid_trigger_id"
+    )
+    assert payloads.trigger_issued_at(fresh) == pytest.approx(clicked - 2.5, abs=0.001)
+
+
+def test_trigger_age_is_measured_on_the_emulators_clock() -> None:
+    clicked = time.time()
+    later = SlackEmulator(clock=lambda: clicked + 10)
+    with later:
+        client = WebClient(base_url=later.api_url, token=later.bot_token)
+        trigger_id = payloads.new_trigger_id(issued_at=clicked)
+        assert _error_of(client.views_open, trigger_id=trigger_id, view=MODAL) == (
+            "expired_trigger_id"
+        )
 
 
 def test_views_publish(emu: SlackEmulator, client: WebClient) -> None:
@@ -521,7 +555,10 @@ def test_block_kit_limits_are_enforced(
 
 def test_an_oversized_modal_title_is_refused(emu: SlackEmulator, client: WebClient) -> None:
     view = {**MODAL, "title": {"type": "plain_text", "text": "A title far too long for Slack"}}
-    assert _error_of(client.views_open, trigger_id="1.2.3", view=view) == "invalid_arguments"
+    assert (
+        _error_of(client.views_open, trigger_id=payloads.new_trigger_id(), view=view)
+        == "invalid_arguments"
+    )
     assert emu.violations[0].startswith("views.open: /view/title/text: modal title is 30")
 
 
