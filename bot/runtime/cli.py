@@ -15,6 +15,7 @@ import typer
 from bot.runtime.cli_content import audit_cli, drafts_cli, faq_cli, suggest
 from bot.runtime.cli_support import (
     EXIT_USAGE,
+    MAX_PORT,
     describe_database,
     fail,
     friendly_errors,
@@ -48,6 +49,10 @@ def serve(
     from bot.runtime.logs import configure_logging
     from bot.runtime.server import build_bot, serve_http, sync_faq_at_start
 
+    # Checked before anything starts: gunicorn would only fail to bind after the migrations,
+    # the token check and the FAQ sync, with a traceback.
+    if port is not None and not 1 <= port <= MAX_PORT:
+        raise fail(f"--port must be between 1 and {MAX_PORT}, not {port}", EXIT_USAGE)
     settings = settings_for("serve")
     configure_logging(settings)
     # Migrate (SQLite) or check the schema, verify the token (auth.test) and load the FAQ once,

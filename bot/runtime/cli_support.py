@@ -4,6 +4,7 @@ the settings a command needs."""
 from __future__ import annotations
 
 import functools
+import urllib.error
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
@@ -20,6 +21,7 @@ R = TypeVar("R")
 
 EXIT_USAGE = 2
 EXIT_FAILURE = 1
+MAX_PORT = 65535
 
 
 def fail(message: str, code: int = EXIT_FAILURE) -> typer.Exit:
@@ -40,12 +42,23 @@ def friendly_errors(command: Callable[P, R]) -> Callable[P, R]:
             raise fail(str(exc), EXIT_USAGE) from None
         except BoltError as exc:
             raise fail(f"Slack rejected the start-up: {exc}", EXIT_USAGE) from None
+        except urllib.error.URLError as exc:
+            # slack_sdk's urllib transport: the start-up's auth.test never reached Slack.
+            where = _slack_url(exc)
+            raise fail(f"Slack did not answer{where}: {exc.reason}", EXIT_USAGE) from None
         except SQLAlchemyError as exc:
             origin = getattr(exc, "orig", None) or exc
             reason = str(origin).splitlines()[0]
             raise fail(f"the database did not answer: {reason}") from None
 
     return wrapper
+
+
+def _slack_url(_exc: urllib.error.URLError) -> str:
+    try:
+        return f" at {load_settings().slack_api_url}"
+    except SettingsError:
+        return ""
 
 
 def settings_for(command: str) -> Settings:
