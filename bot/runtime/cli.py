@@ -7,7 +7,6 @@ stderr and a non-zero exit code, never a traceback.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -21,7 +20,7 @@ from bot.runtime.cli_support import (
     friendly_errors,
     settings_for,
 )
-from bot.settings import Settings, load_settings, require
+from bot.settings import load_settings, require
 
 cli = typer.Typer(
     name="socialops",
@@ -135,62 +134,10 @@ def db_upgrade() -> None:
 @cli.command()
 @friendly_errors
 def check() -> None:
-    """Validate the settings and the store; exit 2 on the first problem."""
-    from bot.store.db import create_db_engine, database_answers, schema_is_current
+    """Check the settings, the store, Slack, the FAQ and the templates; report each, exit 2 on any problem."""
+    from bot.runtime.cli_check import run_check
 
-    settings = settings_for("check")
-    typer.echo("settings: ok")
-    engine = create_db_engine(settings.database_url)
-    try:
-        where = describe_database(settings.database_url)
-        if not database_answers(engine):
-            raise fail(f"the database at {where} did not answer", EXIT_USAGE)
-        if not schema_is_current(engine):
-            raise fail(f"the database at {where} needs `socialops db upgrade`", EXIT_USAGE)
-    finally:
-        engine.dispose()
-    typer.echo(f"database: ok ({where})")
-    missing_slack = [
-        name
-        for name, value in (
-            ("SLACK_BOT_TOKEN", settings.slack_bot_token),
-            ("SLACK_SIGNING_SECRET", settings.slack_signing_secret),
-        )
-        if value is None
-    ]
-    if missing_slack:
-        typer.echo(
-            f"slack: not configured ({', '.join(missing_slack)} unset); `socialops demo` works without"
-        )
-    else:
-        typer.echo("slack: configured")
-    _check_knowledge(settings)
-
-
-def _check_knowledge(settings: Settings) -> None:
-    """The FAQ files load and every response template renders with sample data."""
-    from bot.knowledge.faq_files import FaqFileError, load_faq_dir
-    from bot.knowledge.templates import check_templates
-
-    try:
-        entries = load_faq_dir(Path(settings.faq_dir))
-    except FaqFileError as error:
-        raise fail(f"faq: {error}", EXIT_USAGE) from None
-    typer.echo(f"faq: ok ({len(entries)} entries in {settings.faq_dir})")
-    problems = check_templates(Path(settings.responses_dir))
-    for problem in problems[:-1]:
-        typer.echo(f"socialops: responses: {problem}", err=True)
-    if problems:
-        raise fail(f"responses: {problems[-1]}", EXIT_USAGE)
-    typer.echo(f"responses: ok ({settings.responses_dir})")
-    from bot.knowledge.matchers import describe_matching
-
-    typer.echo(describe_matching(settings.matcher))
-    if settings.llm_configured:
-        where = settings.openai_base_url or "api.openai.com"
-        typer.echo(f"reply polish: {settings.openai_model} at {where}, {settings.llm_timeout:g} s")
-    else:
-        typer.echo("reply polish: off (set OPENAI_API_KEY or OPENAI_BASE_URL to turn it on)")
+    run_check(settings_for("check"))
 
 
 # Defined with the content commands; listed here so `--help` keeps the order people use.

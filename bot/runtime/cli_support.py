@@ -4,6 +4,7 @@ the settings a command needs."""
 from __future__ import annotations
 
 import functools
+import re
 import urllib.error
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
@@ -18,6 +19,9 @@ from bot.store.db import SchemaOutOfDate
 
 P = ParamSpec("P")
 R = TypeVar("R")
+
+# SQLite's and PostgreSQL's words for a table that is not there.
+_MISSING_TABLE = re.compile(r"no such table|relation \".*\" does not exist")
 
 EXIT_USAGE = 2
 EXIT_FAILURE = 1
@@ -49,6 +53,11 @@ def friendly_errors(command: Callable[P, R]) -> Callable[P, R]:
         except SQLAlchemyError as exc:
             origin = getattr(exc, "orig", None) or exc
             reason = str(origin).splitlines()[0]
+            if _MISSING_TABLE.search(reason):
+                # A command that reached the store before checking its schema: the cure is the same.
+                raise fail(
+                    "the database has no schema yet: run `socialops db upgrade` first", EXIT_USAGE
+                ) from None
             raise fail(f"the database did not answer: {reason}") from None
 
     return wrapper
