@@ -121,6 +121,9 @@ def gunicorn_options(*, host: str, port: int, workers: int, threads: int) -> dic
         "timeout": 30,
         "graceful_timeout": 10,
         "proc_name": "socialops-web",
+        # gunicorn's control socket is one path per user ($XDG_RUNTIME_DIR or ~/.gunicorn), so a
+        # second `socialops serve` on the host took over the first's. Nothing here uses it.
+        "control_socket_disable": True,
     }
 
 
