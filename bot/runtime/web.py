@@ -63,7 +63,7 @@ def _timestamp_is_numeric(environ: WSGIEnvironment) -> bool:
     value = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP")
     if value is None:
         return True
-    cleaned = value.strip()
+    cleaned = str(value).strip()
     return cleaned.isascii() and cleaned.isdigit()
 
 
