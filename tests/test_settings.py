@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -199,3 +200,26 @@ def test_a_teams_own_folders_where_the_bot_runs_come_before_the_samples(
     (tmp_path / "responses").mkdir()
     settings = env_settings(monkeypatch)
     assert (settings.faq_dir, settings.responses_dir) == ("faq", "responses")
+
+
+def test_every_documented_setting_is_read_somewhere_or_marked_planned() -> None:
+    # A setting the README documents but no code reads (the handoff channels) looked like a
+    # feature that silently did nothing; until its feature lands, its row says "planned".
+    root = Path(__file__).resolve().parent.parent
+    code = "\n".join(
+        path.read_text(encoding="utf-8")
+        for path in (root / "bot").rglob("*.py")
+        if path.name != "settings.py"
+    )
+    rows = {
+        line.split("`")[1]: line
+        for line in (root / "README.md").read_text(encoding="utf-8").splitlines()
+        if line.startswith("| `")
+    }
+    unread = []
+    for name, field in Settings.model_fields.items():
+        env_name = str(field.validation_alias.choices[0])  # type: ignore[union-attr]
+        assert env_name in rows, f"{env_name} is missing from the README's configuration table"
+        if not re.search(rf"\.{name}\b", code) and "planned" not in rows[env_name].lower():
+            unread.append(env_name)
+    assert unread == []
