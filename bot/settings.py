@@ -11,6 +11,7 @@ import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
@@ -226,10 +227,16 @@ class Settings(BaseSettings):
     @field_validator("slack_api_url")
     @classmethod
     def _check_api_url(cls, value: str) -> str:
-        if not re.match(r"^https?://[^\s/]+", value):
-            raise ValueError("must be an http(s) URL such as https://slack.com/api/")
+        _check_http_url(value, "https://slack.com/api/")
         # slack_sdk joins the method name onto the base URL, so it must end with a slash.
         return value if value.endswith("/") else value + "/"
+
+    @field_validator("openai_base_url")
+    @classmethod
+    def _check_model_url(cls, value: str | None) -> str | None:
+        if value:
+            _check_http_url(value, "http://127.0.0.1:8000/v1")
+        return value
 
     @field_validator("database_url")
     @classmethod
@@ -264,6 +271,18 @@ class Settings(BaseSettings):
     @property
     def uses_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+def _check_http_url(value: str, example: str) -> None:
+    """An http(s) URL whose host and port urllib can read: otherwise the first request raised."""
+    if not re.match(r"^https?://[^\s/]+", value):
+        raise ValueError(f"must be an http(s) URL such as {example}")
+    try:
+        urlsplit(value).port  # noqa: B018 (reading it is the check: a bad port or IPv6 raises)
+    except ValueError:
+        raise ValueError(
+            f"cannot be read as a URL (port 1-65535; an IPv6 host goes in brackets): {example}"
+        ) from None
 
 
 def _check_database_parts(value: str) -> None:

@@ -24,13 +24,17 @@ SLACK = {"SLACK_BOT_TOKEN": "xoxb-1-2-cli", "SLACK_SIGNING_SECRET": "s" * 32}
         ("DATABASE_URL", "sqlite:///", "in-memory"),
         ("DATABASE_URL", "sqlite:///:memory:", "in-memory"),
         ("DATABASE_URL", "sqlite:///file:x?mode=memory&uri=true", "in-memory"),
+        # The same mistakes in the other URLs failed at their first request, with a traceback.
+        ("SLACK_API_URL", "http://[::1/api/", "IPv6"),
+        ("SLACK_API_URL", "http://127.0.0.1:99999/api/", "port"),
+        ("OPENAI_BASE_URL", "http://[::1/v1", "IPv6"),
     ],
 )
 @pytest.mark.parametrize("command", [["check"], ["db", "upgrade"]])
 def test_a_malformed_setting_is_one_line(
     tmp_path: Path, command: list[str], name: str, value: str, needle: str
 ) -> None:
-    result = socialops(tmp_path, *command, **{name: value})
+    result = socialops(tmp_path, *command, **{name: value}, **SLACK)
     assert_one_line_error(result, f"{name} is malformed", needle)
     assert "pw-secret" not in result.stderr
     assert list(tmp_path.iterdir()) == []  # no database file left behind
