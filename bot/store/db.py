@@ -100,10 +100,26 @@ def upgrade_database(engine: Engine) -> None:
 
 def schema_is_current(engine: Engine) -> bool:
     """Whether the database is at the newest migration."""
+    current, heads = _schema_versions(engine)
+    return current == heads
+
+
+def _schema_versions(engine: Engine) -> tuple[set[str], set[str]]:
+    """(the database's migration heads, the code's)."""
     heads = set(ScriptDirectory.from_config(_alembic_config(engine)).get_heads())
     with engine.connect() as connection:
         current = set(MigrationContext.configure(connection).get_current_heads())
-    return current == heads
+    return current, heads
+
+
+def schema_problem(engine: Engine) -> str | None:
+    """What stops the bot using this store's schema, ending in what to run; None when current."""
+    current, heads = _schema_versions(engine)
+    if current == heads:
+        return None
+    if not current:
+        return "the database has no schema yet: run `socialops db upgrade` first"
+    return "the database schema is out of date: run `socialops db upgrade` first"
 
 
 def sqlite_file(engine: Engine) -> Path | None:
@@ -138,10 +154,9 @@ def require_schema(engine: Engine) -> None:
         raise SchemaOutOfDate(
             f"there is no database at {file} yet: run `socialops db upgrade` first"
         )
-    if not schema_is_current(engine):
-        raise SchemaOutOfDate(
-            "the database schema is out of date: run `socialops db upgrade` first"
-        )
+    problem = schema_problem(engine)
+    if problem is not None:
+        raise SchemaOutOfDate(problem)
 
 
 def prepare_database(engine: Engine) -> None:
@@ -154,10 +169,9 @@ def prepare_database(engine: Engine) -> None:
     if engine.dialect.name == "sqlite":
         upgrade_database(engine)
         return
-    if not schema_is_current(engine):
-        raise SchemaOutOfDate(
-            "the database schema is out of date: run `socialops db upgrade` first"
-        )
+    problem = schema_problem(engine)
+    if problem is not None:
+        raise SchemaOutOfDate(problem)
 
 
 def database_answers(engine: Engine) -> bool:

@@ -112,3 +112,28 @@ def test_commands_that_read_the_store_say_db_upgrade_on_a_fresh_database(
     assert again.returncode == 2
     assert "run `socialops db upgrade`" in again.stderr.strip()
     assert len(again.stderr.strip().splitlines()) == 1
+
+
+def test_every_command_that_needs_the_schema_says_db_upgrade(
+    tmp_path: Path, database_url: str
+) -> None:
+    # On the suite's store with no schema: a SQLite file that does not exist yet, or an empty
+    # PostgreSQL schema. Commands that migrate a SQLite file themselves are checked on PostgreSQL.
+    slack = {
+        "SLACK_BOT_TOKEN": "xoxb-1-2-cli",
+        "SLACK_SIGNING_SECRET": "s" * 32,
+        "SOCIALOPS_APPROVALS_CHANNEL": "C0APPROVALS",
+        "SLACK_API_URL": f"http://127.0.0.1:{free_port()}/api/",
+    }
+    (tmp_path / "d.csv").write_text("text,networks,author\nHi,x,U0AUTHOR\n", encoding="utf-8")
+    commands = [["audit", "export"], ["faq", "export", "out"]]
+    if database_url.startswith("postgresql"):
+        commands += [["faq", "sync"], ["drafts", "import", "d.csv"], ["serve"], ["clock"]]
+    for command in commands:
+        result = socialops(tmp_path, *command, DATABASE_URL=database_url, **slack)
+        assert result.returncode == 2, (command, result.stderr)
+        assert "Traceback" not in result.stderr
+        last = result.stderr.strip().splitlines()[-1]
+        assert "run `socialops db upgrade` first" in last, (command, last)
+    checked = socialops(tmp_path, "check", DATABASE_URL=database_url)
+    assert "socialops db upgrade" in checked.stdout + checked.stderr
