@@ -46,13 +46,17 @@ def serve(
 ) -> None:
     """Serve Slack over HTTP (POST /slack/events, GET /healthz) with gunicorn."""
     from bot.runtime.logs import configure_logging
-    from bot.runtime.server import build_bot, serve_http, sync_faq_at_start
+    from bot.runtime.server import build_bot, cannot_listen, serve_http, sync_faq_at_start
 
     # Checked before anything starts: gunicorn would only fail to bind after the migrations,
-    # the token check and the FAQ sync, with a traceback.
+    # the token check and the FAQ sync, with a traceback (out of range) or ten log lines (in use).
     if port is not None and not 1 <= port <= MAX_PORT:
         raise fail(f"--port must be between 1 and {MAX_PORT}, not {port}", EXIT_USAGE)
     settings = settings_for("serve")
+    listen_port = port or settings.port
+    reason = cannot_listen(host, listen_port)
+    if reason is not None:
+        raise fail(f"cannot listen on {host}:{listen_port}: {reason}", EXIT_USAGE)
     configure_logging(settings)
     # Migrate (SQLite) or check the schema, verify the token (auth.test) and load the FAQ once,
     # in the master: a mistake is one line here instead of every worker failing to boot, and
@@ -62,7 +66,7 @@ def serve(
         sync_faq_at_start(services)
     finally:
         services.close()
-    serve_http(settings, host=host, port=port or settings.port, workers=workers, threads=threads)
+    serve_http(settings, host=host, port=listen_port, workers=workers, threads=threads)
 
 
 @cli.command()

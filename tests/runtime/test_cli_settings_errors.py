@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
@@ -50,8 +51,20 @@ def test_serve_refuses_a_port_out_of_range_in_one_line(tmp_path: Path, port: str
 def test_serve_with_slack_unreachable_is_one_line(tmp_path: Path) -> None:
     # Nothing listens on this port: auth.test fails with URLError, which was a traceback.
     closed = f"http://127.0.0.1:{free_port()}/api/"
-    result = socialops(tmp_path, "serve", "--port", "3999", SLACK_API_URL=closed, **SLACK)
+    port = str(free_port())
+    result = socialops(tmp_path, "serve", "--port", port, SLACK_API_URL=closed, **SLACK)
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
     last = result.stderr.strip().splitlines()[-1]
     assert last.startswith("socialops: Slack did not answer at http://127.0.0.1:")
+
+
+def test_serve_on_a_port_in_use_is_one_line(tmp_path: Path) -> None:
+    # gunicorn retried the bind five times and exited with ten log lines.
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = str(busy.getsockname()[1])
+        result = socialops(tmp_path, "serve", "--host", "127.0.0.1", "--port", port, **SLACK)
+    assert_one_line_error(result, f"cannot listen on 127.0.0.1:{port}", "in use")
+    assert list(tmp_path.iterdir()) == []  # refused before the store was touched
