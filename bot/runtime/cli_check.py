@@ -10,11 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from bot.runtime.cli_support import EXIT_USAGE, describe_database, fail
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.knowledge.faq_files import FaqEntry
 
 # auth.test from `check` waits this long at most: the question is only whether Slack answers.
 SLACK_CHECK_TIMEOUT = 10
@@ -37,8 +41,8 @@ def run_check(settings: Settings) -> None:
     report.ok("settings", "ok")
     _check_database(settings, report)
     _check_slack(settings, report)
-    _check_faq(settings, report)
-    _check_responses(settings, report)
+    entries = _check_faq(settings, report)
+    _check_responses(settings, report, entries)
     _describe_replies(settings, report)
     if report.problems:
         parts = list(dict.fromkeys(report.problems))
@@ -125,18 +129,21 @@ def _check_token(settings: Settings, report: Report) -> None:
     report.ok("slack", f"ok (workspace {answer.get('team')}, bot @{answer.get('user')})")
 
 
-def _check_faq(settings: Settings, report: Report) -> None:
+def _check_faq(settings: Settings, report: Report) -> list[FaqEntry] | None:
     from bot.knowledge.faq_files import FaqFileError, load_faq_dir
 
     try:
         entries = load_faq_dir(Path(settings.faq_dir))
     except FaqFileError as error:
         report.problem("faq", str(error))
-        return
+        return None
     report.ok("faq", f"ok ({len(entries)} entries in {settings.faq_dir})")
+    return entries
 
 
-def _check_responses(settings: Settings, report: Report) -> None:
+def _check_responses(settings: Settings, report: Report, _faq: list[FaqEntry] | None) -> None:
+    """Every template loads and renders; ``_faq`` is the FAQ just loaded (None when broken),
+    for checks that tie templates to its entries."""
     from bot.knowledge.templates import check_templates
 
     problems = check_templates(Path(settings.responses_dir))
