@@ -11,10 +11,13 @@ import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from bot.content import SAMPLE_FAQ_DIR, SAMPLE_RESPONSES_DIR
 from bot.core.errors import SettingsError as SettingsError  # its public home for callers
@@ -35,6 +38,9 @@ _DURATION = re.compile(r"^\s*(\d+)\s*([smhd]?)\s*$")
 _DURATION_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 _HANDLE = re.compile(r"^[a-z0-9_.]{1,64}$")
 _DEFAULT_BRAND_NAME = "our team"
+# Reminders and expiry beyond a year are a typo, and a number of days this large would overflow
+# timedelta (and the scheduler's date arithmetic) instead of reading as a mistake.
+MAX_DURATION = timedelta(days=365)
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$")
 
 Command = Literal["serve", "run", "socket", "clock", "db", "check", "demo", "import"]
@@ -209,7 +215,10 @@ class Settings(BaseSettings):
         match = _DURATION.match(value)
         if match is None or int(match.group(1)) == 0:
             raise ValueError("must be a duration such as 30m, 4h or 3d")
-        return timedelta(seconds=int(match.group(1)) * _DURATION_UNITS[match.group(2)])
+        seconds = int(match.group(1)) * _DURATION_UNITS[match.group(2)]
+        if seconds > MAX_DURATION.total_seconds():
+            raise ValueError(f"must be at most {MAX_DURATION.days}d")
+        return timedelta(seconds=seconds)
 
     @field_validator("approvers", "admins", "risk_approvers")
     @classmethod
@@ -234,10 +243,16 @@ class Settings(BaseSettings):
     @field_validator("slack_api_url")
     @classmethod
     def _check_api_url(cls, value: str) -> str:
-        if not re.match(r"^https?://[^\s/]+", value):
-            raise ValueError("must be an http(s) URL such as https://slack.com/api/")
+        _check_http_url(value, "https://slack.com/api/")
         # slack_sdk joins the method name onto the base URL, so it must end with a slash.
         return value if value.endswith("/") else value + "/"
+
+    @field_validator("openai_base_url")
+    @classmethod
+    def _check_model_url(cls, value: str | None) -> str | None:
+        if value:
+            _check_http_url(value, "http://127.0.0.1:8000/v1")
+        return value
 
     @field_validator("database_url")
     @classmethod
@@ -246,7 +261,8 @@ class Settings(BaseSettings):
             raise ValueError("must be sqlite:///PATH or postgresql+psycopg://USER:PASSWORD@HOST/DB")
         # SQLAlchemy's bare postgresql:// means psycopg2, which we do not ship; psycopg 3 it is.
         if value.startswith("postgresql://"):
-            return "postgresql+psycopg://" + value.removeprefix("postgresql://")
+            value = "postgresql+psycopg://" + value.removeprefix("postgresql://")
+        _check_database_parts(value)
         return value
 
     def secret(
@@ -284,6 +300,43 @@ class Settings(BaseSettings):
     @property
     def uses_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+def _check_http_url(value: str, example: str) -> None:
+    """An http(s) URL whose host and port urllib can read: otherwise the first request raised."""
+    if not re.match(r"^https?://[^\s/]+", value):
+        raise ValueError(f"must be an http(s) URL such as {example}")
+    try:
+        urlsplit(value).port  # noqa: B018 (reading it is the check: a bad port or IPv6 raises)
+    except ValueError:
+        raise ValueError(
+            f"cannot be read as a URL (port 1-65535; an IPv6 host goes in brackets): {example}"
+        ) from None
+
+
+def _check_database_parts(value: str) -> None:
+    """Read the URL as the engine will, so a mistake is a settings error and not a traceback later.
+
+    The messages never repeat the URL: it may hold a password.
+    """
+    try:
+        url = make_url(value)
+        port = url.port  # parsed lazily for some shapes: a broken IPv6 host fails only here
+    except (ArgumentError, ValueError):
+        raise ValueError(
+            "cannot be read as a URL (an IPv6 host goes in brackets: postgresql+psycopg://USER@[::1]:5432/DB)"
+        ) from None
+    if url.drivername.startswith("sqlite"):
+        database = url.database or ""
+        # sqlite:/// and :memory: are a database that vanishes with the process (and differs per
+        # connection): every draft and decision would be lost without a word.
+        if not database or database == ":memory:" or url.query.get("mode") == "memory":
+            raise ValueError(
+                "names an in-memory SQLite database; give a file: sqlite:///socialops.db"
+            )
+        return
+    if port is not None and not 1 <= port <= 65535:
+        raise ValueError("its port must be between 1 and 65535")
 
 
 # Python field name → environment variable, for error messages.

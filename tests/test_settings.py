@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -213,3 +215,47 @@ def test_brand_handles_are_set_or_guessed_from_the_brand_name(
     assert given.own_handles == ("nw_help", "nwshop")
     with pytest.raises(SettingsError, match=r"^SOCIALOPS_BRAND_HANDLES is malformed"):
         env_settings(monkeypatch, SOCIALOPS_BRAND_HANDLES="north wind")
+
+
+def test_every_documented_setting_is_read_somewhere_or_marked_planned() -> None:
+    # A setting the README documents but no code reads (the handoff channels) looked like a
+    # feature that silently did nothing; until its feature lands, its row says "planned".
+    root = Path(__file__).resolve().parent.parent
+    code = "\n".join(
+        path.read_text(encoding="utf-8")
+        for path in (root / "bot").rglob("*.py")
+        if path.name != "settings.py"
+    )
+    rows = {
+        line.split("`")[1]: line
+        for line in (root / "README.md").read_text(encoding="utf-8").splitlines()
+        if line.startswith("| `")
+    }
+    readers = _properties_reading(root / "bot" / "settings.py")
+    unread = []
+    for name, field in Settings.model_fields.items():
+        env_name = str(field.validation_alias.choices[0])  # type: ignore[union-attr]
+        assert env_name in rows, f"{env_name} is missing from the README's configuration table"
+        # Read directly, or through a Settings property that derives from it (own_handles).
+        names = [name, *readers.get(name, ())]
+        read = any(re.search(rf"\.{n}\b", code) for n in names)
+        if not read and "planned" not in rows[env_name].lower():
+            unread.append(env_name)
+    assert unread == []
+
+
+def _properties_reading(settings_py: Path) -> dict[str, list[str]]:
+    """Field name → the Settings properties whose body reads ``self.<field>``."""
+    readers: dict[str, list[str]] = {}
+    for node in ast.walk(ast.parse(settings_py.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.FunctionDef) and any(
+            isinstance(d, ast.Name) and d.id == "property" for d in node.decorator_list
+        ):
+            for inner in ast.walk(node):
+                if (
+                    isinstance(inner, ast.Attribute)
+                    and isinstance(inner.value, ast.Name)
+                    and inner.value.id == "self"
+                ):
+                    readers.setdefault(inner.attr, []).append(node.name)
+    return readers

@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml
 
+from bot.knowledge.strict_yaml import load_yaml
+
 HANDOFF_TEAMS = ("support", "sales")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _KNOWN_KEYS = frozenset(
@@ -76,13 +78,15 @@ def load_faq_file(path: Path, *, display: str | None = None) -> list[FaqEntry]:
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
             raise FaqFileError(f"{name}: larger than 1 MiB; split it")
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        document = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:
         raise FaqFileError(f"{name}: cannot be read ({error})") from None
     except yaml.YAMLError as error:
         where = getattr(error, "problem_mark", None)
         line = f" line {where.line + 1}" if where is not None else ""
-        raise FaqFileError(f"{name}:{line} is not valid YAML") from None
+        problem = getattr(error, "problem", None) or ""
+        reason = f": {problem}" if "twice" in problem else ""
+        raise FaqFileError(f"{name}:{line} is not valid YAML{reason}") from None
     if document is None:
         return []
     items = document if isinstance(document, list) else [document]

@@ -7,7 +7,6 @@ stderr and a non-zero exit code, never a traceback.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -15,12 +14,13 @@ import typer
 from bot.runtime.cli_content import audit_cli, drafts_cli, faq_cli, suggest
 from bot.runtime.cli_support import (
     EXIT_USAGE,
+    MAX_PORT,
     describe_database,
     fail,
     friendly_errors,
     settings_for,
 )
-from bot.settings import Settings, load_settings, require
+from bot.settings import load_settings, require
 
 cli = typer.Typer(
     name="socialops",
@@ -46,9 +46,17 @@ def serve(
 ) -> None:
     """Serve Slack over HTTP (POST /slack/events, GET /healthz) with gunicorn."""
     from bot.runtime.logs import configure_logging
-    from bot.runtime.server import build_bot, serve_http, sync_faq_at_start
+    from bot.runtime.server import build_bot, cannot_listen, serve_http, sync_faq_at_start
 
+    # Checked before anything starts: gunicorn would only fail to bind after the migrations,
+    # the token check and the FAQ sync, with a traceback (out of range) or ten log lines (in use).
+    if port is not None and not 1 <= port <= MAX_PORT:
+        raise fail(f"--port must be between 1 and {MAX_PORT}, not {port}", EXIT_USAGE)
     settings = settings_for("serve")
+    listen_port = port or settings.port
+    reason = cannot_listen(host, listen_port)
+    if reason is not None:
+        raise fail(f"cannot listen on {host}:{listen_port}: {reason}", EXIT_USAGE)
     configure_logging(settings)
     # Migrate (SQLite) or check the schema, verify the token (auth.test) and load the FAQ once,
     # in the master: a mistake is one line here instead of every worker failing to boot, and
@@ -58,7 +66,7 @@ def serve(
         sync_faq_at_start(services)
     finally:
         services.close()
-    serve_http(settings, host=host, port=port or settings.port, workers=workers, threads=threads)
+    serve_http(settings, host=host, port=listen_port, workers=workers, threads=threads)
 
 
 @cli.command()
@@ -130,63 +138,10 @@ def db_upgrade() -> None:
 @cli.command()
 @friendly_errors
 def check() -> None:
-    """Validate the settings and the store; exit 2 on the first problem."""
-    from bot.store.db import create_db_engine, database_answers, schema_is_current
+    """Check the settings, the store, Slack, the FAQ and the templates; report each, exit 2 on any problem."""
+    from bot.runtime.cli_check import run_check
 
-    settings = settings_for("check")
-    typer.echo("settings: ok")
-    engine = create_db_engine(settings.database_url)
-    try:
-        where = describe_database(settings.database_url)
-        if not database_answers(engine):
-            raise fail(f"the database at {where} did not answer", EXIT_USAGE)
-        if not schema_is_current(engine):
-            raise fail(f"the database at {where} needs `socialops db upgrade`", EXIT_USAGE)
-    finally:
-        engine.dispose()
-    typer.echo(f"database: ok ({where})")
-    missing_slack = [
-        name
-        for name, value in (
-            ("SLACK_BOT_TOKEN", settings.slack_bot_token),
-            ("SLACK_SIGNING_SECRET", settings.slack_signing_secret),
-        )
-        if value is None
-    ]
-    if missing_slack:
-        typer.echo(
-            f"slack: not configured ({', '.join(missing_slack)} unset); `socialops demo` works without"
-        )
-    else:
-        typer.echo("slack: configured")
-    _check_knowledge(settings)
-
-
-def _check_knowledge(settings: Settings) -> None:
-    """The FAQ files load and every response template renders with sample data."""
-    from bot.knowledge.faq_files import FaqFileError, load_faq_dir
-    from bot.knowledge.templates import check_templates
-
-    try:
-        entries = load_faq_dir(Path(settings.faq_dir))
-    except FaqFileError as error:
-        raise fail(f"faq: {error}", EXIT_USAGE) from None
-    typer.echo(f"faq: ok ({len(entries)} entries in {settings.faq_dir})")
-    # With the FAQ, so a template serving an id or tag that does not exist is reported.
-    problems = check_templates(Path(settings.responses_dir), entries)
-    for problem in problems[:-1]:
-        typer.echo(f"socialops: responses: {problem}", err=True)
-    if problems:
-        raise fail(f"responses: {problems[-1]}", EXIT_USAGE)
-    typer.echo(f"responses: ok ({settings.responses_dir})")
-    from bot.knowledge.matchers import describe_matching
-
-    typer.echo(describe_matching(settings.matcher))
-    if settings.llm_configured:
-        where = settings.openai_base_url or "api.openai.com"
-        typer.echo(f"reply polish: {settings.openai_model} at {where}, {settings.llm_timeout:g} s")
-    else:
-        typer.echo("reply polish: off (set OPENAI_API_KEY or OPENAI_BASE_URL to turn it on)")
+    run_check(settings_for("check"))
 
 
 # Defined with the content commands; listed here so `--help` keeps the order people use.

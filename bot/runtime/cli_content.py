@@ -21,6 +21,8 @@ from bot.runtime.cli_support import (
     settings_for,
 )
 
+EXPORT_FILE = "faq.yml"
+
 drafts_cli = typer.Typer(help="Work with drafts from the command line.", no_args_is_help=True)
 audit_cli = typer.Typer(help="The audit trail of every decision.", no_args_is_help=True)
 faq_cli = typer.Typer(
@@ -121,7 +123,12 @@ def audit_export(
     ] = None,
 ) -> None:
     """Write the audit trail to standard output."""
-    from bot.store.db import create_db_engine, make_session_factory, session_scope
+    from bot.store.db import (
+        create_db_engine,
+        make_session_factory,
+        require_schema,
+        session_scope,
+    )
     from bot.workflows.audit import audit_since
     from bot.workflows.audit_export import render_audit
     from bot.workflows.drafts.parsing import InputError, parse_since
@@ -135,6 +142,7 @@ def audit_export(
         raise fail(f"--since: {error}", EXIT_USAGE) from None
     engine = create_db_engine(settings.database_url)
     try:
+        require_schema(engine)
         with session_scope(make_session_factory(engine)) as session:
             entries = audit_since(session=session, since=start)
         sys.stdout.write(render_audit(entries, format))  # type: ignore[arg-type]
@@ -179,22 +187,46 @@ def faq_export(
     """Write every FAQ entry in the store (including those added in Slack) as YAML."""
     from bot.knowledge.faq_files import dump_faq
     from bot.knowledge.faq_store import all_entries
-    from bot.store.db import create_db_engine, make_session_factory, session_scope
+    from bot.store.db import (
+        create_db_engine,
+        make_session_factory,
+        require_schema,
+        session_scope,
+    )
 
     settings = settings_for("check")
+    others = _other_faq_files(folder)
+    if others:
+        # A sync reads every *.yml in the folder: faq.yml beside the files it came from would
+        # hold each id twice, and every later sync would refuse the folder.
+        shown = ", ".join(others[:3]) + (", …" if len(others) > 3 else "")
+        raise fail(
+            f"{folder} already holds FAQ files ({shown}); faq.yml beside them would repeat "
+            "every id: export to an empty folder",
+            EXIT_USAGE,
+        )
     engine = create_db_engine(settings.database_url)
     try:
+        require_schema(engine)
         with session_scope(make_session_factory(engine)) as session:
             entries = all_entries(session)
     finally:
         engine.dispose()
-    target = folder / "faq.yml"
+    target = folder / EXPORT_FILE
     try:
         folder.mkdir(parents=True, exist_ok=True)
         target.write_text(dump_faq(entries), encoding="utf-8")
     except OSError as error:
         raise fail(f"cannot write {target}: {error.strerror or error}", EXIT_USAGE) from None
     typer.echo(f"faq: {len(entries)} entries written to {target}")
+
+
+def _other_faq_files(folder: Path) -> list[str]:
+    """The YAML files a sync of ``folder`` would read besides the faq.yml an export replaces."""
+    if not folder.is_dir():
+        return []
+    names = sorted(p.name for p in [*folder.glob("*.yml"), *folder.glob("*.yaml")])
+    return [name for name in names if name != EXPORT_FILE]
 
 
 def suggest(

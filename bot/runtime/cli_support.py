@@ -4,6 +4,8 @@ the settings a command needs."""
 from __future__ import annotations
 
 import functools
+import re
+import urllib.error
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
@@ -18,11 +20,15 @@ from bot.store.db import SchemaOutOfDate
 P = ParamSpec("P")
 R = TypeVar("R")
 
+# SQLite's and PostgreSQL's words for a table that is not there.
+_MISSING_TABLE = re.compile(r"no such table|relation \".*\" does not exist")
+
 EXIT_USAGE = 2
 EXIT_FAILURE = 1
 # The work is stored and nothing is lost, but some of it waits on Slack (cards the clock will
 # post once Slack answers): a script can tell this from success and from a refused command.
 EXIT_WAITING_ON_SLACK = 3
+MAX_PORT = 65535
 
 
 def fail(message: str, code: int = EXIT_FAILURE) -> typer.Exit:
@@ -43,12 +49,28 @@ def friendly_errors(command: Callable[P, R]) -> Callable[P, R]:
             raise fail(str(exc), EXIT_USAGE) from None
         except BoltError as exc:
             raise fail(f"Slack rejected the start-up: {exc}", EXIT_USAGE) from None
+        except urllib.error.URLError as exc:
+            # slack_sdk's urllib transport: the start-up's auth.test never reached Slack.
+            where = _slack_url(exc)
+            raise fail(f"Slack did not answer{where}: {exc.reason}", EXIT_USAGE) from None
         except SQLAlchemyError as exc:
             origin = getattr(exc, "orig", None) or exc
             reason = str(origin).splitlines()[0]
+            if _MISSING_TABLE.search(reason):
+                # A command that reached the store before checking its schema: the cure is the same.
+                raise fail(
+                    "the database has no schema yet: run `socialops db upgrade` first", EXIT_USAGE
+                ) from None
             raise fail(f"the database did not answer: {reason}") from None
 
     return wrapper
+
+
+def _slack_url(_exc: urllib.error.URLError) -> str:
+    try:
+        return f" at {load_settings().slack_api_url}"
+    except SettingsError:
+        return ""
 
 
 def settings_for(command: str) -> Settings:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import socket
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -121,7 +122,29 @@ def gunicorn_options(*, host: str, port: int, workers: int, threads: int) -> dic
         "timeout": 30,
         "graceful_timeout": 10,
         "proc_name": "socialops-web",
+        # gunicorn's control socket is one path per user ($XDG_RUNTIME_DIR or ~/.gunicorn), so a
+        # second `socialops serve` on the host took over the first's. Nothing here uses it.
+        "control_socket_disable": True,
     }
+
+
+def cannot_listen(host: str, port: int) -> str | None:
+    """Why gunicorn would fail to listen on ``host:port``, or None.
+
+    gunicorn retries a failed bind five times, a second apart, and then exits with ten log
+    lines; asking first turns a port in use or an unknown host into one line before start-up.
+    """
+    try:
+        family, kind, proto, _name, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM
+        )[0]
+        with socket.socket(family, kind, proto) as probe:
+            # As gunicorn binds: a port left in TIME_WAIT by a previous server is free.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as error:
+        return error.strerror or str(error)
+    return None
 
 
 def serve_http(settings: Settings, *, host: str, port: int, workers: int, threads: int) -> None:

@@ -42,6 +42,10 @@ def create_wsgi_app(app: App, services: Services) -> WSGIApp:
             if declared <= MAX_DISCARDED_BYTES:
                 _discard_body(environ, declared)
             return _plain(start_response, "413 Content Too Large", "request body too large")
+        if not _timestamp_is_numeric(environ):
+            # slack_sdk's verifier does int(timestamp) and a ValueError became a 500 (which Slack
+            # retries); a timestamp that is not a number can only be a request Slack did not sign.
+            return _plain(start_response, "401 Unauthorized", "invalid request")
         return slack_handler(environ, start_response)
 
     return application
@@ -52,6 +56,15 @@ def _declared_length(environ: WSGIEnvironment) -> int:
         return int(environ.get("CONTENT_LENGTH") or 0)
     except ValueError:
         return 0
+
+
+def _timestamp_is_numeric(environ: WSGIEnvironment) -> bool:
+    """True when X-Slack-Request-Timestamp is absent (bolt refuses that itself) or ASCII digits."""
+    value = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP")
+    if value is None:
+        return True
+    cleaned = str(value).strip()
+    return cleaned.isascii() and cleaned.isdigit()
 
 
 def _discard_body(environ: WSGIEnvironment, length: int) -> None:

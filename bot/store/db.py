@@ -10,6 +10,7 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from alembic import command
@@ -99,10 +100,63 @@ def upgrade_database(engine: Engine) -> None:
 
 def schema_is_current(engine: Engine) -> bool:
     """Whether the database is at the newest migration."""
+    current, heads = _schema_versions(engine)
+    return current == heads
+
+
+def _schema_versions(engine: Engine) -> tuple[set[str], set[str]]:
+    """(the database's migration heads, the code's)."""
     heads = set(ScriptDirectory.from_config(_alembic_config(engine)).get_heads())
     with engine.connect() as connection:
         current = set(MigrationContext.configure(connection).get_current_heads())
-    return current == heads
+    return current, heads
+
+
+def schema_problem(engine: Engine) -> str | None:
+    """What stops the bot using this store's schema, ending in what to run; None when current."""
+    current, heads = _schema_versions(engine)
+    if current == heads:
+        return None
+    if not current:
+        return "the database has no schema yet: run `socialops db upgrade` first"
+    return "the database schema is out of date: run `socialops db upgrade` first"
+
+
+def sqlite_file(engine: Engine) -> Path | None:
+    """The file a SQLite engine opens (None for PostgreSQL): connecting would create it."""
+    if engine.dialect.name != "sqlite":
+        return None
+    return Path(engine.url.database or "")
+
+
+def database_error(engine: Engine) -> str | None:
+    """Why the store does not answer a trivial query, in one line; None when it does.
+
+    A SQLite file that does not exist yet is not opened (that would create it).
+    """
+    missing = sqlite_file(engine)
+    if missing is not None and not missing.is_file():
+        return f"there is no database file at {missing} yet"
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except SQLAlchemyError as error:
+        origin = getattr(error, "orig", None) or error
+        return (str(origin).strip().splitlines() or [type(origin).__name__])[0]
+    return None
+
+
+def require_schema(engine: Engine) -> None:
+    """For commands that only read or export the store: refuse, in one line, a store without the
+    current schema, and never create a SQLite file on the way (only migrations do)."""
+    file = sqlite_file(engine)
+    if file is not None and not file.is_file():
+        raise SchemaOutOfDate(
+            f"there is no database at {file} yet: run `socialops db upgrade` first"
+        )
+    problem = schema_problem(engine)
+    if problem is not None:
+        raise SchemaOutOfDate(problem)
 
 
 def prepare_database(engine: Engine) -> None:
@@ -115,10 +169,9 @@ def prepare_database(engine: Engine) -> None:
     if engine.dialect.name == "sqlite":
         upgrade_database(engine)
         return
-    if not schema_is_current(engine):
-        raise SchemaOutOfDate(
-            "the database schema is out of date: run `socialops db upgrade` first"
-        )
+    problem = schema_problem(engine)
+    if problem is not None:
+        raise SchemaOutOfDate(problem)
 
 
 def database_answers(engine: Engine) -> bool:

@@ -58,6 +58,11 @@ def test_a_list_and_a_single_mapping_are_both_read(tmp_path: Path) -> None:
         ("- id: x\n  question: Q\n  answer: A\n  colour: red\n", "unknown key(s) colour"),
         ("- just a string\n", "entry 1: must be a mapping"),
         ("- id: x\n  question: [unclosed\n", "is not valid YAML"),
+        # Two equal keys: PyYAML kept the last one without a word, like a doubled CSV column.
+        (
+            "- id: x\n  question: Q\n  answer: Old.\n  answer: New.\n",
+            "line 4 is not valid YAML: the key 'answer' appears twice",
+        ),
     ],
 )
 def test_mistakes_name_the_file_and_the_entry(tmp_path: Path, text: str, message: str) -> None:

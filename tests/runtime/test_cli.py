@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import signal
 import socket
@@ -161,6 +163,8 @@ def wait_until_healthy(url: str, process: subprocess.Popen[str], timeout: float 
 
 def test_serve_answers_slack_through_gunicorn(tmp_path: Path, database_url: str) -> None:
     port = free_port()
+    home = tmp_path / "home"
+    home.mkdir()
     with SlackEmulator() as emulator:
         env = clean_env(
             tmp_path,
@@ -168,7 +172,9 @@ def test_serve_answers_slack_through_gunicorn(tmp_path: Path, database_url: str)
             SLACK_SIGNING_SECRET=SIGNING_SECRET,
             SLACK_API_URL=emulator.api_url,
             DATABASE_URL=database_url,
+            HOME=str(home),
         )
+        env.pop("XDG_RUNTIME_DIR", None)
         if database_url.startswith("postgresql"):
             subprocess.run(
                 [sys.executable, "-m", "bot", "db", "upgrade"],
@@ -213,6 +219,22 @@ def test_serve_answers_slack_through_gunicorn(tmp_path: Path, database_url: str)
                 b"command=%2Fsocial", {"Content-Type": "application/x-www-form-urlencoded"}
             )
             assert bad.status == 401
+            # Signed, but over a timestamp that is not a number: 401, not a 500 Slack retries.
+            body = b"command=%2Fsocial&text=help"
+            base = b"v0:soon:" + body
+            digest = hmac.new(SIGNING_SECRET.encode(), base, hashlib.sha256).hexdigest()
+            odd = slack.send_raw(
+                body,
+                {
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "X-Slack-Request-Timestamp": "soon",
+                    "X-Slack-Signature": f"v0={digest}",
+                },
+            )
+            assert odd.status == 401
+            # gunicorn's control socket defaults to one path per user ($HOME/.gunicorn): a second
+            # `socialops serve` on the host took over the first's. socialops turns it off.
+            assert not (home / ".gunicorn").exists()
         finally:
             process.send_signal(signal.SIGTERM)
             _out, err = process.communicate(timeout=20)

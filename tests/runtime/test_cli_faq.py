@@ -41,3 +41,23 @@ def test_a_broken_file_syncs_nothing(tmp_path: Path) -> None:
     assert "b.yml" in failed.stderr
     socialops(tmp_path, "faq", "export", "out")
     assert "new" not in (tmp_path / "out" / "faq.yml").read_text(encoding="utf-8")
+
+
+def test_export_into_the_faq_folder_is_refused_and_leaves_it_syncable(tmp_path: Path) -> None:
+    faq = tmp_path / "faq"
+    faq.mkdir()
+    (faq / "a.yml").write_text(ENTRY.format(id="one") + ENTRY.format(id="two"), encoding="utf-8")
+    assert socialops(tmp_path, "faq", "sync").returncode == 0
+    # faq.yml beside a.yml would hold every id twice, and every later sync would refuse.
+    refused = socialops(tmp_path, "faq", "export", "faq")
+    assert refused.returncode == 2
+    lines = refused.stderr.strip().splitlines()
+    assert len(lines) == 1, refused.stderr
+    assert "already holds FAQ files (a.yml)" in lines[0]
+    assert sorted(p.name for p in faq.iterdir()) == ["a.yml"]
+    assert socialops(tmp_path, "faq", "sync").returncode == 0
+    # A folder holding only an earlier export is replaced: a sync reads it once.
+    assert socialops(tmp_path, "faq", "export", "out").returncode == 0
+    again = socialops(tmp_path, "faq", "export", "out")
+    assert again.returncode == 0, again.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["faq.yml"]

@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.runtime.test_cli import assert_one_line_error, socialops
+from tests.runtime.test_cli import socialops
 
 FAQ = "id: order-tracking\nquestion: Where is my order?\nanswer: Track it online.\ntags: [orders]\n"
+
+
+def assert_responses_problem(checked: subprocess.CompletedProcess[str], *needles: str) -> None:
+    """check reports the templates' problem in one line, then its summary of the parts."""
+    assert checked.returncode == 2, checked.stderr
+    assert "Traceback" not in checked.stderr
+    problem, summary = checked.stderr.strip().splitlines()
+    assert problem.startswith("socialops: responses: ")
+    for needle in needles:
+        assert needle in problem
+    assert summary == "socialops: 1 part(s) need attention: responses"
 
 
 def folder_with(tmp_path: Path, front_matter: str, body: str = "Hi {{ customer_name }}") -> Path:
@@ -39,7 +51,7 @@ def test_check_refuses_a_misread_front_matter(
     folder_with(tmp_path, front_matter)
     checked = socialops(tmp_path, "check", SOCIALOPS_MATCHER="offline")
     assert "responses: ok" not in checked.stdout
-    assert_one_line_error(checked, "responses:", *needles)
+    assert_responses_problem(checked, *needles)
 
 
 @pytest.mark.parametrize(
@@ -55,4 +67,4 @@ def test_check_refuses_a_template_that_would_exhaust_the_machine(tmp_path: Path,
     started = time.monotonic()
     checked = socialops(tmp_path, "check", SOCIALOPS_MATCHER="offline")
     assert time.monotonic() - started < 30
-    assert_one_line_error(checked, "a.md.j2:5:", "the template")
+    assert_responses_problem(checked, "a.md.j2:5:", "the template")

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import io
 import json
 import urllib.error
 import urllib.request
 
+import pytest
 from sqlalchemy import create_engine
 
 from bot.runtime.web import create_wsgi_app
 from bot.services import Services
 from slack_emulator.local_server import LocalWSGIServer
-from tests.harness import RunningBot
+from tests.harness import SIGNING_SECRET, RunningBot
 
 
 def get(url: str) -> tuple[int, str]:
@@ -71,3 +74,22 @@ def test_a_refused_body_is_read_so_the_sender_gets_the_413(bot: RunningBot) -> N
     app(environ, lambda status, headers, exc_info=None: statuses.append(status))  # type: ignore[arg-type]
     assert statuses == ["413 Content Too Large"]
     assert body.tell() == len(body.getvalue())
+
+
+@pytest.mark.parametrize("timestamp", ["soon", "1e9", "", "1700000000.5", "0x10", "-1"])
+def test_a_signed_request_with_a_non_numeric_timestamp_is_401(
+    bot: RunningBot, timestamp: str
+) -> None:
+    # Signed with the right secret over the timestamp as sent: only the timestamp is wrong.
+    # bolt's int(timestamp) raised, and the sender got a 500 (which Slack retries) instead of 401.
+    body = b"command=%2Fsocial&text=help"
+    base = b"v0:" + timestamp.encode() + b":" + body
+    digest = hmac.new(SIGNING_SECRET.encode(), base, hashlib.sha256).hexdigest()
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Slack-Request-Timestamp": timestamp,
+        "X-Slack-Signature": f"v0={digest}",
+    }
+    answer = bot.slack.send_raw(body, headers)
+    assert answer.status == 401
+    assert bot.slack.slash_command("help").status == 200  # the same server, a good request

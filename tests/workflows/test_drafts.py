@@ -101,6 +101,9 @@ def test_a_new_draft_is_pending_and_audited(services: Services) -> None:
         (post("This is guaranteed to work"), "banned_word"),
         (post(kind="tweet"), "unknown_kind"),
         (post(kind="reply"), "reply_without_customer"),
+        # From a Slack modal as from a CSV: SQLite kept it, PostgreSQL failed the transaction.
+        (post("Autumn\x00 is here"), "nul_character"),
+        (post(campaign="autumn\x00"), "nul_character"),
     ],
 )
 def test_bad_drafts_are_refused_and_nothing_is_stored(

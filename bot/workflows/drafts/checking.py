@@ -18,6 +18,11 @@ def check_draft(draft: DraftInput, *, policy: CheckPolicy, now: datetime) -> Che
     extra: list[Finding] = []
     if draft.kind not in KINDS:
         extra.append(Finding("error", "unknown_kind", f"Unknown kind '{draft.kind}'."))
+    if any("\x00" in (value or "") for value in (draft.text, draft.campaign)):
+        # SQLite would keep it and PostgreSQL refuse the row: the same answer on both.
+        extra.append(
+            Finding("error", "nul_character", "The text holds a NUL character (\\0); remove it.")
+        )
     if len(draft.text) > MAX_TEXT_CHARS:
         extra.append(
             Finding(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -63,7 +64,14 @@ def parse_import(
     content: str, *, zone: ZoneInfo, checks: CheckPolicy, now: datetime
 ) -> ParsedImport:
     reader = csv.DictReader(io.StringIO(content, newline=""))
-    header = [name.strip().lower() for name in reader.fieldnames or []]
+    try:
+        header = [name.strip().lower() for name in reader.fieldnames or []]
+    except csv.Error as error:
+        raise ImportFileError(f"line {reader.line_num or 1}: {_csv_reason(error)}") from None
+    doubled = sorted({name for name in header if name and header.count(name) > 1})
+    if doubled:
+        # DictReader would keep the last of two same-named columns and drop the other unseen.
+        raise ImportFileError(f"line 1: the header names {', '.join(doubled)} more than once")
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
     if missing:
         raise ImportFileError(
@@ -76,12 +84,9 @@ def parse_import(
     seen: dict[tuple[str, tuple[str, ...], datetime | None], int] = {}
     keys: dict[int, str] = {}
     lines_by_key: dict[str, int] = {}
-    start_line = reader.line_num + 1
-    for index, row in enumerate(reader):
+    for index, (line, row) in enumerate(_rows(reader)):
         if index >= MAX_ROWS:
             raise ImportFileError(f"more than {MAX_ROWS} rows; split the file")
-        line = start_line
-        start_line = reader.line_num + 1
         if not any((value or "").strip() for value in row.values() if isinstance(value, str)):
             continue  # a blank line at the end of a spreadsheet export
         try:
@@ -137,9 +142,34 @@ def store_import(
     return StoredImport(created, already)
 
 
+def _rows(reader: csv.DictReader[str]) -> Iterator[tuple[int, dict[str | None, str | None]]]:
+    """Each row with the line it starts on; one the csv module cannot read ends the import there."""
+    start_line = reader.line_num + 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise ImportFileError(f"line {start_line}: {_csv_reason(error)}") from None
+        yield start_line, row
+        start_line = reader.line_num + 1
+
+
+def _csv_reason(error: csv.Error) -> str:
+    if "field larger than field limit" in str(error):
+        limit = csv.field_size_limit() // 1024
+        return f"a cell is larger than {limit} KiB; no network takes a text that long"
+    return f"not readable as CSV ({error})"
+
+
 def _row_draft(row: dict[str | None, str | None], *, zone: ZoneInfo) -> DraftInput:
     if None in row:
         raise InputError("more cells than columns; quote texts that contain commas")
+    for column, value in row.items():
+        if isinstance(value, str) and "\x00" in value:
+            # SQLite would store it and PostgreSQL refuse it mid-import: refuse it here on both.
+            raise InputError(f"the {column} cell holds a NUL character (\\0); remove it")
     author = (row.get("author") or "").strip()
     if not _USER_ID.match(author):
         raise InputError(f"author must be a Slack user id like U0123ABCD, not '{author[:30]}'")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.core.networks import NETWORK_IDS, NETWORKS, in_order
@@ -55,8 +55,17 @@ def parse_networks(value: str, *, field: str = "networks") -> tuple[str, ...]:
 
 
 def parse_local_time(value: str, *, zone: ZoneInfo, field: str = "scheduled_at") -> datetime:
-    """``2026-11-24 09:30`` in the team's zone, or ISO 8601 with an offset."""
+    """``2026-11-24 09:30`` in the team's zone, or ISO 8601 with an offset.
+
+    A date without a time is refused (it would go out at midnight), and so is a wall-clock time
+    the zone skips or repeats when its clocks change: nothing is silently shifted or guessed.
+    """
     cleaned = value.strip()
+    shown = cleaned[:30]
+    if _is_date_only(cleaned):
+        raise InputError(
+            f"'{shown}' has no time of day; add one, like {cleaned} 09:30.", field=field
+        )
     try:
         parsed = datetime.fromisoformat(cleaned)
     except ValueError:
@@ -68,9 +77,45 @@ def parse_local_time(value: str, *, zone: ZoneInfo, field: str = "scheduled_at")
             except ValueError:
                 continue
     if parsed is None:
-        shown = cleaned[:30]
         raise InputError(f"'{shown}' is not a date and time; use YYYY-MM-DD HH:MM.", field=field)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
+    if parsed.tzinfo is not None:
+        return parsed
+    return _in_zone(parsed, zone=zone, shown=shown, field=field)
+
+
+def _is_date_only(value: str) -> bool:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _in_zone(naive: datetime, *, zone: ZoneInfo, shown: str, field: str) -> datetime:
+    """``naive`` as a wall-clock time in ``zone``, refusing the hour a clock change skips or repeats."""
+    earlier = naive.replace(tzinfo=zone, fold=0)
+    later = naive.replace(tzinfo=zone, fold=1)
+    if earlier.utcoffset() == later.utcoffset():
+        return earlier
+    back = earlier.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
+    if back != naive:
+        raise InputError(
+            f"'{shown}' does not exist in {zone.key}: the clocks go forward then; "
+            "pick a time outside that hour.",
+            field=field,
+        )
+    first, second = _offset(earlier), _offset(later)
+    raise InputError(
+        f"'{shown}' happens twice in {zone.key} (the clocks go back); say which with its "
+        f"offset: {naive:%Y-%m-%d %H:%M}{first} or {naive:%Y-%m-%d %H:%M}{second}.",
+        field=field,
+    )
+
+
+def _offset(moment: datetime) -> str:
+    minutes = int((moment.utcoffset() or timedelta()).total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 @dataclass(frozen=True)
