@@ -17,7 +17,7 @@ from slack_sdk import WebClient
 from bot.runtime.job_slots import Job, SlotTrigger, clock_owner, once_per_slot
 from bot.runtime.stopping import StopRequest
 from bot.services import Services
-from bot.slack.approval_jobs import expire_drafts, send_reminders
+from bot.slack.approval_jobs import expire_drafts, repair_cards_and_notices, send_reminders
 from bot.store.db import session_scope
 from bot.workflows.events import purge_processed_events
 from bot.workflows.job_runs import purge_job_runs
@@ -27,9 +27,13 @@ log = logging.getLogger(__name__)
 PURGE_EVENTS_JOB_ID = "purge-processed-events"
 REMIND_JOB_ID = "approval-reminders"
 EXPIRE_JOB_ID = "approval-expiry"
+REPAIR_JOB_ID = "approval-repair"
 # How often the approval jobs look; reminders and expiry are hours apart, so minutes are plenty.
 APPROVAL_CHECK_EVERY = timedelta(minutes=5)
 PURGE_EVERY = timedelta(hours=1)
+# Cards behind their draft and undelivered notices: usually none, so a cheap query; a minute is
+# how long an approver may see a stale card, or an author wait for a notice, after a crash.
+REPAIR_EVERY = timedelta(minutes=1)
 
 
 def purge_old_events(services: Services) -> int:
@@ -71,6 +75,7 @@ def build_scheduler(
     every(APPROVAL_CHECK_EVERY, expire_drafts, EXPIRE_JOB_ID, client)
     if client is not None:
         every(APPROVAL_CHECK_EVERY, send_reminders, REMIND_JOB_ID, client)
+        every(REPAIR_EVERY, repair_cards_and_notices, REPAIR_JOB_ID, client)
     return scheduler
 
 

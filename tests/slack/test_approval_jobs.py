@@ -13,7 +13,13 @@ import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.runtime.job_slots import SlotTrigger
-from bot.runtime.scheduler import EXPIRE_JOB_ID, PURGE_EVENTS_JOB_ID, REMIND_JOB_ID, build_scheduler
+from bot.runtime.scheduler import (
+    EXPIRE_JOB_ID,
+    PURGE_EVENTS_JOB_ID,
+    REMIND_JOB_ID,
+    REPAIR_JOB_ID,
+    build_scheduler,
+)
 from bot.services import Services
 from bot.slack.approval_cards import post_card
 from bot.slack.approval_jobs import expire_drafts, send_reminders
@@ -101,6 +107,7 @@ def test_jobs_have_stable_ids(services_at: Services, emulator: SlackEmulator) ->
         PURGE_EVENTS_JOB_ID,
         EXPIRE_JOB_ID,
         REMIND_JOB_ID,
+        REPAIR_JOB_ID,
     }
     without_slack = build_scheduler(services_at)
     assert REMIND_JOB_ID not in {job.id for job in without_slack.get_jobs()}

@@ -23,6 +23,7 @@ This module is the package's public face: callers write ``drafts.approve(...)``.
     refusals     the refusal rules, one ordered table, and the one place a refusal is audited
     transitions  lock, the conditional UPDATE, the audit entry
     create       create_draft, attach_card          decide   approve, request_changes, reject
+    cards        card_shown, cards_behind (which version each approval card shows)
     author       edit, withdraw                     publish  mark_published
     clock        expire_overdue, claim_reminders    queries  get_draft, pending_drafts, …
     parsing      what people type (quick form, ids, weeks, CSV cells) into DraftInput
@@ -34,6 +35,7 @@ This module is the package's public face: callers write ``drafts.approve(...)``.
 from __future__ import annotations
 
 from bot.workflows.drafts.author import check_author_action, edit, withdraw
+from bot.workflows.drafts.cards import card_shown, cards_behind
 from bot.workflows.drafts.checking import KINDS, MAX_TEXT_CHARS, check_draft, warnings_for
 from bot.workflows.drafts.clock import claim_reminders, expire_overdue
 from bot.workflows.drafts.create import attach_card, create_draft
@@ -78,6 +80,8 @@ __all__ = [
     "active_approvals",
     "approve",
     "attach_card",
+    "card_shown",
+    "cards_behind",
     "check_author_action",
     "check_decision",
     "check_draft",
