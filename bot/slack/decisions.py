@@ -9,11 +9,13 @@ finds the card behind its draft ("already approved" on a card still showing Appr
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
 from bot.blocks.approvals import decision_notice
@@ -23,6 +25,8 @@ from bot.slack.notices import deliver_notices
 from bot.store.db import session_scope
 from bot.workflows import notices
 from bot.workflows.drafts import Outcome, Refusal
+
+log = logging.getLogger(__name__)
 
 
 class DecisionWork(Protocol):
@@ -66,9 +70,14 @@ def after_decision(client: WebClient, services: Services, decision: Decision) ->
     draft = decision.outcome.draft
     if draft is None or draft.id is None:
         return
-    # A click on old text (STALE) means the clicker's copy of the card is old: draw it anew.
-    if decision.outcome.refused in (None, Refusal.STALE):
-        redraw_card(client, services, draft.id)
-    else:
-        redraw_if_behind(client, services, draft.id)
+    try:
+        # A click on old text (STALE) means the clicker's copy of the card is old: draw it anew.
+        if decision.outcome.refused in (None, Refusal.STALE):
+            redraw_card(client, services, draft.id)
+        else:
+            redraw_if_behind(client, services, draft.id)
+    except SlackApiError as error:
+        # The card stays behind its draft in the store, so the clock's sweep redraws it; the
+        # notices do not wait for that.
+        log.warning("card of draft %s not redrawn: %s", draft.id, error.response.get("error"))
     deliver_notices(client, services, decision.notice_ids)
