@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from sqlmodel import select
@@ -164,5 +163,3 @@ def test_a_notice_held_by_a_dead_sender_is_resent_after_its_lease(
     after_lease = replace(bot.services, clock=lambda: now + NOTICE_LEASE + timedelta(seconds=1))
     assert repair_cards_and_notices(after_lease, client) == (0, 1)
     assert [text for text in thread_texts(bot) if "approved your draft #1" in text] != []
-
-

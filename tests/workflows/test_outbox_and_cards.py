@@ -70,7 +70,8 @@ def test_every_change_a_card_shows_puts_the_card_behind(services: Services) -> N
     with session_scope(services.sessions) as session:
         assert drafts.cards_behind(session=session) == [draft_id]
         draft = drafts.get_draft(session, draft_id)
-        assert draft is not None and draft.state == "pending"
+        assert draft is not None
+        assert draft.state == "pending"
         assert draft.version == posted.version + 1
         drafts.card_shown(session=session, draft_id=draft_id, version=draft.version)
         assert drafts.cards_behind(session=session) == []
