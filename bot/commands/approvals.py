@@ -43,7 +43,7 @@ from bot.commands.respond import problems_text
 from bot.commands.router import SubcommandCall, SubcommandRouter
 from bot.services import Services
 from bot.slack.approval_cards import tell_privately
-from bot.slack.approvers import approval_policy
+from bot.slack.approvers import approval_policy, decision_policy
 from bot.slack.decisions import Decision, after_decision, commit_decision
 from bot.store.db import session_scope
 from bot.workflows import drafts
@@ -178,7 +178,7 @@ def _published_command(call: SubcommandCall) -> None:
             drafts.mark_published,
             draft_id=draft_id,
             actor_id=call.user_id,
-            policy=_policy(services, call.client),
+            policy=_decision_policy(services, call.client),
         ),
         actor=call.user_id,
         action="publish",
@@ -203,7 +203,7 @@ def _decide_approve(call: ButtonCall[CardTarget]) -> Decision:
             drafts.approve,
             draft_id=draft_id,
             actor_id=call.user_id,
-            policy=_policy(call.services, call.client),
+            policy=_decision_policy(call.services, call.client),
             seen_hash=seen_hash,
         ),
         actor=call.user_id,
@@ -264,7 +264,7 @@ def _decide_published(call: ButtonCall[CardTarget]) -> Decision:
             drafts.mark_published,
             draft_id=call.value[0],
             actor_id=call.user_id,
-            policy=_policy(call.services, call.client),
+            policy=_decision_policy(call.services, call.client),
         ),
         actor=call.user_id,
         action="publish",
@@ -282,7 +282,7 @@ def _after_click(call: ButtonCall[CardTarget], decision: Decision) -> None:
 def _decide_approve_selected(call: ButtonCall[str]) -> list[tuple[int, Decision]]:
     services, actor = call.services, call.user_id
     selected = _selected_in_queue(call)
-    policy = _policy(services, call.client) if selected else None
+    policy = _decision_policy(services, call.client) if selected else None
     decided: list[tuple[int, Decision]] = []
     for draft_id, seen_hash in selected:
         assert policy is not None
@@ -351,7 +351,7 @@ def _submit_note(call: ViewCall[tuple[CardTarget, NoteDecision, str]]) -> Decisi
             draft_id=draft_id,
             actor_id=actor,
             note=note,
-            policy=_policy(services, call.client),
+            policy=_decision_policy(services, call.client),
             seen_hash=seen_hash,
         ),
         actor=actor,
@@ -400,6 +400,11 @@ def _submit_edit(call: ViewCall[tuple[int, str]]) -> Decision:
 
 def _policy(services: Services, client: WebClient) -> ApprovalPolicy:
     return approval_policy(services.settings, client, services.groups, now=services.clock())
+
+
+def _decision_policy(services: Services, client: WebClient) -> ApprovalPolicy:
+    """For a decide step, before the ack: the cached members, no Slack call (see approvers)."""
+    return decision_policy(services.settings, client, services.groups, now=services.clock())
 
 
 def _ephemeral(text: str) -> dict[str, Any]:

@@ -2,7 +2,8 @@
 
 ``commit_decision`` runs the workflow and, in the same transaction, writes the notice the decision
 owes its author (bot/workflows/notices.py): the click's 200 then means both are stored. It calls
-no Slack method (the approver policy it is given comes from a per-process cache).
+no Slack method (the approver policy it is given comes from a per-process cache, which
+``after_decision`` refreshes once the click is acked).
 ``after_decision`` redraws the card from a fresh read and delivers the notices. A refusal that
 finds the card behind its draft ("already approved" on a card still showing Approve) repairs it.
 """
@@ -21,6 +22,7 @@ from sqlmodel import Session
 from bot.blocks.approvals import decision_notice
 from bot.services import Services
 from bot.slack.approval_cards import redraw_card, redraw_if_behind
+from bot.slack.approvers import refresh_approvers
 from bot.slack.notices import deliver_notices
 from bot.store.db import session_scope
 from bot.workflows import notices
@@ -81,3 +83,5 @@ def after_decision(client: WebClient, services: Services, decision: Decision) ->
         # notices do not wait for that.
         log.warning("card of draft %s not redrawn: %s", draft.id, error.response.get("error"))
     deliver_notices(client, services, decision.notice_ids)
+    # The decide step used cached approver groups; fetch any gone stale now, not before a click.
+    refresh_approvers(services.settings, client, services.groups, now=services.clock())

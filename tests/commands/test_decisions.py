@@ -65,15 +65,22 @@ def group_bot(emulator: SlackEmulator, database_url: str) -> Iterator[RunningBot
 
 
 def test_a_click_answered_200_is_already_stored(group_bot: RunningBot) -> None:
-    # The members lookup is slow (a 429 retried, say): the old code acked first and decided
-    # after it, so the 200 went out for a decision a crash in that second would lose.
+    # The group's members were fetched ten minutes ago (past the cache's five) and Slack is slow
+    # to answer for them now (a 429 retried, say). The old code acked first and fetched and
+    # decided after, so the 200 went out for a decision a crash in that second would lose.
     bot = group_bot
     submitted_draft(bot)
-    bot.emulator.inject("usergroups.users.list", status=200, delay=0.5)
+    fetched = bot.services.clock() - timedelta(minutes=10)
+    bot.services.groups.store("S0APPROVERS", frozenset({JONAS, PRIYA}), now=fetched)
+    bot.emulator.inject("usergroups.users.list", status=200, delay=2.0)
     assert click(bot, APPROVE_ACTION, JONAS).status == 200
     assert draft_row(bot).state == "approved"  # at once: no wait, the 200 came after the commit
     with bot.services.sessions() as session:
         assert len(session.exec(select(DraftApproval)).all()) == 1
+    # ...and the members were not fetched before the ack (that call would be answered by now),
+    # but refreshed after it.
+    assert bot.emulator.calls_to("usergroups.users.list") == []
+    bot.emulator.wait_for("usergroups.users.list")
 
 
 def test_a_card_update_that_lands_late_is_followed_by_a_redraw(approvals_bot: RunningBot) -> None:
