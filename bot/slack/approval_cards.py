@@ -56,6 +56,8 @@ def post_card(client: WebClient, services: Services, draft: Draft) -> None:
             session=session, draft_id=draft.id, channel=channel, ts=ts, version=draft.version
         )
     draft.card_channel, draft.card_ts, draft.card_version = channel, ts, draft.version
+    # A decision that came while the card was being posted found no card to redraw.
+    redraw_if_behind(client, services, draft.id)
     if not services.settings.approvers:
         tell_admins(client, services, no_approvers_notice())
 

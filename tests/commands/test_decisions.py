@@ -27,11 +27,23 @@ from tests.commands.test_approvals import (
     draft_row,
     latest_card,
     published,
+    quick_draft,
     submitted_draft,
     wait_until,
 )
 from tests.conftest import APPROVAL_SETTINGS, running_bot
 from tests.harness import RunningBot
+
+
+def submitted(bot: RunningBot) -> None:
+    """A draft with its card posted and the card's place stored (a click may redraw it)."""
+    submitted_draft(bot)
+    wait_until(lambda: draft_row(bot).card_ts is not None)
+
+
+def card_is_current(bot: RunningBot) -> bool:
+    draft = draft_row(bot)
+    return draft.card_version == draft.version
 
 
 def card_state(bot: RunningBot) -> str:
@@ -69,7 +81,7 @@ def test_a_click_answered_200_is_already_stored(group_bot: RunningBot) -> None:
     # to answer for them now (a 429 retried, say). The old code acked first and fetched and
     # decided after, so the 200 went out for a decision a crash in that second would lose.
     bot = group_bot
-    submitted_draft(bot)
+    submitted(bot)
     fetched = bot.services.clock() - timedelta(minutes=10)
     bot.services.groups.store("S0APPROVERS", frozenset({JONAS, PRIYA}), now=fetched)
     bot.emulator.inject("usergroups.users.list", status=200, delay=2.0)
@@ -85,20 +97,20 @@ def test_a_click_answered_200_is_already_stored(group_bot: RunningBot) -> None:
 
 def test_a_card_update_that_lands_late_is_followed_by_a_redraw(approvals_bot: RunningBot) -> None:
     bot = approvals_bot
-    submitted_draft(bot)
+    submitted(bot)
     # Slack applies the approval's card update late, after the next decision's update landed.
     bot.emulator.inject("chat.update", status=200, delay=1.0)
     assert click(bot, APPROVE_ACTION, JONAS).status == 200
     assert "marked published" in published(bot, "1")
     bot.emulator.wait_for("chat.update", count=2, timeout=10)  # both landed, the slow one last
     wait_until(lambda: card_state(bot) == "published", timeout=10)
-    assert draft_row(bot).card_version == draft_row(bot).version
+    wait_until(lambda: card_is_current(bot))
     assert bot.emulator.violations == []
 
 
 def test_a_click_that_finds_the_decision_made_repairs_the_card(approvals_bot: RunningBot) -> None:
     bot = approvals_bot
-    submitted_draft(bot)
+    submitted(bot)
     bot.emulator.inject("chat.update", status=200, error="internal_error")
     stale = latest_card(bot)
     value = buttons(stale)[APPROVE_ACTION]
@@ -109,14 +121,14 @@ def test_a_click_that_finds_the_decision_made_repairs_the_card(approvals_bot: Ru
     # Priya sees Approve on that card and clicks it: "already approved", and the card is fixed.
     bot.slack.click(APPROVE_ACTION, value, user_id=PRIYA, message=stale, channel_id=APPROVALS)
     wait_until(lambda: card_state(bot) == "approved")
-    assert draft_row(bot).card_version == draft_row(bot).version
+    wait_until(lambda: card_is_current(bot))
 
 
 def test_the_authors_notice_is_queued_with_the_decision_and_sent_once(
     approvals_bot: RunningBot,
 ) -> None:
     bot = approvals_bot
-    submitted_draft(bot)
+    submitted(bot)
     click(bot, APPROVE_ACTION, JONAS)
     wait_until(lambda: any("approved your draft #1" in text for text in thread_texts(bot)))
     [notice] = notices(bot)
@@ -131,7 +143,7 @@ def test_the_sweep_sends_a_refused_notice_and_redraws_a_card_left_behind(
     from bot.slack.approval_jobs import repair_cards_and_notices
 
     bot = approvals_bot
-    submitted_draft(bot)
+    submitted(bot)
     # Slack refuses the card update and the notice: before, both were lost for good.
     bot.emulator.inject("chat.update", status=200, error="internal_error")
     bot.emulator.inject("chat.postMessage", status=200, error="internal_error")
@@ -156,7 +168,7 @@ def test_a_notice_held_by_a_dead_sender_is_resent_after_its_lease(
     from bot.workflows.notices import NOTICE_LEASE, claim_notice
 
     bot = approvals_bot
-    submitted_draft(bot)
+    submitted(bot)
     bot.emulator.inject("chat.postMessage", status=200, error="internal_error")
     click(bot, APPROVE_ACTION, JONAS)
     wait_until(lambda: len(notices(bot)) == 1 and notices(bot)[0].attempts == 1)
@@ -170,3 +182,18 @@ def test_a_notice_held_by_a_dead_sender_is_resent_after_its_lease(
     after_lease = replace(bot.services, clock=lambda: now + NOTICE_LEASE + timedelta(seconds=1))
     assert repair_cards_and_notices(after_lease, client) == (0, 1)
     assert [text for text in thread_texts(bot) if "approved your draft #1" in text] != []
+
+
+def test_a_decision_made_while_the_card_is_posted_shows_on_it(approvals_bot: RunningBot) -> None:
+    from bot.blocks.approvals import card_value
+
+    bot = approvals_bot
+    bot.emulator.inject("chat.postMessage", status=200, delay=1.0)  # the card is slow to post
+    assert quick_draft(bot, "Our autumn range is here!").status == 200
+    value = card_value(draft_row(bot))
+    # Someone clicks before the card's place is stored (a second card view, a fast approver).
+    assert bot.slack.click(APPROVE_ACTION, value, user_id=JONAS, channel_id=APPROVALS).status == 200
+    assert draft_row(bot).state == "approved"
+    wait_until(lambda: draft_row(bot).card_ts is not None)
+    wait_until(lambda: card_state(bot) == "approved")
+    wait_until(lambda: card_is_current(bot))
