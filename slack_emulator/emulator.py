@@ -318,6 +318,10 @@ class SlackEmulator:
         """
         self._faults.add(method, Fault(status, retry_after, delay, error, times))
 
+    def clear_faults(self) -> None:
+        """Drop every injected fault still waiting (a test's burst is over: Slack is well again)."""
+        self._faults.clear()
+
     # The workspace
 
     def add_user(

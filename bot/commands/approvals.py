@@ -1,7 +1,8 @@
 """Approvals in Slack: `/social queue|calendar|audit|published`, the card's buttons, the modals.
 
-Listeners stay thin: the kit (``bot.commands.kit``) acks and parses, then one workflow call in its
-own session, then the card is redrawn and the people concerned are told. Drafting (`/social
+Listeners stay thin: the kit (``bot.commands.kit``) parses; a decision (approve, reject, edit, …)
+is committed before the ack with the notices it owes (``bot.slack.decisions``), and once acked the
+card is redrawn from a fresh read and the notices are delivered. Drafting (`/social
 draft` and its modal) is in ``bot.commands.drafting``.
 """
 
@@ -43,12 +44,13 @@ from bot.commands.modals import ModalCall, NoModal, modal_button
 from bot.commands.respond import problems_text
 from bot.commands.router import SubcommandCall, SubcommandRouter
 from bot.services import Services
-from bot.slack.approval_cards import after_change, refresh_card, tell_privately
-from bot.slack.approvers import approval_policy
+from bot.slack.approval_cards import redraw_if_behind, tell_privately
+from bot.slack.approvers import approval_policy, decision_policy
+from bot.slack.decisions import Decision, after_decision, commit_decision
 from bot.store.db import session_scope
 from bot.workflows import drafts
 from bot.workflows.audit import audit_trail
-from bot.workflows.drafts import ApprovalPolicy, Outcome
+from bot.workflows.drafts import ApprovalPolicy
 from bot.workflows.drafts.parsing import InputError, calendar_window, parse_draft_id
 
 NoteDecision = Literal["request_changes", "reject"]
@@ -64,12 +66,15 @@ def register(app: App, router: SubcommandRouter) -> None:
     router.add("audit", _audit_command)
     router.add("published", _published_command)
 
-    for action_id, handler in (
-        (APPROVE_ACTION, _click_approve),
-        (WITHDRAW_ACTION, _click_withdraw),
-        (PUBLISHED_ACTION, _click_published),
+    # Buttons that decide: committed before the ack, the card and the notices after it.
+    for action_id, decide in (
+        (APPROVE_ACTION, _decide_approve),
+        (WITHDRAW_ACTION, _decide_withdraw),
+        (PUBLISHED_ACTION, _decide_published),
     ):
-        kit.button(app, action_id, parse=parse_card_target, handler=handler)
+        kit.deciding_button(
+            app, action_id, parse=parse_card_target, decide=decide, after=_after_click
+        )
     # Buttons that open a modal: it opens at once, and fills once the checks are done.
     for action_id, title, fill in (
         (REQUEST_CHANGES_ACTION, NOTE_TITLES["request_changes"], _note_modal),
@@ -79,9 +84,15 @@ def register(app: App, router: SubcommandRouter) -> None:
         modal_button(app, action_id, parse=parse_card_target, title=title, fill=fill)
     # Ticking a checkbox in the queue: Slack keeps the state; "Approve selected" reads it.
     kit.ack_only(app, QUEUE_SELECT_ACTION)
-    kit.button(app, QUEUE_APPROVE_ACTION, parse=kit.any_value, handler=_click_approve_selected)
-    kit.view(app, NOTE_VIEW, parse=_note_fields, handler=_submit_note)
-    kit.view(app, EDIT_VIEW, parse=_edit_fields, handler=_submit_edit)
+    kit.deciding_button(
+        app,
+        QUEUE_APPROVE_ACTION,
+        parse=kit.any_value,
+        decide=_decide_approve_selected,
+        after=_after_approve_selected,
+    )
+    kit.deciding_view(app, NOTE_VIEW, parse=_note_fields, decide=_submit_note, after=_after_submit)
+    kit.deciding_view(app, EDIT_VIEW, parse=_edit_fields, decide=_submit_edit, after=_after_submit)
 
 
 # -- subcommands --------------------------------------------------------------------------------
@@ -162,40 +173,44 @@ def _published_command(call: SubcommandCall) -> None:
     except InputError as error:
         call.ack(**_ephemeral(str(error)))
         return
-    call.ack()
     services = call.services
-    outcome = run_workflow(
+    decision = commit_decision(
         services,
         partial(
             drafts.mark_published,
             draft_id=draft_id,
             actor_id=call.user_id,
-            policy=_policy(services, call.client),
+            policy=_decision_policy(services, call.client),
         ),
+        actor=call.user_id,
+        action="publish",
     )
+    call.ack()
+    outcome = decision.outcome
     if outcome.refused is not None:
         call.respond(**_ephemeral(outcome.detail))
-        return
-    call.respond(**_ephemeral(f"Draft #{draft_id} is marked published."))
-    after_change(call.client, services, outcome, call.user_id, "publish", None)
+    else:
+        call.respond(**_ephemeral(f"Draft #{draft_id} is marked published."))
+    after_decision(call.client, services, decision)
 
 
 # -- the card's buttons -------------------------------------------------------------------------
 
 
-def _click_approve(call: ButtonCall[CardTarget]) -> None:
+def _decide_approve(call: ButtonCall[CardTarget]) -> Decision:
     draft_id, seen_hash = call.value
-    outcome = run_workflow(
+    return commit_decision(
         call.services,
         partial(
             drafts.approve,
             draft_id=draft_id,
             actor_id=call.user_id,
-            policy=_policy(call.services, call.client),
+            policy=_decision_policy(call.services, call.client),
             seen_hash=seen_hash,
         ),
+        actor=call.user_id,
+        action="approve",
     )
-    _answer(call, outcome, "approve")
 
 
 def _note_modal(call: ModalCall[CardTarget]) -> dict[str, Any]:
@@ -215,7 +230,7 @@ def _note_modal(call: ModalCall[CardTarget]) -> dict[str, Any]:
     )
     if refusal is not None:
         if refusal.refused == drafts.Refusal.STALE and refusal.draft is not None:
-            refresh_card(call.client, call.services, refusal.draft)
+            redraw_if_behind(call.client, call.services, draft_id)
         raise NoModal(refusal.detail)
     return build_note_modal(draft_id=draft_id, decision=decision, seen_hash=seen_hash)
 
@@ -232,56 +247,69 @@ def _edit_modal(call: ModalCall[CardTarget]) -> dict[str, Any]:
     return build_edit_modal(outcome.draft)
 
 
-def _click_withdraw(call: ButtonCall[CardTarget]) -> None:
-    outcome = run_workflow(
-        call.services, partial(drafts.withdraw, draft_id=call.value[0], actor_id=call.user_id)
+def _decide_withdraw(call: ButtonCall[CardTarget]) -> Decision:
+    return commit_decision(
+        call.services,
+        partial(drafts.withdraw, draft_id=call.value[0], actor_id=call.user_id),
+        actor=call.user_id,
+        action="withdraw",
     )
-    _answer(call, outcome, "withdraw")
 
 
-def _click_published(call: ButtonCall[CardTarget]) -> None:
-    outcome = run_workflow(
+def _decide_published(call: ButtonCall[CardTarget]) -> Decision:
+    return commit_decision(
         call.services,
         partial(
             drafts.mark_published,
             draft_id=call.value[0],
             actor_id=call.user_id,
-            policy=_policy(call.services, call.client),
+            policy=_decision_policy(call.services, call.client),
         ),
+        actor=call.user_id,
+        action="publish",
     )
-    _answer(call, outcome, "publish")
 
 
-def _click_approve_selected(call: ButtonCall[str]) -> None:
+def _after_click(call: ButtonCall[CardTarget], decision: Decision) -> None:
+    """A refusal is told to the clicker; either way the card ends showing the draft as stored."""
+    outcome = decision.outcome
+    if outcome.refused is not None:
+        call.tell(escape_mrkdwn(outcome.detail))
+    after_decision(call.client, call.services, decision)
+
+
+def _decide_approve_selected(call: ButtonCall[str]) -> list[tuple[int, Decision]]:
+    services, actor = call.services, call.user_id
     selected = _selected_in_queue(call)
-    if not selected:
+    policy = _decision_policy(services, call.client) if selected else None
+    decided: list[tuple[int, Decision]] = []
+    for draft_id, seen_hash in selected:
+        assert policy is not None
+        # The policy is applied to each draft on its own: one refusal does not stop the rest.
+        work = partial(
+            drafts.approve, draft_id=draft_id, actor_id=actor, policy=policy, seen_hash=seen_hash
+        )
+        decided.append((draft_id, commit_decision(services, work, actor=actor, action="approve")))
+    return decided
+
+
+def _after_approve_selected(call: ButtonCall[str], decided: list[tuple[int, Decision]]) -> None:
+    if not decided:
         call.tell("Tick the drafts to approve first.")
         return
-    services, actor = call.services, call.user_id
-    policy = _policy(services, call.client)
     lines: list[str] = []
-    for draft_id, seen_hash in selected:
-        # The policy is applied to each draft on its own: one refusal does not stop the rest.
-        outcome = run_workflow(
-            services,
-            partial(
-                drafts.approve,
-                draft_id=draft_id,
-                actor_id=actor,
-                policy=policy,
-                seen_hash=seen_hash,
-            ),
-        )
+    for draft_id, decision in decided:
+        outcome = decision.outcome
         if outcome.refused is not None:
             lines.append(f"#{draft_id}: not approved. {escape_mrkdwn(outcome.detail)}")
-            continue
-        state = outcome.to_state or ""
-        lines.append(
-            f"#{draft_id}: approved"
-            + ("" if outcome.changed else f", still {state.replace('_', ' ')}")
-            + "."
-        )
-        after_change(call.client, services, outcome, actor, "approve", None)
+        else:
+            state = outcome.to_state or ""
+            lines.append(
+                f"#{draft_id}: approved"
+                + ("" if outcome.changed else f", still {state.replace('_', ' ')}")
+                + "."
+            )
+        after_decision(call.client, call.services, decision)
     call.respond(**build_bulk_result(lines), replace_original=False)
 
 
@@ -312,25 +340,31 @@ def _note_fields(state: ViewState) -> tuple[CardTarget, NoteDecision, str]:
     return target, ("reject" if decision == "reject" else "request_changes"), note
 
 
-def _submit_note(call: ViewCall[tuple[CardTarget, NoteDecision, str]]) -> None:
+def _submit_note(call: ViewCall[tuple[CardTarget, NoteDecision, str]]) -> Decision:
     (draft_id, seen_hash), decision, note = call.value
-    call.ack()
     services, actor = call.services, call.user_id
-    outcome = run_workflow(
+    return commit_decision(
         services,
         partial(
             drafts.reject if decision == "reject" else drafts.request_changes,
             draft_id=draft_id,
             actor_id=actor,
             note=note,
-            policy=_policy(services, call.client),
+            policy=_decision_policy(services, call.client),
             seen_hash=seen_hash,
         ),
+        actor=actor,
+        action=decision,
+        note=note,
     )
+
+
+def _after_submit(call: ViewCall[Any], decision: Decision) -> None:
+    """The modal is closed: a refusal goes beside the card; the card and notices as for a click."""
+    outcome = decision.outcome
     if outcome.refused is not None:
-        tell_privately(call.client, outcome, actor, outcome.detail)
-        return
-    after_change(call.client, services, outcome, actor, decision, note)
+        tell_privately(call.client, outcome, call.user_id, outcome.detail)
+    after_decision(call.client, call.services, decision)
 
 
 def _edit_fields(state: ViewState) -> tuple[int, str]:
@@ -340,11 +374,11 @@ def _edit_fields(state: ViewState) -> tuple[int, str]:
         raise FieldErrors.on("text", kit.DAMAGED_BUTTON) from None
 
 
-def _submit_edit(call: ViewCall[tuple[int, str]]) -> None:
+def _submit_edit(call: ViewCall[tuple[int, str]]) -> Decision:
     draft_id, text = call.value
     services, actor = call.services, call.user_id
     try:
-        outcome = run_workflow(
+        return commit_decision(
             services,
             partial(
                 drafts.edit,
@@ -353,14 +387,11 @@ def _submit_edit(call: ViewCall[tuple[int, str]]) -> None:
                 text=text,
                 checks=services.check_policy,
             ),
+            actor=actor,
+            action="edit",
         )
     except drafts.DraftInvalid as invalid:
         raise FieldErrors.on("text", problems_text(invalid)) from invalid
-    call.ack()
-    if outcome.refused is not None:
-        tell_privately(call.client, outcome, actor, outcome.detail)
-        return
-    after_change(call.client, services, outcome, actor, "edit", None)
 
 
 # -- helpers --------------------------------------------------------------------------------------
@@ -370,14 +401,9 @@ def _policy(services: Services, client: WebClient) -> ApprovalPolicy:
     return approval_policy(services.settings, client, services.groups, now=services.clock())
 
 
-def _answer(call: ButtonCall[CardTarget], outcome: Outcome, action: str) -> None:
-    """A refusal is told to the clicker (a stale card is redrawn); a change is shown to all."""
-    if outcome.refused is not None:
-        call.tell(escape_mrkdwn(outcome.detail))
-        if outcome.refused == drafts.Refusal.STALE and outcome.draft is not None:
-            refresh_card(call.client, call.services, outcome.draft)
-        return
-    after_change(call.client, call.services, outcome, call.user_id, action, None)
+def _decision_policy(services: Services, client: WebClient) -> ApprovalPolicy:
+    """For a decide step, before the ack: the cached members, no Slack call (see approvers)."""
+    return decision_policy(services.settings, client, services.groups, now=services.clock())
 
 
 def _ephemeral(text: str) -> dict[str, Any]:

@@ -7,6 +7,12 @@ A click or a submission goes through the same steps every time, so they live her
   (:class:`BadValue`: damaged, forged, or from a card an older version drew) and a handler that
   finds its target gone (:class:`StaleControl`) both get a short ephemeral answer and nothing
   else happens. Parsing is pure and the handler runs after the ack, so nothing slow comes first.
+- **Decisions** (``deciding_button``, ``deciding_view``): a click or a submission that decides
+  something (approve, reject, …) commits it in ``decide`` *before* the ack, and does its Slack
+  work (redraw the card, send the notices) in ``after``, once acked. Slack sends a click once and
+  never again: a 200 must mean the decision is stored, or a crash just after the ack loses it
+  while the approver sees nothing wrong. ``decide`` is one short transaction (milliseconds); if
+  it fails, no ack goes out and Slack shows the person that the click did not work.
 - **Modals** (``view``): ``parse`` reads the submitted :class:`ViewState`; a :class:`FieldErrors`
   from it, or from the handler before it acks, becomes ``response_action: errors`` so the person
   sees the problem under the field and keeps what they typed. A handler that returns without
@@ -91,7 +97,8 @@ def required(parse: Callable[[str], T | None]) -> Callable[[str], T]:
 
 @dataclass(frozen=True)
 class ButtonCall(Generic[T]):
-    """One click, already acked, with its value parsed and what a handler needs to answer it."""
+    """One click, with its value parsed and what a handler needs to answer it. Acked already,
+    except in a ``deciding_button``'s ``decide`` step."""
 
     value: T
     action_id: str
@@ -113,6 +120,10 @@ class ButtonCall(Generic[T]):
 
 
 ButtonHandler = Callable[[ButtonCall[T]], None]
+# What a decision's commit hands on to the Slack work after the ack (an Outcome, say).
+D = TypeVar("D")
+ButtonDecide = Callable[[ButtonCall[T]], D]
+ButtonAfter = Callable[[ButtonCall[T], D], None]
 
 
 def button(
@@ -125,16 +136,38 @@ def button(
 ) -> None:
     """Register ``handler`` for clicks on ``action_id``; ``damaged`` answers a BadValue."""
 
+    def nothing(call: ButtonCall[T]) -> None:
+        return None
+
+    def after(call: ButtonCall[T], _: None) -> None:
+        handler(call)
+
+    deciding_button(app, action_id, parse=parse, decide=nothing, after=after, damaged=damaged)
+
+
+def deciding_button(
+    app: App,
+    action_id: str | re.Pattern[str],
+    *,
+    parse: Callable[[str], T],
+    decide: ButtonDecide[T, D],
+    after: ButtonAfter[T, D],
+    damaged: str = DAMAGED_BUTTON,
+) -> None:
+    """Register a click that decides: ``decide`` commits before the ack (fast, no Slack calls
+    but a cached lookup), ``after`` does the Slack work once acked, with what ``decide`` returned.
+    """
+
     # Bolt fills a listener's parameters by name, so these names are Slack's, not ours.
     def listener(
         ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
     ) -> None:
-        ack()
         action = (body.get("actions") or [{}])[0]
         raw = str(action.get("value") or "")
         try:
             value = parse(raw)
         except BadValue:
+            ack()
             log.info("action %s: unreadable value %r", action.get("action_id"), raw[:40])
             tell(respond, damaged)
             return
@@ -149,7 +182,15 @@ def button(
             services=services_of(context),
         )
         try:
-            handler(call)
+            decided = decide(call)
+        except StaleControl as stale:
+            ack()
+            tell(respond, str(stale))
+            return
+        # Only now does Slack get its 200: whatever ``decide`` committed is already stored.
+        ack()
+        try:
+            after(call, decided)
         except StaleControl as stale:
             tell(respond, str(stale))
 
@@ -228,6 +269,8 @@ class ViewCall(Generic[T]):
 
 
 ViewHandler = Callable[[ViewCall[T]], None]
+ViewDecide = Callable[[ViewCall[T]], D]
+ViewAfter = Callable[[ViewCall[T], D], None]
 
 
 def view(
@@ -238,6 +281,23 @@ def view(
     handler: ViewHandler[T],
 ) -> None:
     """Register ``handler`` for submissions of the modal ``callback_id``."""
+
+    def after(call: ViewCall[T], _: None) -> None:
+        return None
+
+    deciding_view(app, callback_id, parse=parse, decide=handler, after=after)
+
+
+def deciding_view(
+    app: App,
+    callback_id: str,
+    *,
+    parse: Callable[[ViewState], T],
+    decide: ViewDecide[T, D],
+    after: ViewAfter[T, D],
+) -> None:
+    """Register a submission that decides: ``decide`` commits before the ack (it may still raise
+    FieldErrors, which keeps the modal open), then the modal closes and ``after`` runs."""
 
     def listener(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         submitted, user_id = body["view"], str(body["user"]["id"])
@@ -255,12 +315,13 @@ def view(
             _ack=ack,
         )
         try:
-            handler(call)
+            decided = decide(call)
         except FieldErrors as invalid:
             if call.acked:
                 raise  # a bug: the modal is closed, so the errors would show nowhere
             ack(response_action="errors", errors=invalid.errors)
             return
         call.ack()
+        after(call, decided)
 
     app.view(callback_id)(listener)

@@ -20,11 +20,11 @@ class ExpiringCache(Generic[V]):
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _refreshing: dict[str, threading.Lock] = field(default_factory=dict)
 
-    def fresh(self, key: str, *, now: datetime) -> V | None:
-        """The value stored under ``key`` less than ``ttl`` ago, else None."""
+    def fresh(self, key: str, *, now: datetime, max_age: timedelta | None = None) -> V | None:
+        """The value stored under ``key`` less than ``ttl`` (or ``max_age``) ago, else None."""
         with self._lock:
             entry = self._entries.get(key)
-        if entry is None or now - entry[0] >= self.ttl:
+        if entry is None or now - entry[0] >= (self.ttl if max_age is None else max_age):
             return None
         return entry[1]
 

@@ -17,7 +17,7 @@ from slack_sdk import WebClient
 from bot.runtime.job_slots import Job, SlotTrigger, clock_owner, once_per_slot
 from bot.runtime.stopping import StopRequest
 from bot.services import Services
-from bot.slack.approval_jobs import expire_drafts, send_reminders
+from bot.slack.approval_jobs import expire_drafts, repair_cards_and_notices, send_reminders
 from bot.slack.card_posting import post_missing_cards
 from bot.store.db import session_scope
 from bot.workflows.events import purge_processed_events
@@ -29,11 +29,15 @@ PURGE_EVENTS_JOB_ID = "purge-processed-events"
 REMIND_JOB_ID = "approval-reminders"
 EXPIRE_JOB_ID = "approval-expiry"
 CARDS_JOB_ID = "missing-approval-cards"
+REPAIR_JOB_ID = "approval-repair"
 # How often the approval jobs look; reminders and expiry are hours apart, so minutes are plenty.
 APPROVAL_CHECK_EVERY = timedelta(minutes=5)
 PURGE_EVERY = timedelta(hours=1)
 # A card Slack refused (import with Slack down, a crash before the post) is retried this often.
 CARD_RETRY_EVERY = timedelta(minutes=1)
+# Cards behind their draft and undelivered notices: usually none, so a cheap query; a minute is
+# how long an approver may see a stale card, or an author wait for a notice, after a crash.
+REPAIR_EVERY = timedelta(minutes=1)
 
 
 def purge_old_events(services: Services) -> int:
@@ -76,6 +80,7 @@ def build_scheduler(
     if client is not None:
         every(APPROVAL_CHECK_EVERY, send_reminders, REMIND_JOB_ID, client)
         every(CARD_RETRY_EVERY, post_missing_cards, CARDS_JOB_ID, client)
+        every(REPAIR_EVERY, repair_cards_and_notices, REPAIR_JOB_ID, client)
     return scheduler
 
 

@@ -73,6 +73,14 @@ def sync_faq_at_start(services: Services) -> None:
     )
 
 
+def warm_approvers(services: Services, app: App) -> None:
+    """Fetch the approver groups' members before the first click: a decision is committed before
+    its ack and reads them from the cache (bot/slack/approvers.py), so it never waits on Slack."""
+    from bot.slack.approvers import refresh_approvers
+
+    refresh_approvers(services.settings, app.client, services.groups, now=services.clock())
+
+
 def warm_matcher(services: Services) -> None:
     """Build the FAQ matcher before the first request (the semantic one loads a model: seconds).
 
@@ -152,6 +160,7 @@ def serve_http(settings: Settings, *, host: str, port: int, workers: int, thread
         configure_logging(settings)
         services, app = build_bot(settings)
         warm_matcher(services)
+        warm_approvers(services, app)
         return create_wsgi_app(app, services)
 
     options = gunicorn_options(host=host, port=port, workers=workers, threads=threads)
@@ -172,6 +181,7 @@ def run_socket_mode(settings: Settings) -> None:
         try:
             sync_faq_at_start(services)
             warm_matcher(services)
+            warm_approvers(services, app)
             if stop.requested:
                 log.info("socket mode: received %s before connecting", stop.signal_name)
             else:

@@ -2,6 +2,13 @@
 
 Shared by the listeners, the clock's jobs and the CSV import, so a card looks and behaves the same
 whoever changed the draft. Every function here runs after the ack.
+
+A card is always drawn from a fresh read of its draft, and the version drawn is recorded
+(``draft.card_version``). Two redraws of one card can reach Slack in either order (one process
+slow, Slack slow to apply one update), so whoever redraws checks after its ``chat.update`` whether
+the draft moved meanwhile and then draws again: the last update to land is always followed by a
+check that sees the newest version. A card left behind anyway (a failed update, a process killed
+mid-redraw) is behind its draft in the store, and the clock's sweep redraws it.
 """
 
 from __future__ import annotations
@@ -14,7 +21,7 @@ from datetime import timedelta
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.blocks.approvals import build_approval_card, decision_notice, no_approvers_notice
+from bot.blocks.approvals import build_approval_card, no_approvers_notice
 from bot.blocks.text import escape_mrkdwn
 from bot.core.slack_ids import is_user_group
 from bot.services import Services
@@ -67,30 +74,61 @@ def post_card(client: WebClient, services: Services, draft: Draft) -> bool:
         raise
     ts = str(answer["ts"])
     with session_scope(services.sessions) as session:
-        drafts.attach_card(session=session, draft_id=draft.id, channel=channel, ts=ts)
-    draft.card_channel, draft.card_ts = channel, ts
+        drafts.attach_card(
+            session=session, draft_id=draft.id, channel=channel, ts=ts, version=draft.version
+        )
+    draft.card_channel, draft.card_ts, draft.card_version = channel, ts, draft.version
+    # A decision that came while the card was being posted found no card to redraw.
+    redraw_if_behind(client, services, draft.id)
     if not services.settings.approvers:
         tell_admins_once(client, services, NO_APPROVERS_NOTICE, no_approvers_notice())
     return True
 
 
+# Redraws in a row for one card before leaving it to the sweep: each is needed only when the
+# draft changed again during the previous chat.update, which a burst of clicks does a few times.
+MAX_REDRAWS = 5
+
+
 def refresh_card(client: WebClient, services: Services, draft: Draft) -> None:
-    """Redraw the card in place (chat.update) after any change."""
-    if draft.card_channel is None or draft.card_ts is None:
-        return
-    client.chat_update(
-        channel=draft.card_channel,
-        ts=draft.card_ts,
-        **card_message(services, draft),  # type: ignore[arg-type]
-    )
+    """Redraw the card in place (chat.update) after any change: see :func:`redraw_card`."""
+    if draft.id is not None:
+        redraw_card(client, services, draft.id)
 
 
-def tell_author(client: WebClient, draft: Draft, text: str) -> None:
-    """In the card's thread when there is a card, else by DM."""
-    if draft.card_channel and draft.card_ts:
-        client.chat_postMessage(channel=draft.card_channel, thread_ts=draft.card_ts, text=text)
-    else:
-        client.chat_postMessage(channel=draft.author_id, text=text)
+def redraw_card(client: WebClient, services: Services, draft_id: int) -> bool:
+    """Draw the card from the draft as stored now; again while the draft moved during the update.
+
+    True when the card was left showing the draft's current version.
+    """
+    for _ in range(MAX_REDRAWS):
+        with session_scope(services.sessions) as session:
+            draft = drafts.get_draft(session, draft_id)
+        if draft is None or draft.card_channel is None or draft.card_ts is None:
+            return False
+        drawn = draft.version
+        client.chat_update(
+            channel=draft.card_channel,
+            ts=draft.card_ts,
+            **card_message(services, draft),  # type: ignore[arg-type]
+        )
+        with session_scope(services.sessions) as session:
+            drafts.card_shown(session=session, draft_id=draft_id, version=drawn)
+            now = drafts.get_draft(session, draft_id)
+        if now is None or now.version == drawn:
+            return True
+        log.info(
+            "draft %s moved to v%s while its card drew v%s; redrawing", draft_id, now.version, drawn
+        )
+    return False
+
+
+def redraw_if_behind(client: WebClient, services: Services, draft_id: int) -> None:
+    """Repair a card that shows an older version than its draft (a click found it stale)."""
+    with session_scope(services.sessions) as session:
+        draft = drafts.get_draft(session, draft_id)
+    if draft is not None and draft.card_ts is not None and draft.card_version != draft.version:
+        redraw_card(client, services, draft_id)
 
 
 def tell_admins(client: WebClient, services: Services, text: str) -> int:
@@ -125,23 +163,6 @@ def tell_admins_once(client: WebClient, services: Services, notice_id: str, text
 
 def _owner() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
-
-
-def after_change(
-    client: WebClient,
-    services: Services,
-    outcome: Outcome,
-    actor: str,
-    action: str,
-    note: str | None,
-) -> None:
-    """A decision went through: redraw the card, and tell the author unless they made it."""
-    draft = outcome.draft
-    if draft is None:
-        return
-    refresh_card(client, services, draft)
-    if actor != draft.author_id:
-        tell_author(client, draft, decision_notice(draft, actor, action, note))
 
 
 def tell_privately(client: WebClient, outcome: Outcome, user: str, text: str) -> None:

@@ -1,4 +1,5 @@
-"""The clock's approval jobs: remind approvers of waiting drafts, expire the overdue ones.
+"""The clock's approval jobs: remind approvers of waiting drafts, expire the overdue ones, and
+repair what a crash or a slow Slack left behind (cards behind their draft, undelivered notices).
 
 They call the same workflows as the buttons and draw the same cards. With two clock processes,
 each run is claimed first (bot/runtime/job_slots.py), so one of them acts per slot; the
@@ -14,10 +15,11 @@ from slack_sdk.errors import SlackApiError
 
 from bot.blocks.approvals import expired_notice, reminder_text
 from bot.services import Services
-from bot.slack.approval_cards import refresh_card, tell_author
+from bot.slack.approval_cards import redraw_card, refresh_card
+from bot.slack.notices import deliver_notices, deliver_undelivered
 from bot.store.db import session_scope
 from bot.store.models import Draft
-from bot.workflows import drafts
+from bot.workflows import drafts, notices
 
 log = logging.getLogger(__name__)
 
@@ -62,22 +64,53 @@ def send_reminders(services: Services, client: WebClient) -> int:
 
 
 def expire_drafts(services: Services, client: WebClient | None) -> int:
-    """Job: pending drafts past their time become expired; card and author are told."""
+    """Job: pending drafts past their time become expired; card and author are told (the
+    author's notice is queued with the expiry, so it is sent even if this run dies)."""
+    notice_ids: list[int] = []
     with session_scope(services.sessions) as session:
+        now = services.clock()
         expired = drafts.expire_overdue(
-            session=session,
-            now=services.clock(),
-            expire_after=services.settings.approval_expire_after,
+            session=session, now=now, expire_after=services.settings.approval_expire_after
         )
-    for draft in expired:
-        if client is None:
-            continue
-        try:
-            refresh_card(client, services, draft)
-            tell_author(client, draft, expired_notice(draft))
-        except SlackApiError as error:
-            log.warning(
-                "expiry notice for draft %s failed: %s", draft.id, error.response.get("error")
+        for draft in expired:
+            notice = notices.add_notice(
+                session=session,
+                recipient_id=draft.author_id,
+                text=expired_notice(draft),
+                now=now,
+                draft_id=draft.id,
             )
+            assert notice.id is not None
+            notice_ids.append(notice.id)
+    if client is not None:
+        for draft in expired:
+            try:
+                refresh_card(client, services, draft)
+            except SlackApiError as error:
+                log.warning(
+                    "card of expired draft %s not redrawn: %s",
+                    draft.id,
+                    error.response.get("error"),
+                )
+        deliver_notices(client, services, notice_ids)
     log.info("approval expiry: %d draft(s) expired", len(expired))
     return len(expired)
+
+
+def repair_cards_and_notices(services: Services, client: WebClient) -> tuple[int, int]:
+    """Job: redraw every card behind its draft, and deliver every notice still undelivered.
+
+    What a click could not finish (killed after its commit, a chat.update that failed or landed
+    out of order, a DM Slack refused) is finished here; (cards redrawn, notices sent).
+    """
+    with session_scope(services.sessions) as session:
+        behind = drafts.cards_behind(session=session)
+    redrawn = 0
+    for draft_id in behind:
+        try:
+            redrawn += redraw_card(client, services, draft_id)
+        except SlackApiError as error:
+            log.warning("card of draft %s not redrawn: %s", draft_id, error.response.get("error"))
+    sent = deliver_undelivered(client, services)
+    log.info("repair: %d card(s) redrawn, %d notice(s) delivered", redrawn, sent)
+    return redrawn, sent

@@ -3,13 +3,18 @@ groups expanded through ``usergroups.users.list``, cached for a few minutes per 
 
 Group membership changes rarely and a click must stay fast, so members are cached; a failed
 lookup keeps the last known members (or none: deny by default) rather than failing the click.
+
+A decision is committed before the click's ack (bot/slack/decisions.py), so it must not wait on
+Slack: ``decision_policy`` takes members fetched up to ``DECISION_MAX_AGE`` ago without asking, and
+``refresh_approvers`` (after the ack, and when a web process starts) keeps them fresh. Only members
+never fetched, or older than that, are fetched before the ack.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -24,19 +29,28 @@ log = logging.getLogger(__name__)
 
 # Members of user groups (approvers), per process; a user-group id maps to its member ids.
 UserGroupCache = ExpiringCache[frozenset[str]]
+# How old members a decision may use without asking Slack first: the cache's own five minutes
+# is how soon a change in a group shows; this bounds it while nobody clicks to refresh them.
+DECISION_MAX_AGE = timedelta(minutes=30)
 
 
 def _members(
-    group_id: str, fetch: Callable[[str], Iterable[str]], cache: UserGroupCache, *, now: datetime
+    group_id: str,
+    fetch: Callable[[str], Iterable[str]],
+    cache: UserGroupCache,
+    *,
+    now: datetime,
+    max_age: timedelta | None = None,
 ) -> frozenset[str]:
-    """The group's members: cached, or fetched; on a failed fetch the last known, or none."""
-    cached = cache.fresh(group_id, now=now)
+    """The group's members: cached (younger than ``max_age``, default the cache's time), or
+    fetched; on a failed fetch the last known, or none."""
+    cached = cache.fresh(group_id, now=now, max_age=max_age)
     if cached is not None:
         return cached
     with cache.refreshing(group_id):
         # Clicks that arrive together all found the group stale; the first fetches, the rest
         # find its answer here instead of each asking Slack again.
-        cached = cache.fresh(group_id, now=now)
+        cached = cache.fresh(group_id, now=now, max_age=max_age)
         if cached is not None:
             return cached
         try:
@@ -55,7 +69,12 @@ def _members(
 
 
 def expand(
-    entries: Iterable[str], client: WebClient, cache: UserGroupCache, *, now: datetime
+    entries: Iterable[str],
+    client: WebClient,
+    cache: UserGroupCache,
+    *,
+    now: datetime,
+    max_age: timedelta | None = None,
 ) -> frozenset[str]:
     """User ids for a list of user ids and user-group ids."""
 
@@ -67,16 +86,35 @@ def expand(
     users: set[str] = set()
     for entry in entries:
         if is_user_group(entry):
-            users |= _members(entry, fetch, cache, now=now)
+            users |= _members(entry, fetch, cache, now=now, max_age=max_age)
         else:
             users.add(entry)
     return frozenset(users)
 
 
 def approval_policy(
-    settings: Settings, client: WebClient, cache: UserGroupCache, *, now: datetime
+    settings: Settings,
+    client: WebClient,
+    cache: UserGroupCache,
+    *,
+    now: datetime,
+    max_age: timedelta | None = None,
 ) -> ApprovalPolicy:
     return ApprovalPolicy(
-        approvers=expand(settings.approvers, client, cache, now=now),
-        risk_approvers=expand(settings.risk_approvers, client, cache, now=now),
+        approvers=expand(settings.approvers, client, cache, now=now, max_age=max_age),
+        risk_approvers=expand(settings.risk_approvers, client, cache, now=now, max_age=max_age),
     )
+
+
+def decision_policy(
+    settings: Settings, client: WebClient, cache: UserGroupCache, *, now: datetime
+) -> ApprovalPolicy:
+    """The policy for a decision committed before the ack: cached members, not Slack's answer."""
+    return approval_policy(settings, client, cache, now=now, max_age=DECISION_MAX_AGE)
+
+
+def refresh_approvers(
+    settings: Settings, client: WebClient, cache: UserGroupCache, *, now: datetime
+) -> None:
+    """Fetch the groups whose members are past the cache's time (after an ack; at start-up)."""
+    approval_policy(settings, client, cache, now=now)

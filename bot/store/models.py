@@ -89,6 +89,8 @@ class Draft(SQLModel, table=True):
     card_claimed_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     # A CSV row's stable key (bot/workflows/drafts/import_keys.py): the same row imports once.
     import_key: str | None = Field(default=None, max_length=64, unique=True, index=True)
+    # The version the card last showed: behind ``version`` means the card needs a redraw.
+    card_version: int | None = Field(default=None)
     created_at: datetime = Field(sa_column=_timestamp_column())
     updated_at: datetime = Field(sa_column=_timestamp_column())
     submitted_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
@@ -110,6 +112,26 @@ class DraftApproval(SQLModel, table=True):
     as_risk_approver: bool = Field(default=False)
     at: datetime = Field(sa_column=_timestamp_column())
     cancelled_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+
+
+class Notice(SQLModel, table=True):
+    """A message to a person that a decision causes (the author's "approved"), in an outbox.
+
+    Written in the decision's transaction; sent after the ack and marked ``delivered_at``. A
+    sender holds ``lease_until`` while it sends, so two processes do not send it at once; one
+    that died is retried by the clock once its lease ran out (at least once, maybe twice).
+    """
+
+    __tablename__ = "notice"
+
+    id: int | None = Field(default=None, primary_key=True)
+    draft_id: int | None = Field(default=None, foreign_key="draft.id")
+    recipient_id: str = Field(max_length=32)
+    text: str = Field(sa_type=Text)
+    created_at: datetime = Field(sa_column=_timestamp_column())
+    lease_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    attempts: int = Field(default=0)
+    delivered_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), index=True))
 
 
 class FaqRecord(SQLModel, table=True):

@@ -18,6 +18,7 @@ from bot.runtime.scheduler import (
     EXPIRE_JOB_ID,
     PURGE_EVENTS_JOB_ID,
     REMIND_JOB_ID,
+    REPAIR_JOB_ID,
     build_scheduler,
 )
 from bot.services import Services
@@ -108,9 +109,12 @@ def test_jobs_have_stable_ids(services_at: Services, emulator: SlackEmulator) ->
         EXPIRE_JOB_ID,
         REMIND_JOB_ID,
         CARDS_JOB_ID,
+        REPAIR_JOB_ID,
     }
     without_slack = build_scheduler(services_at)
-    assert {REMIND_JOB_ID, CARDS_JOB_ID}.isdisjoint(job.id for job in without_slack.get_jobs())
+    assert {REMIND_JOB_ID, CARDS_JOB_ID, REPAIR_JOB_ID}.isdisjoint(
+        job.id for job in without_slack.get_jobs()
+    )
 
 
 def test_a_run_that_starts_late_still_runs(services_at: Services, emulator: SlackEmulator) -> None:

@@ -24,7 +24,8 @@ This module is the package's public face: callers write ``drafts.approve(...)``.
     refusals     the refusal rules, one ordered table, and the one place a refusal is audited
     transitions  lock, the conditional UPDATE, the audit entry
     create       create_draft, attach_card          decide   approve, request_changes, reject
-    cards        claim_card_post, release_card_post, drafts_missing_cards (cards owed, retried)
+    cards        claim_card_post, release_card_post, drafts_missing_cards (cards owed, retried);
+                 card_shown, cards_behind (which version each approval card shows)
     author       edit, withdraw                     publish  mark_published
     clock        expire_overdue, claim_reminders    queries  get_draft, pending_drafts, …
     parsing      what people type (quick form, ids, weeks, CSV cells) into DraftInput
@@ -39,6 +40,8 @@ from __future__ import annotations
 from bot.workflows.drafts.author import check_author_action, edit, withdraw
 from bot.workflows.drafts.cards import (
     CARD_CLAIM_LEASE,
+    card_shown,
+    cards_behind,
     claim_card_post,
     drafts_missing_cards,
     release_card_post,
@@ -89,6 +92,8 @@ __all__ = [
     "active_approvals",
     "approve",
     "attach_card",
+    "card_shown",
+    "cards_behind",
     "check_author_action",
     "check_decision",
     "check_draft",

@@ -4,6 +4,11 @@ Whoever posts a card (the listener that made the draft, the CSV import, the cloc
 claims the post with a conditional UPDATE that sets a short lease; only the winner calls Slack, so
 two processes never both post the same card. A post that fails releases its lease at once; a
 process that dies mid-post leaves the lease to run out, and the clock posts the card after it.
+
+The card also records which version of its draft it shows: every change a card shows bumps
+``draft.version``, whoever redraws a card records the version it drew (``card_shown``), and a card
+whose recorded version is behind (a redraw that failed, landed out of order, or died with its
+process) is found by ``cards_behind``.
 """
 
 from __future__ import annotations
@@ -62,3 +67,25 @@ def drafts_missing_cards(*, session: Session, now: datetime, limit: int) -> list
         .limit(limit)
     )
     return list(session.exec(statement))
+
+
+def card_shown(*, session: Session, draft_id: int, version: int) -> None:
+    """Record that the card now shows ``version`` of the draft (the last redraw that landed)."""
+    session.execute(update(Draft).where(col(Draft.id) == draft_id).values(card_version=version))
+
+
+def cards_behind(*, session: Session, limit: int = 200) -> list[int]:
+    """Ids of drafts whose card shows an older version than the draft has, oldest first."""
+    return [
+        draft_id
+        for draft_id in session.exec(
+            select(Draft.id)
+            .where(
+                col(Draft.card_ts).is_not(None),
+                or_(col(Draft.card_version).is_(None), col(Draft.card_version) < Draft.version),
+            )
+            .order_by(col(Draft.id))
+            .limit(limit)
+        ).all()
+        if draft_id is not None
+    ]

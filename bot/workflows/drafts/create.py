@@ -99,8 +99,13 @@ def required_approvals(report: CheckReport) -> int:
     return 1 + (1 if report.risky_topics else 0)
 
 
-def attach_card(*, session: Session, draft_id: int, channel: str, ts: str) -> None:
-    """Remember where the draft's approval card lives, so every decision updates it in place."""
+def attach_card(
+    *, session: Session, draft_id: int, channel: str, ts: str, version: int | None = None
+) -> None:
+    """Remember where the draft's approval card lives, so every decision updates it in place,
+    and which version of the draft it was drawn from (None: unknown, so it counts as behind)."""
     session.execute(
-        update(Draft).where(col(Draft.id) == draft_id).values(card_channel=channel, card_ts=ts)
+        update(Draft)
+        .where(col(Draft.id) == draft_id)
+        .values(card_channel=channel, card_ts=ts, card_version=version)
     )

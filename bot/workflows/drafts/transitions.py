@@ -61,8 +61,15 @@ def transition(
 
 
 def touch(session: Session, draft: Draft, now: datetime) -> None:
-    """Mark the draft as changed without a move (an approval that is not yet the last one)."""
-    session.execute(update(Draft).where(col(Draft.id) == draft.id).values(updated_at=now))
+    """Mark the draft as changed without a move (an approval that is not yet the last one).
+
+    The version grows too: the card shows the approvals given, so it is behind until redrawn.
+    """
+    session.execute(
+        update(Draft)
+        .where(col(Draft.id) == draft.id)
+        .values(updated_at=now, version=col(Draft.version) + 1)
+    )
     session.refresh(draft)
 
 
