@@ -6,9 +6,12 @@ quick-draft text and the modal's fields, with the checks' findings put under the
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 
 from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.blocks.approvals import CREATE_VIEW, build_draft_modal
 from bot.commands import kit
@@ -23,6 +26,8 @@ from bot.store.models import Draft
 from bot.workflows import drafts
 from bot.workflows.drafts import DraftInput, DraftInvalid
 from bot.workflows.drafts.parsing import InputError, parse_quick_draft
+
+log = logging.getLogger(__name__)
 
 NO_CHANNEL = (
     "Drafts need an approvals channel, and none is set up yet. "
@@ -73,7 +78,7 @@ def _draft_command(call: SubcommandCall) -> None:
         response_type="ephemeral",
         text=f"Draft #{draft.id} is waiting for approval in <#{channel}>.",
     )
-    post_card(call.client, services, draft)
+    _post_or_leave_to_clock(call.client, services, draft)
 
 
 def _modal_draft(state: ViewState) -> DraftInput:
@@ -99,11 +104,26 @@ def _submit_new_draft(call: ViewCall[DraftInput]) -> None:
     except DraftInvalid as invalid:
         raise FieldErrors(_field_errors(invalid)) from invalid
     call.ack()
-    post_card(call.client, services, draft)
-    call.client.chat_postMessage(
-        channel=call.user_id,
-        text=f"Draft #{draft.id} is waiting for approval in <#{draft.card_channel}>.",
-    )
+    channel = services.settings.approvals_channel
+    if _post_or_leave_to_clock(call.client, services, draft):
+        text = f"Draft #{draft.id} is waiting for approval in <#{channel}>."
+    else:
+        text = (
+            f"Draft #{draft.id} is saved, but Slack did not take its card in <#{channel}> yet; "
+            "the bot retries every minute until it does."
+        )
+    call.client.chat_postMessage(channel=call.user_id, text=text)
+
+
+def _post_or_leave_to_clock(client: WebClient, services: Services, draft: Draft) -> bool:
+    """Post the card; False when Slack refused it. The draft without a card is the record that
+    its card is owed, and the clock's retry posts it, so a refusal loses nothing."""
+    try:
+        post_card(client, services, draft)
+    except SlackApiError as error:
+        log.warning("card of draft %s not posted yet: %s", draft.id, error.response.get("error"))
+        return False
+    return True
 
 
 def _create(services: Services, draft_input: DraftInput) -> Draft:

@@ -165,6 +165,25 @@ def test_the_draft_modal_opens_and_a_submission_posts_a_card(approvals_bot: Runn
     assert bot.emulator.violations == []
 
 
+def test_a_draft_whose_card_slack_refuses_is_kept_and_its_author_told_where_it_will_be(
+    approvals_bot: RunningBot,
+) -> None:
+    # The card's chat.postMessage fails: the draft is stored (the clock posts the card later) and
+    # the author's DM still names the approvals channel, not "<#None>".
+    bot = approvals_bot
+    bot.emulator.inject("chat.postMessage", status=200, error="channel_not_found")
+    values = modal_values("Winter sale preview", ["x"], None)
+    assert bot.slack.view_submission(CREATE_VIEW, values, user_id=AUTHOR).status == 200
+    [failed, dm] = bot.emulator.wait_for("chat.postMessage", count=2)
+    assert failed.response["ok"] is False
+    assert dm.args["channel"] == AUTHOR
+    assert "None" not in dm.args["text"]
+    assert f"<#{bot.services.settings.approvals_channel}>" in dm.args["text"]
+    assert "clock" in dm.args["text"] or "retr" in dm.args["text"]
+    draft = draft_row(bot)
+    assert draft.state == "pending" and draft.card_ts is None
+
+
 def test_a_modal_with_a_past_time_gets_field_errors(approvals_bot: RunningBot) -> None:
     bot = approvals_bot
     yesterday = int((datetime.now(UTC) - timedelta(days=1)).timestamp())
