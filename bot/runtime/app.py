@@ -114,6 +114,8 @@ def _dedupe_events(services: Services) -> Callable[..., BoltResponse | None]:
                 event_type=event_type,
                 now=services.clock(),
                 claimed_by=claim.claimed_by,
+                # Kept so the clock can replay it if this worker dies before the listener ends.
+                body=json.dumps(body),
             )
         if not acts:
             # Finished already, or another delivery is at work on it: say OK so Slack stops.

@@ -113,9 +113,16 @@ def clock() -> None:
                 "socialops: SLACK_BOT_TOKEN is not set, so the clock expires drafts without telling anyone",
                 err=True,
             )
+        replay = None
+        if client is not None and settings.slack_signing_secret is not None:
+            from bot.runtime.app import create_app
+            from bot.runtime.event_replay import bolt_dispatcher
+
+            # Events a web worker acked and never finished are answered from here.
+            replay = bolt_dispatcher(create_app(settings, services, verify_token=False))
         try:
             prepare_database(services.engine)
-            run_clock(services, client, stop)
+            run_clock(services, client, stop, replay=replay)
         finally:
             services.close()
 

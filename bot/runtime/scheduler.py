@@ -14,6 +14,7 @@ from datetime import timedelta
 from apscheduler.schedulers.background import BackgroundScheduler
 from slack_sdk import WebClient
 
+from bot.runtime.event_replay import Dispatch, replay_owed_events
 from bot.runtime.job_slots import Job, SlotTrigger, clock_owner, once_per_slot
 from bot.runtime.stopping import StopRequest
 from bot.services import Services
@@ -38,6 +39,9 @@ CARD_RETRY_EVERY = timedelta(minutes=1)
 # Cards behind their draft and undelivered notices: usually none, so a cheap query; a minute is
 # how long an approver may see a stale card, or an author wait for a notice, after a crash.
 REPAIR_EVERY = timedelta(minutes=1)
+REPLAY_JOB_ID = "event-replay"
+# An event claimed and never finished waits at least its lease (45 s) before this picks it up.
+REPLAY_EVERY = timedelta(minutes=1)
 
 
 def purge_old_events(services: Services) -> int:
@@ -51,11 +55,16 @@ def purge_old_events(services: Services) -> int:
 
 
 def build_scheduler(
-    services: Services, client: WebClient | None = None, *, owner: str | None = None
+    services: Services,
+    client: WebClient | None = None,
+    *,
+    owner: str | None = None,
+    replay: Dispatch | None = None,
 ) -> BackgroundScheduler:
     """The jobs; without a Slack client (no SLACK_BOT_TOKEN) drafts still expire, silently.
 
-    ``owner`` names this process in its run claims (default host:pid).
+    ``owner`` names this process in its run claims (default host:pid); ``replay`` hands an
+    unfinished event back to the bolt app (bot/runtime/event_replay.py).
     """
     scheduler = BackgroundScheduler(timezone="UTC")
     claimant = owner or clock_owner()
@@ -81,17 +90,25 @@ def build_scheduler(
         every(APPROVAL_CHECK_EVERY, send_reminders, REMIND_JOB_ID, client)
         every(CARD_RETRY_EVERY, post_missing_cards, CARDS_JOB_ID, client)
         every(REPAIR_EVERY, repair_cards_and_notices, REPAIR_JOB_ID, client)
+    if replay is not None:
+        every(REPLAY_EVERY, replay_owed_events, REPLAY_JOB_ID, replay)
     return scheduler
 
 
-def run_clock(services: Services, client: WebClient | None, stop: StopRequest) -> None:
+def run_clock(
+    services: Services,
+    client: WebClient | None,
+    stop: StopRequest,
+    *,
+    replay: Dispatch | None = None,
+) -> None:
     """Run the scheduler until ``stop`` is requested (SIGTERM or SIGINT), then stop cleanly (a
     running job finishes). A stop requested during start-up means the scheduler never starts.
     """
     if stop.requested:
         log.info("clock: received %s before starting", stop.signal_name)
     else:
-        scheduler = build_scheduler(services, client)
+        scheduler = build_scheduler(services, client, replay=replay)
         jobs = ", ".join(job.id for job in scheduler.get_jobs())
         scheduler.start()
         log.info("clock: started with jobs: %s", jobs or "none")

@@ -31,6 +31,10 @@ class ProcessedEvent(SQLModel, table=True):
     finished_at: datetime | None = Field(
         default=None, sa_column=Column(UTCDateTime(), nullable=True)
     )
+    # The delivery as Slack sent it (JSON): the record that an answer is owed, so the clock can
+    # replay an event whose worker died after the 200 (Slack never resends it then).
+    body: str | None = Field(default=None, sa_type=Text)
+    attempts: int = Field(default=1)  # deliveries and replays that took the claim
 
 
 class AuditEntry(SQLModel, table=True):

@@ -11,6 +11,10 @@ the database, not process memory, decide who acts:
   no-op.
 - **release** (when the listener raised): the lease is given up, so Slack's retry acts.
 - A lease that runs out unfinished (the worker died) is taken over by the next redelivery.
+- **replay**: Slack sends an event once when it got its 200 in time, so a worker that dies after
+  the ack (or a listener that fails) would leave the event unanswered for good. The claim keeps
+  the delivery's body, and the clock replays every unfinished event nobody holds
+  (``events_to_replay``), up to ``MAX_ATTEMPTS`` tries in all and within ``REPLAY_WINDOW``.
 
 Each step is one conditional statement, so two deliveries racing for one event have one winner
 on SQLite and PostgreSQL alike.
@@ -22,7 +26,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, or_, update
 from sqlalchemy.engine import CursorResult
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
 from bot.store.claims import insert_first
 from bot.store.models import ProcessedEvent
@@ -33,6 +37,11 @@ EVENT_RETENTION = timedelta(hours=24)
 # takes (a model call is at most two 8 s tries), shorter than Slack's later retries (1 and
 # 5 minutes after the first), so a delivery whose worker died is taken over by one of them.
 EVENT_LEASE = timedelta(seconds=45)
+# Tries in all (Slack's deliveries and the clock's replays) before an event that keeps failing is
+# left alone: a listener bug must not answer "something went wrong" every minute.
+MAX_ATTEMPTS = 3
+# An answer later than this would puzzle the person more than help them.
+REPLAY_WINDOW = timedelta(hours=1)
 
 
 def claim_event(
@@ -42,6 +51,7 @@ def claim_event(
     event_type: str,
     now: datetime,
     claimed_by: str,
+    body: str | None = None,
     lease: timedelta = EVENT_LEASE,
 ) -> bool:
     """Claim ``event_id`` for ``claimed_by`` until ``now + lease``; True when this delivery
@@ -56,6 +66,8 @@ def claim_event(
             "received_at": now,
             "claimed_by": claimed_by,
             "claimed_until": until,
+            "body": body,
+            "attempts": 1,
         },
     ):
         return True
@@ -72,7 +84,11 @@ def claim_event(
                 col(ProcessedEvent.claimed_until) <= now,
             ),
         )
-        .values(claimed_by=claimed_by, claimed_until=until)
+        .values(
+            claimed_by=claimed_by,
+            claimed_until=until,
+            attempts=col(ProcessedEvent.attempts) + 1,
+        )
         .returning(col(ProcessedEvent.event_id))
     )
     return session.execute(statement).first() is not None
@@ -101,6 +117,28 @@ def release_event(*, session: Session, event_id: str, claimed_by: str) -> bool:
         .returning(col(ProcessedEvent.event_id))
     )
     return session.execute(statement).first() is not None
+
+
+def events_to_replay(*, session: Session, now: datetime, limit: int = 50) -> list[str]:
+    """Bodies of the events still owed an answer: unfinished, held by nobody (released, or
+    their lease ran out), tried fewer than MAX_ATTEMPTS times and received within
+    REPLAY_WINDOW; oldest first. Replaying one claims it again, like a redelivery."""
+    statement = (
+        select(ProcessedEvent.body)
+        .where(
+            col(ProcessedEvent.finished_at).is_(None),
+            col(ProcessedEvent.body).is_not(None),
+            or_(
+                col(ProcessedEvent.claimed_until).is_(None),
+                col(ProcessedEvent.claimed_until) <= now,
+            ),
+            col(ProcessedEvent.attempts) < MAX_ATTEMPTS,
+            col(ProcessedEvent.received_at) >= now - REPLAY_WINDOW,
+        )
+        .order_by(col(ProcessedEvent.received_at))
+        .limit(limit)
+    )
+    return [body for body in session.exec(statement) if body is not None]
 
 
 def purge_processed_events(*, session: Session, now: datetime) -> int:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from datetime import timedelta
 
 from sqlmodel import select
 
+from bot.runtime.app import create_app
+from bot.runtime.event_replay import bolt_dispatcher, replay_owed_events
 from bot.store.db import session_scope
 from bot.store.models import ProcessedEvent
 from bot.workflows.events import EVENT_LEASE, claim_event
@@ -170,3 +173,62 @@ def test_concurrent_deliveries_of_one_event_act_once(bot: RunningBot) -> None:
     wait_until(lambda: finished(bot, "Ev0RACE"))
     time.sleep(0.3)
     assert len(bot.emulator.calls_to("chat.postMessage")) == 1
+
+
+def replay(bot: RunningBot) -> int:
+    """One run of the clock's event-replay job, through a bolt app of its own (as the clock has)."""
+    app = create_app(bot.services.settings, bot.services, verify_token=False)
+    return replay_owed_events(bot.services, bolt_dispatcher(app))
+
+
+def test_a_mention_whose_listener_failed_is_answered_by_the_clock_without_a_slack_retry(
+    bot: RunningBot,
+) -> None:
+    # Slack got its 200 (bolt acks an event before its listener runs), so it never resends this
+    # one: before the replay, a failure here left the mention unanswered for good.
+    event = payloads.app_mention(text="<@UBOTSOCIAL> hello", user="U0AUTHOR")
+    bot.emulator.inject("chat.postMessage", status=200, error="fatal_error")
+    assert bot.slack.event(event, event_id="Ev0NORETRY").status == 200
+    bot.emulator.wait_for("chat.postEphemeral")
+    assert answers(bot) == []
+    assert replay(bot) == 1
+    wait_until(lambda: finished(bot, "Ev0NORETRY"))
+    assert len(answers(bot)) == 1
+    assert replay(bot) == 0  # finished: nothing more is owed
+
+
+def test_a_mention_whose_worker_died_after_the_ack_is_answered_by_the_clock(
+    bot: RunningBot,
+) -> None:
+    # The worker stored its claim with the delivery (as the middleware does), acked, and died.
+    envelope = payloads.event_callback(
+        payloads.app_mention(text="<@UBOTSOCIAL> hello"), event_id="Ev0DIED"
+    )
+    with session_scope(bot.services.sessions) as session:
+        assert claim_event(
+            session=session,
+            event_id="Ev0DIED",
+            event_type="app_mention",
+            now=bot.services.clock(),
+            claimed_by="dead-host:4242:0",
+            body=json.dumps(envelope),
+        )
+    assert replay(bot) == 0  # its lease still runs: the worker may be at it
+    with session_scope(bot.services.sessions) as session:
+        row = session.get(ProcessedEvent, "Ev0DIED")
+        assert row is not None
+        row.claimed_until = bot.services.clock() - timedelta(seconds=1)  # the lease ran out
+    assert replay(bot) == 1
+    wait_until(lambda: finished(bot, "Ev0DIED"))
+    assert len(answers(bot)) == 1
+
+
+def test_each_delivery_is_kept_with_its_claim(bot: RunningBot) -> None:
+    event = payloads.app_mention(text="<@UBOTSOCIAL> hello")
+    bot.slack.event(event, event_id="Ev0KEPT")
+    wait_until(lambda: finished(bot, "Ev0KEPT"))
+    with bot.services.sessions() as session:
+        row = session.get(ProcessedEvent, "Ev0KEPT")
+        assert row is not None
+        assert row.body is not None
+        assert json.loads(row.body)["event"]["text"] == "<@UBOTSOCIAL> hello"

@@ -19,6 +19,7 @@ from bot.runtime.scheduler import (
     PURGE_EVENTS_JOB_ID,
     REMIND_JOB_ID,
     REPAIR_JOB_ID,
+    REPLAY_JOB_ID,
     build_scheduler,
 )
 from bot.services import Services
@@ -115,6 +116,9 @@ def test_jobs_have_stable_ids(services_at: Services, emulator: SlackEmulator) ->
     assert {REMIND_JOB_ID, CARDS_JOB_ID, REPAIR_JOB_ID}.isdisjoint(
         job.id for job in without_slack.get_jobs()
     )
+    # The event replay runs where the clock has a bolt app to replay through.
+    replaying = build_scheduler(services_at, client_of(emulator), replay=lambda body: None)
+    assert REPLAY_JOB_ID in {job.id for job in replaying.get_jobs()}
 
 
 def test_a_run_that_starts_late_still_runs(services_at: Services, emulator: SlackEmulator) -> None:

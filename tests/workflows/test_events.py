@@ -12,7 +12,10 @@ from bot.store.models import ProcessedEvent
 from bot.workflows.events import (
     EVENT_LEASE,
     EVENT_RETENTION,
+    MAX_ATTEMPTS,
+    REPLAY_WINDOW,
     claim_event,
+    events_to_replay,
     finish_event,
     purge_processed_events,
     release_event,
@@ -132,3 +135,54 @@ def test_purge_forgets_only_events_past_retention(services: Services) -> None:
     # The old id may be claimed again; the recent one is still remembered.
     assert claim(services, "EvOLD") is True
     assert claim(services, "EvNEW") is False
+
+
+def claim_with_body(services: Services, event_id: str, by: str, now: datetime) -> bool:
+    with session_scope(services.sessions) as session:
+        return claim_event(
+            session=session,
+            event_id=event_id,
+            event_type="app_mention",
+            now=now,
+            claimed_by=by,
+            body=f'{{"event_id": "{event_id}"}}',
+        )
+
+
+def owed(services: Services, now: datetime) -> list[str]:
+    with session_scope(services.sessions) as session:
+        return events_to_replay(session=session, now=now)
+
+
+def test_an_event_nobody_finished_is_owed_a_replay_once_its_lease_is_over(
+    services: Services,
+) -> None:
+    assert claim_with_body(services, "EvDIED", "w1", NOW)
+    assert claim_with_body(services, "EvDONE", "w1", NOW)
+    assert claim_with_body(services, "EvFAILED", "w1", NOW)
+    finish(services, "EvDONE")
+    assert release(services, "EvFAILED", "w1")
+    # While the lease runs, the worker may still be at it: only the released one is owed.
+    assert owed(services, NOW + timedelta(seconds=1)) == ['{"event_id": "EvFAILED"}']
+    later = NOW + EVENT_LEASE
+    assert sorted(owed(services, later)) == ['{"event_id": "EvDIED"}', '{"event_id": "EvFAILED"}']
+    # A replay claims it like a redelivery and counts as a try.
+    assert claim_with_body(services, "EvDIED", "clock", later)
+    assert row(services, "EvDIED").attempts == 2
+    assert owed(services, later) == ['{"event_id": "EvFAILED"}']
+
+
+def test_an_event_that_keeps_failing_or_is_old_is_left_alone(services: Services) -> None:
+    assert claim_with_body(services, "EvBUG", "w1", NOW)
+    for attempt in range(2, MAX_ATTEMPTS + 1):
+        assert release(services, "EvBUG", f"w{attempt - 1}")
+        assert claim_with_body(services, "EvBUG", f"w{attempt}", NOW)
+    assert release(services, "EvBUG", f"w{MAX_ATTEMPTS}")
+    assert owed(services, NOW) == []  # tried MAX_ATTEMPTS times: a bug, not a crash
+    assert claim_with_body(services, "EvOLD", "w1", NOW)
+    assert release(services, "EvOLD", "w1")
+    assert owed(services, NOW + REPLAY_WINDOW + timedelta(seconds=1)) == []
+    # A claim without a body (a row from before bodies were kept) has nothing to replay.
+    assert claim(services, "EvBARE")
+    assert release(services, "EvBARE", "w1")
+    assert "EvBARE" not in str(owed(services, NOW))
