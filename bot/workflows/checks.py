@@ -117,7 +117,9 @@ def run_checks(
         facts = NETWORKS[network]
         limit, length = facts.limit, weighted_length(texts[network], network)
         if length > limit:
-            note = f" (links count as {facts.link_length})" if facts.link_length else ""
+            # X's link rule explains the count only when there is a link to count.
+            has_link = facts.link_length and _URL.search(texts[network])
+            note = f" (links count as {facts.link_length})" if has_link else ""
             errors.append(
                 Finding(
                     "error",

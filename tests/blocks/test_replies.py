@@ -104,7 +104,7 @@ def test_hostile_and_huge_text_is_escaped_and_fits(size: int) -> None:
 
 
 def test_a_reply_that_does_not_fit_says_so_and_points_to_edit() -> None:
-    problem = "X: 317 of 280 characters (links count as 23)."
+    problem = "X: 317 of 280 characters."
     message = suggestion(network="x", fit_problem=problem)
     shown = json.dumps(message, ensure_ascii=False)
     assert "for X" in shown

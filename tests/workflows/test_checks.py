@@ -50,8 +50,12 @@ def test_lengths_hashtags_and_networks(
 
 def test_the_length_error_says_how_far_over() -> None:
     [finding] = run_checks("a" * 291, ("x",), campaign=None, policy=POLICY).findings
-    assert finding.message == "X: 291 of 280 characters (links count as 23)."
+    assert finding.message == "X: 291 of 280 characters."
     assert finding.network == "x"
+    # X's link rule is named only when the text has a link, where it explains the count.
+    with_link = "a" * 270 + " https://example.org/a-long-path-that-counts-as-23"
+    [finding] = run_checks(with_link, ("x",), campaign=None, policy=POLICY).findings
+    assert finding.message == "X: 294 of 280 characters (links count as 23)."
 
 
 @pytest.mark.parametrize(

@@ -38,10 +38,7 @@ def _stored(services: Services, text: str, network: str) -> int:
 
 def test_fit_problem_gives_the_count_and_the_limit_per_network() -> None:
     text = "Hi dana! " + "a" * 290
-    assert (
-        fit_problem(text, network="x", checks=CHECKS, now=NOW)
-        == "X: 299 of 280 characters (links count as 23)."
-    )
+    assert fit_problem(text, network="x", checks=CHECKS, now=NOW) == "X: 299 of 280 characters."
     assert fit_problem(text, network="instagram", checks=CHECKS, now=NOW) is None
     assert "banned" in str(fit_problem("guaranteed!", network="x", checks=CHECKS, now=NOW))
 
