@@ -181,7 +181,8 @@ def test_a_draft_whose_card_slack_refuses_is_kept_and_its_author_told_where_it_w
     assert f"<#{bot.services.settings.approvals_channel}>" in dm.args["text"]
     assert "clock" in dm.args["text"] or "retr" in dm.args["text"]
     draft = draft_row(bot)
-    assert draft.state == "pending" and draft.card_ts is None
+    assert draft.state == "pending"
+    assert draft.card_ts is None
 
 
 def test_a_modal_with_a_past_time_gets_field_errors(approvals_bot: RunningBot) -> None:
