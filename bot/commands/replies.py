@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -61,22 +62,9 @@ def register(app: App, router: SubcommandRouter) -> None:
     on_event(app, "app_mention", _on_mention)
     app.shortcut(DRAFT_REPLY_SHORTCUT)(_on_draft_reply_shortcut)
     # Decisions (send, not helpful) are committed before the ack; Slack is told after it.
-    kit.deciding_button(
-        app,
-        SEND_ACTION,
-        parse=kit.parse_id,
-        decide=_decide_send,
-        after=_after_send,
-        damaged=BROKEN_BUTTON,
-    )
-    kit.deciding_button(
-        app,
-        NOT_HELPFUL_ACTION,
-        parse=kit.parse_id,
-        decide=_decide_not_helpful,
-        after=_after_not_helpful,
-        damaged=BROKEN_BUTTON,
-    )
+    deciding = partial(kit.deciding_button, app, parse=kit.parse_id, damaged=BROKEN_BUTTON)
+    deciding(SEND_ACTION, decide=_decide_send, after=_after_send)
+    deciding(NOT_HELPFUL_ACTION, decide=_decide_not_helpful, after=_after_not_helpful)
     # Another option decides nothing worth keeping (a lost click leaves the message as it was,
     # in plain sight), and composing it may wait seconds on the model: it runs after the ack.
     kit.button(
