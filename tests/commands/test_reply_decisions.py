@@ -25,7 +25,13 @@ from bot.store.models import Draft, FaqRecord, ReplySuggestion
 from slack_emulator.emulator import SlackEmulator
 from slack_emulator.signed_client import BotResponse
 from tests.commands.store_faults import table_gone, table_held
-from tests.commands.test_approvals import APPROVALS, buttons, modal_values, wait_until
+from tests.commands.test_approvals import (
+    APPROVALS,
+    buttons,
+    ephemeral_texts,
+    modal_values,
+    wait_until,
+)
 from tests.commands.test_replies import (
     BOT_MENTION,
     CHANNEL,
@@ -92,6 +98,19 @@ def test_not_helpful_is_stored_when_its_200_comes(replies_bot: RunningBot) -> No
     assert answer.status == 200
     assert marked_by == TEAMMATE
     wait_until(lambda: "Marked not helpful" in json.dumps(suggestion_message(bot)))
+
+
+def test_a_reply_card_slack_refuses_is_left_to_the_clock_and_said(replies_bot: RunningBot) -> None:
+    # The draft is stored before the ack, so a card Slack refuses after it is owed, not lost:
+    # the clock posts it, and the teammate is told so instead of "something went wrong".
+    bot = replies_bot
+    message = suggested(bot)
+    bot.emulator.inject("chat.postMessage", status=200, error="channel_not_found")
+    assert click(bot, message, SEND_ACTION).status == 200
+    wait_until(lambda: any("did not take its card" in t for t in ephemeral_texts(bot)))
+    [draft] = drafts_stored(bot)
+    assert (draft.state, draft.card_ts) == ("pending", None)
+    wait_until(lambda: "Sent for approval as reply draft #1" in json.dumps(suggestion_message(bot)))
 
 
 def test_a_send_the_store_refuses_gets_no_200(replies_bot: RunningBot) -> None:
