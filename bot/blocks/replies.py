@@ -17,7 +17,6 @@ from bot.blocks.kit import (
     message,
     modal,
     option,
-    plain_text,
     section,
     text_input,
     text_message,
@@ -129,22 +128,6 @@ def build_suggestion_message(
             buttons.append(button("Not helpful", NOT_HELPFUL_ACTION, value))
     blocks.append(actions("reply_actions", buttons))
     return message(f"Suggested reply (FAQ {faq_id})", blocks)
-
-
-def build_notice_modal(text: str, *, title: str = "Edit reply") -> dict[str, Any]:
-    """A modal that only says something (no submit button)."""
-    return {
-        "type": "modal",
-        "title": plain_text(title[:24]),
-        "close": plain_text("Close"),
-        "blocks": [section(text)],
-    }
-
-
-def build_loading_modal(title: str) -> dict[str, Any]:
-    """What opens at once on a click, inside Slack's 3-second trigger window; the form replaces
-    it (views.update) once the bot has read what goes in it."""
-    return build_notice_modal(":hourglass_flowing_sand: Loading…", title=title)
 
 
 def build_reply_edit_modal(

@@ -6,12 +6,9 @@ quick-draft text and the modal's fields, with the checks' findings put under the
 
 from __future__ import annotations
 
-import logging
 from datetime import UTC, datetime
 
 from slack_bolt import App
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.blocks.approvals import CREATE_VIEW, build_draft_modal
 from bot.commands import kit
@@ -20,14 +17,12 @@ from bot.commands.modals import open_modal
 from bot.commands.respond import problems_text
 from bot.commands.router import SubcommandCall, SubcommandRouter
 from bot.services import Services
-from bot.slack.approval_cards import post_card
+from bot.slack.card_posting import post_card_or_leave_to_clock
 from bot.store.db import session_scope
 from bot.store.models import Draft
 from bot.workflows import drafts
 from bot.workflows.drafts import DraftInput, DraftInvalid
 from bot.workflows.drafts.parsing import InputError, parse_quick_draft
-
-log = logging.getLogger(__name__)
 
 NO_CHANNEL = (
     "Drafts need an approvals channel, and none is set up yet. "
@@ -45,7 +40,10 @@ _FIELD_OF_CODE = {
 
 def register(app: App, router: SubcommandRouter) -> None:
     router.add("draft", _draft_command)
-    kit.view(app, CREATE_VIEW, parse=_modal_draft, handler=_submit_new_draft)
+    # The draft is stored before the ack (the modal closes on a 200); its card and the DM after.
+    kit.deciding_view(
+        app, CREATE_VIEW, parse=_modal_draft, decide=_decide_new_draft, after=_after_new_draft
+    )
 
 
 def _draft_command(call: SubcommandCall) -> None:
@@ -78,7 +76,8 @@ def _draft_command(call: SubcommandCall) -> None:
         response_type="ephemeral",
         text=f"Draft #{draft.id} is waiting for approval in <#{channel}>.",
     )
-    _post_or_leave_to_clock(call.client, services, draft)
+    if not post_card_or_leave_to_clock(call.client, services, draft):
+        call.respond(response_type="ephemeral", text=_card_waits(draft, channel))
 
 
 def _modal_draft(state: ViewState) -> DraftInput:
@@ -97,33 +96,28 @@ def _modal_draft(state: ViewState) -> DraftInput:
     )
 
 
-def _submit_new_draft(call: ViewCall[DraftInput]) -> None:
-    services = call.services
+def _decide_new_draft(call: ViewCall[DraftInput]) -> Draft:
     try:
-        draft = _create(services, call.value)
+        return _create(call.services, call.value)
     except DraftInvalid as invalid:
         raise FieldErrors(_field_errors(invalid)) from invalid
-    call.ack()
+
+
+def _after_new_draft(call: ViewCall[DraftInput], draft: Draft) -> None:
+    services = call.services
     channel = services.settings.approvals_channel
-    if _post_or_leave_to_clock(call.client, services, draft):
+    if post_card_or_leave_to_clock(call.client, services, draft):
         text = f"Draft #{draft.id} is waiting for approval in <#{channel}>."
     else:
-        text = (
-            f"Draft #{draft.id} is saved, but Slack did not take its card in <#{channel}> yet; "
-            "the bot retries every minute until it does."
-        )
+        text = _card_waits(draft, channel)
     call.client.chat_postMessage(channel=call.user_id, text=text)
 
 
-def _post_or_leave_to_clock(client: WebClient, services: Services, draft: Draft) -> bool:
-    """Post the card; False when Slack refused it. The draft without a card is the record that
-    its card is owed, and the clock's retry posts it, so a refusal loses nothing."""
-    try:
-        post_card(client, services, draft)
-    except SlackApiError as error:
-        log.warning("card of draft %s not posted yet: %s", draft.id, error.response.get("error"))
-        return False
-    return True
+def _card_waits(draft: Draft, channel: str | None) -> str:
+    return (
+        f"Draft #{draft.id} is saved, but Slack did not take its card in <#{channel}> yet; "
+        "the bot retries every minute until it does."
+    )
 
 
 def _create(services: Services, draft_input: DraftInput) -> Draft:

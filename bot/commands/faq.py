@@ -48,7 +48,10 @@ def register(app: App, router: SubcommandRouter) -> None:
         fill=_add_to_faq_modal,
         damaged=GAP_GONE,
     )
-    kit.view(app, FAQ_ADD_VIEW, parse=_form_entry, handler=_submit_faq_entry)
+    # The entry is stored before the ack (the modal closes on a 200); the DM after.
+    kit.deciding_view(
+        app, FAQ_ADD_VIEW, parse=_form_entry, decide=_decide_faq_entry, after=_after_faq_entry
+    )
 
 
 def _faq_command(call: SubcommandCall) -> None:
@@ -122,7 +125,7 @@ def _form_entry(state: ViewState) -> tuple[FaqEntry, int | None]:
     return entry, gap_id if isinstance(gap_id, int) else None
 
 
-def _submit_faq_entry(call: ViewCall[tuple[FaqEntry, int | None]]) -> None:
+def _decide_faq_entry(call: ViewCall[tuple[FaqEntry, int | None]]) -> FaqEntry:
     entry, gap_id = call.value
     services = call.services
     with session_scope(services.sessions) as session:
@@ -131,5 +134,8 @@ def _submit_faq_entry(call: ViewCall[tuple[FaqEntry, int | None]]) -> None:
             faq_gaps.close_gap(session, gap_id)
     if not added:
         raise FieldErrors.on("id", f"The FAQ already has an entry {entry.id}; pick another id.")
-    call.ack()
+    return entry
+
+
+def _after_faq_entry(call: ViewCall[tuple[FaqEntry, int | None]], entry: FaqEntry) -> None:
     call.client.chat_postMessage(channel=call.user_id, text=build_faq_added(entry, call.user_id))

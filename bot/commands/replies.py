@@ -2,13 +2,16 @@
 "Draft reply" message shortcut, `/social reply <text>`, and the suggestion's buttons.
 
 Every entry point acks at once, shows a "drafting…" placeholder, and only then matches, renders
-and (maybe) calls the model, because that can take seconds and Slack waits three.
+and (maybe) calls the model, because that can take seconds and Slack waits three. The buttons
+that decide (Send for approval, Not helpful) are the exception: their decision is committed before
+the ack, since Slack never sends a click twice (``kit.deciding_button``).
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -37,9 +40,9 @@ from bot.commands.router import SubcommandCall, SubcommandRouter
 from bot.knowledge.sentiment import mood_of
 from bot.knowledge.templates import TemplateFileError
 from bot.services import Services
-from bot.slack.approval_cards import post_card
+from bot.slack.card_posting import post_card_or_leave_to_clock
 from bot.store.db import session_scope
-from bot.store.models import ReplySuggestion
+from bot.store.models import Draft, ReplySuggestion
 from bot.workflows import replies
 from bot.workflows.drafts import DraftInvalid
 from bot.workflows.replies import CustomerMessage, SendRefused, Suggestion, UnknownNetwork
@@ -58,12 +61,15 @@ def register(app: App, router: SubcommandRouter) -> None:
     router.add("reply", _reply_command)
     on_event(app, "app_mention", _on_mention)
     app.shortcut(DRAFT_REPLY_SHORTCUT)(_on_draft_reply_shortcut)
-    for action_id, handler in (
-        (SEND_ACTION, _click_send),
-        (ANOTHER_ACTION, _click_another),
-        (NOT_HELPFUL_ACTION, _click_not_helpful),
-    ):
-        kit.button(app, action_id, parse=kit.parse_id, handler=handler, damaged=BROKEN_BUTTON)
+    # Decisions (send, not helpful) are committed before the ack; Slack is told after it.
+    deciding = partial(kit.deciding_button, app, parse=kit.parse_id, damaged=BROKEN_BUTTON)
+    deciding(SEND_ACTION, decide=_decide_send, after=_after_send)
+    deciding(NOT_HELPFUL_ACTION, decide=_decide_not_helpful, after=_after_not_helpful)
+    # Another option decides nothing worth keeping (a lost click leaves the message as it was,
+    # in plain sight), and composing it may wait seconds on the model: it runs after the ack.
+    kit.button(
+        app, ANOTHER_ACTION, parse=kit.parse_id, handler=_click_another, damaged=BROKEN_BUTTON
+    )
     kit.button(app, HAND_OFF_ACTION, parse=kit.any_value, handler=_click_hand_off)
 
 
@@ -350,14 +356,14 @@ def _click_another(call: ButtonCall[int]) -> None:
     _surface_of(call).show(message_for(services, fresh))
 
 
-def _click_send(call: ButtonCall[int]) -> None:
+def _decide_send(call: ButtonCall[int]) -> Draft | str:
+    """The reply draft, stored before the ack; or why it was refused, to tell after it."""
     services = call.services
     if services.settings.approvals_channel is None:
-        call.tell("Replies need an approvals channel: set SOCIALOPS_APPROVALS_CHANNEL first.")
-        return
+        return "Replies need an approvals channel: set SOCIALOPS_APPROVALS_CHANNEL first."
     try:
         with session_scope(services.sessions) as session:
-            draft = replies.send_for_approval(
+            return replies.send_for_approval(
                 session=session,
                 suggestion_id=call.value,
                 actor_id=call.user_id,
@@ -366,9 +372,19 @@ def _click_send(call: ButtonCall[int]) -> None:
                 now=services.clock(),
             )
     except (SendRefused, DraftInvalid) as error:
-        call.tell(_refusal(error))
+        return _refusal(error)
+
+
+def _after_send(call: ButtonCall[int], sent: Draft | str) -> None:
+    if isinstance(sent, str):
+        call.tell(sent)
         return
-    post_card(call.client, services, draft)
+    services = call.services
+    if not post_card_or_leave_to_clock(call.client, services, sent):
+        call.tell(
+            f"Reply draft #{sent.id} is saved, but Slack did not take its card yet; "
+            "the bot retries every minute until it does."
+        )
     row = load_suggestion(services, call.value)
     if row is not None:
         _surface_of(call).show(message_for(services, row))
@@ -383,16 +399,19 @@ def _refusal(error: Exception) -> str:
     return problems_text(error)
 
 
-def _click_not_helpful(call: ButtonCall[int]) -> None:
+def _decide_not_helpful(call: ButtonCall[int]) -> ReplySuggestion | None:
     services = call.services
     with session_scope(services.sessions) as session:
-        row = replies.mark_not_helpful(
+        return replies.mark_not_helpful(
             session=session, suggestion_id=call.value, user_id=call.user_id, now=services.clock()
         )
+
+
+def _after_not_helpful(call: ButtonCall[int], row: ReplySuggestion | None) -> None:
     if row is None:
         call.tell("Thanks, this suggestion is already marked not helpful.")
         return
-    _surface_of(call).show(message_for(services, row))
+    _surface_of(call).show(message_for(call.services, row))
 
 
 def _click_hand_off(call: ButtonCall[str]) -> None:

@@ -1,8 +1,8 @@
 """Editing a suggested reply before it goes for approval: the Edit button and its form.
 
 Split from replies.py (which drafts, shows and sends suggestions) because the form has its own
-timing: Slack honours a click's trigger_id for 3 seconds, so a loading modal opens before any
-database or other Slack call, and the form replaces it once the suggestion is read.
+timing: the Edit button opens its modal through ``modal_button`` (bot/commands/modals.py), inside
+Slack's 3-second trigger window, and the saved edit is committed before the form closes.
 """
 
 from __future__ import annotations
@@ -10,71 +10,55 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext, Respond
-from slack_sdk import WebClient
+from slack_bolt import App
 from slack_sdk.webhook import WebhookClient
 
-from bot.blocks.replies import (
-    EDIT_ACTION,
-    EDIT_VIEW,
-    build_loading_modal,
-    build_notice_modal,
-    build_reply_edit_modal,
-)
+from bot.blocks.replies import EDIT_ACTION, EDIT_VIEW, build_reply_edit_modal
 from bot.commands import kit
-from bot.commands.context import services_of
 from bot.commands.kit import FieldErrors, ViewCall, ViewState
+from bot.commands.modals import ModalCall, NoModal, modal_button
 from bot.commands.replies import BROKEN_BUTTON, load_suggestion, message_for, network_of
-from bot.commands.respond import tell
 from bot.store.db import session_scope
+from bot.store.models import ReplySuggestion
 from bot.workflows.drafts import DraftInvalid
 from bot.workflows.replies import SendRefused
 from bot.workflows.reply_edits import edit_suggestion
 
+EDIT_TITLE = "Edit reply"
+
 
 def register(app: App) -> None:
-    # A raw listener, not kit.button: the modal must open before anything else happens.
-    app.action(EDIT_ACTION)(_click_edit)
-    kit.view(app, EDIT_VIEW, parse=_edited, handler=_submit_edit)
-
-
-def _click_edit(
-    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
-) -> None:
-    """Open the edit form. Slack honours a trigger_id for 3 seconds, so a loading modal opens
-    first, before any database or other Slack call, and the form replaces it."""
-    ack()
-    raw = str(((body.get("actions") or [{}])[0]).get("value") or "")
-    try:
-        suggestion_id = kit.parse_id(raw)
-    except kit.BadValue:
-        tell(respond, BROKEN_BUTTON)
-        return
-    opened = client.views_open(
-        trigger_id=str(body.get("trigger_id") or ""), view=build_loading_modal("Edit reply")
+    modal_button(
+        app,
+        EDIT_ACTION,
+        parse=kit.parse_id,
+        title=EDIT_TITLE,
+        fill=_edit_form,
+        damaged=BROKEN_BUTTON,
     )
-    view_id, view_hash = str(opened["view"]["id"]), str(opened["view"]["hash"])
-    services = services_of(context)
-    row = load_suggestion(services, suggestion_id)
-    if row is None or row.text is None or row.draft_id is not None:
-        why = (
-            BROKEN_BUTTON
-            if row is None or row.text is None
-            else f"This reply was already sent for approval as draft #{row.draft_id}; "
+    kit.deciding_view(app, EDIT_VIEW, parse=_edited, decide=_decide_edit, after=_after_edit)
+
+
+def _edit_form(call: ModalCall[int]) -> dict[str, Any]:
+    """The form with the suggestion's text, or why there is none (gone, or sent already)."""
+    services = call.services
+    row = load_suggestion(services, call.value)
+    if row is None or row.text is None:
+        raise NoModal(BROKEN_BUTTON)
+    if row.draft_id is not None:
+        raise NoModal(
+            f"This reply was already sent for approval as draft #{row.draft_id}; "
             "change it on its approval card."
         )
-        client.views_update(view_id=view_id, hash=view_hash, view=build_notice_modal(why))
-        return
-    container = body.get("container") or {}
+    container = call.body.get("container") or {}
     # A private suggestion (/social reply) can only be redrawn through the click's response_url.
-    reply_to = str(body.get("response_url") or "") if container.get("is_ephemeral") else ""
-    form = build_reply_edit_modal(
-        suggestion_id=suggestion_id,
+    reply_to = str(call.body.get("response_url") or "") if container.get("is_ephemeral") else ""
+    return build_reply_edit_modal(
+        suggestion_id=call.value,
         text=row.text,
         network=network_of(services, row),
         response_url=reply_to or None,
     )
-    client.views_update(view_id=view_id, hash=view_hash, view=form)
 
 
 @dataclass(frozen=True)
@@ -100,12 +84,12 @@ def _edited(state: ViewState) -> _Edit:
     return _Edit(suggestion_id, text, network, url if isinstance(url, str) and url else None)
 
 
-def _submit_edit(call: ViewCall[_Edit]) -> None:
-    """Save the edited reply through the same checks as a reply draft, then redraw it."""
+def _decide_edit(call: ViewCall[_Edit]) -> ReplySuggestion:
+    """Save the edited reply (before the form closes) through the same checks as a reply draft."""
     services, edit = call.services, call.value
     try:
         with session_scope(services.sessions) as session:
-            row = edit_suggestion(
+            return edit_suggestion(
                 session=session,
                 suggestion_id=edit.suggestion_id,
                 text=edit.text,
@@ -118,12 +102,15 @@ def _submit_edit(call: ViewCall[_Edit]) -> None:
         raise FieldErrors(_edit_field_errors(invalid)) from invalid
     except SendRefused as refused:
         raise FieldErrors.on("text", str(refused)[:150]) from refused
-    call.ack()
-    message = message_for(services, row)
+
+
+def _after_edit(call: ViewCall[_Edit], row: ReplySuggestion) -> None:
+    """Redraw the suggestion with the saved text, where it is shown."""
+    message = message_for(call.services, row)
     if row.channel_id and row.message_ts:
         call.client.chat_update(channel=row.channel_id, ts=row.message_ts, **message)
-    elif edit.response_url:
-        WebhookClient(edit.response_url).send(
+    elif call.value.response_url:
+        WebhookClient(call.value.response_url).send(
             replace_original=True, response_type="ephemeral", **message
         )
 

@@ -61,6 +61,17 @@ def post_cards(client: WebClient, services: Services, owed: Sequence[Draft]) -> 
     return CardPosting(posted, len(owed) - posted, None)
 
 
+def post_card_or_leave_to_clock(client: WebClient, services: Services, draft: Draft) -> bool:
+    """Post one new draft's card; False when Slack refused it. The draft without a card is the
+    record that its card is owed and the clock's retry posts it, so a refusal loses nothing."""
+    try:
+        post_card(client, services, draft)
+    except SlackApiError as error:
+        log.warning("card of draft %s not posted yet: %s", draft.id, error.response.get("error"))
+        return False
+    return True
+
+
 def post_missing_cards(services: Services, client: WebClient) -> int:
     """Job: post the card of every pending draft that has none (an import Slack refused, a crash
     between storing a draft and posting its card); returns how many were posted."""

@@ -22,7 +22,6 @@ from bot.blocks.replies import (
     NOT_HELPFUL_ACTION,
     SEND_ACTION,
     build_abstention_message,
-    build_loading_modal,
     build_reply_edit_modal,
     build_suggestion_message,
     confidence_label,
@@ -138,7 +137,6 @@ def test_the_edit_modal_is_prefilled_and_valid(network: str) -> None:
     assert text.startswith(field["element"]["initial_value"])
     assert picker["element"]["initial_option"]["value"] == network
     assert check_view(view) == []
-    assert check_view(build_loading_modal("Edit reply")) == []
 
 
 def test_an_abstention_offers_add_to_faq_only_for_a_recorded_gap() -> None:

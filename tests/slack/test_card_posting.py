@@ -100,8 +100,9 @@ def test_a_card_slack_refused_after_a_quick_draft_is_posted_by_the_clock(
     bot.emulator.inject("chat.postMessage", status=200, error="channel_not_found")
     response = bot.slack.slash_command("draft Autumn is here", user_id="U0AUTHOR")
     assert "Draft #1 is waiting for approval" in response.json()["text"]
-    # The listener fails after its ack; the person is told with a reference.
-    bot.emulator.wait_for("response_url")
+    # The card waits for the clock, and the person is told so after the ack.
+    [told] = bot.emulator.wait_for("response_url")
+    assert "Slack did not take its card" in told.args["text"]
     assert cards_posted(bot.emulator) == []
     assert post_missing_cards(bot.services, client_of(bot.emulator)) == 1
     [card] = bot.emulator.messages_in("C0APPROVALS")
