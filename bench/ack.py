@@ -6,6 +6,15 @@ under gunicorn with the same options (2 workers, gthread, 8 threads) against the
 emulator; 20 keep-alive clients spread over 2 processes send signed requests for a fixed time.
 Scenarios and apps are interleaved in rounds so drift on a noisy machine hits both alike.
 
+Scenarios: ``/social help``; a button click that decides nothing (the help message's Dismiss);
+and an approve click, the Approve button of a pending draft's card clicked by an approver. A
+deciding click commits its decision before the ack, so its ack includes a short transaction: each
+socialops app gets the approvals settings and imports one draft into its own database before the
+load starts. The first click (in the warm-up) approves it; every measured click is then refused
+as "already approved", which still reads the draft under its lock and writes an audit entry
+before the ack: the steady-state cost of a deciding click, on SQLite's single writer. The bare
+app acks the Approve action like the others.
+
     python -m bench.ack                         # 20 clients, 10 s per app and scenario
     python -m bench.ack --seconds 2 --clients 4 # a quick look
     python -m bench.ack --baseline dd6a019      # also an earlier commit, in the same run
@@ -38,12 +47,14 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 from urllib.parse import urlencode
 
+from bot.blocks.approvals import APPROVE_ACTION
 from bot.blocks.help import DISMISS_ACTION_ID
 from slack_emulator import payloads
 from slack_emulator.emulator import SlackEmulator
+from slack_emulator.emulator_state import APPROVALS_CHANNEL_ID, APPROVER_ID
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SIGNING_SECRET = "bench-signing-secret-0123456789abcdef"  # noqa: S105 (the emulator's app)
@@ -52,12 +63,31 @@ FORM = "application/x-www-form-urlencoded"
 THROUGHPUT_GOAL = 0.8
 P99_GOAL_MS = 100.0
 START_TIMEOUT = 30.0
+SEED_TIMEOUT = 60.0
+# The approvals settings of every socialops app: the emulator's approvals channel and approver.
+APPROVAL_ENV = {
+    "SOCIALOPS_APPROVALS_CHANNEL": APPROVALS_CHANNEL_ID,
+    "SOCIALOPS_APPROVERS": APPROVER_ID,
+}
+# One pending draft that one approver decides (no risk words, no links); with no scheduled time
+# it stays approved, so the clicks after the first are refused as "already approved".
+DRAFT_CSV = (
+    "text,networks,scheduled_at,campaign,author\n"
+    "Our autumn range is in the shops this week,x,,,U0AUTHOR\n"
+)
 
 
 @dataclass(frozen=True)
 class Scenario:
+    """A request sent to every app; ``by_app`` replaces it for an app that needs its own (an
+    approve click names the draft and card in that app's database)."""
+
     name: str
     body: bytes
+    by_app: Mapping[str, bytes] = field(default_factory=dict)
+
+    def body_for(self, app: str) -> bytes:
+        return self.by_app.get(app, self.body)
 
 
 @dataclass
@@ -84,17 +114,90 @@ class Sample:
         return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-def scenarios(emulator: SlackEmulator) -> list[Scenario]:
+def scenarios(emulator: SlackEmulator, cards: Mapping[str, dict[str, Any]]) -> list[Scenario]:
+    """The requests; ``cards`` holds each socialops app's draft card (see ``seed_pending_draft``)."""
     help_form = payloads.slash_command(text="help", response_url=emulator.new_response_url())
     click = payloads.block_actions(
         actions=[payloads.button_action(action_id=DISMISS_ACTION_ID, value="", text="Dismiss")],
         response_url=emulator.new_response_url(),
     )
-    click_form = {"payload": json.dumps(click, separators=(",", ":"))}
+    approvals = {app: approve_click(emulator, card) for app, card in cards.items()}
     return [
         Scenario("/social help", urlencode(help_form).encode()),
-        Scenario("button click", urlencode(click_form).encode()),
+        Scenario("button click", interactive_body(click)),
+        Scenario("approve click", next(iter(approvals.values())), approvals),
     ]
+
+
+def interactive_body(payload: dict[str, Any]) -> bytes:
+    return urlencode({"payload": json.dumps(payload, separators=(",", ":"))}).encode()
+
+
+def approve_click(emulator: SlackEmulator, card: dict[str, Any]) -> bytes:
+    """The approver's click on the card's Approve button, with the value the card carries."""
+    value = approve_value(card)
+    if value is None:
+        abort("the imported draft's card has no Approve button")
+    click = payloads.block_actions(
+        actions=[
+            payloads.button_action(
+                action_id=APPROVE_ACTION, value=value, text="Approve", style="primary"
+            )
+        ],
+        user_id=APPROVER_ID,
+        channel_id=APPROVALS_CHANNEL_ID,
+        message=card,
+        response_url=emulator.new_response_url(channel=APPROVALS_CHANNEL_ID, message_ts=card["ts"]),
+    )
+    return interactive_body(click)
+
+
+def approve_value(card: dict[str, Any]) -> str | None:
+    for block in card.get("blocks", []):
+        for element in block.get("elements", []) if block.get("type") == "actions" else []:
+            if element.get("action_id") == APPROVE_ACTION:
+                return str(element["value"])
+    return None
+
+
+def check_approved(emulator: SlackEmulator, cards: Mapping[str, dict[str, Any]]) -> None:
+    """Each app's card lost its Approve button: the clicks decided, so the approve click measured
+    a deciding click and not a refusal that writes nothing (say, an approver the app ignores)."""
+    now = {message["ts"]: message for message in emulator.messages_in(APPROVALS_CHANNEL_ID)}
+    for app, card in cards.items():
+        if approve_value(now.get(card["ts"], card)) is not None:
+            abort(f"the approve clicks did not approve {app}'s draft; see its log")
+
+
+def seed_pending_draft(
+    emulator: SlackEmulator, env: Mapping[str, str], workdir: Path, name: str, cwd: Path
+) -> dict[str, Any]:
+    """Create the app's schema and import one draft with that app's own ``socialops`` (the CSV
+    import exists in every commit worth comparing); return the approval card it posted."""
+    csv_path = workdir / f"{name}-draft.csv"
+    csv_path.write_text(DRAFT_CSV, encoding="utf-8")
+    before = {message["ts"] for message in emulator.messages_in(APPROVALS_CHANNEL_ID)}
+    for step in (["db", "upgrade"], ["drafts", "import", str(csv_path)]):
+        done = subprocess.run(
+            [sys.executable, "-m", "bot", *step],
+            cwd=cwd,
+            env=dict(env),
+            capture_output=True,
+            text=True,
+            timeout=SEED_TIMEOUT,
+            check=False,
+        )
+        if done.returncode != 0:
+            said = (done.stderr.strip() or done.stdout.strip()).splitlines()
+            abort(f"`socialops {' '.join(step)}` for {name} exited {done.returncode}: {said[-1:]}")
+    cards = [
+        message
+        for message in emulator.messages_in(APPROVALS_CHANNEL_ID)
+        if message["ts"] not in before and message.get("thread_ts") in (None, message["ts"])
+    ]
+    if len(cards) != 1:
+        abort(f"the draft import for {name} posted {len(cards)} approval card(s), not one")
+    return cards[0]
 
 
 def signed_headers(body: bytes) -> dict[str, str]:
@@ -283,16 +386,21 @@ def main() -> int:
     with ExitStack() as stack:
         emulator = stack.enter_context(SlackEmulator())
         workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="socialops-bench-")))
-        env = {
-            key: value
-            for key, value in os.environ.items()
-            if not key.startswith(("SLACK_", "SOCIALOPS_", "DATABASE_URL"))
-        } | {
-            "SLACK_BOT_TOKEN": emulator.bot_token,
-            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-            "SLACK_API_URL": emulator.api_url,
-            "DATABASE_URL": f"sqlite:///{workdir / 'bench.db'}",
-        }
+        env = (
+            {
+                key: value
+                for key, value in os.environ.items()
+                if not key.startswith(("SLACK_", "SOCIALOPS_", "DATABASE_URL"))
+            }
+            | {
+                "SLACK_BOT_TOKEN": emulator.bot_token,
+                "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+                "SLACK_API_URL": emulator.api_url,
+                "DATABASE_URL": f"sqlite:///{workdir / 'bench.db'}",
+            }
+            | APPROVAL_ENV
+        )
+        cards = {"socialops": seed_pending_draft(emulator, env, workdir, "socialops", REPO_ROOT)}
         apps = {
             "bare bolt": stack.enter_context(
                 served([sys.executable, "-m", "bench.bare_app"], env, workdir / "bare.log")
@@ -303,11 +411,14 @@ def main() -> int:
         }
         if args.baseline:
             tree = stack.enter_context(checked_out(args.baseline, workdir))
-            apps[f"socialops @{args.baseline}"] = stack.enter_context(
+            baseline = f"socialops @{args.baseline}"
+            # Its own database: an older commit cannot open a schema migrated past it.
+            baseline_env = env | {"DATABASE_URL": f"sqlite:///{workdir / 'baseline.db'}"}
+            cards[baseline] = seed_pending_draft(emulator, baseline_env, workdir, "baseline", tree)
+            apps[baseline] = stack.enter_context(
                 served(
                     [sys.executable, "-m", "bot", "serve"],
-                    # Its own database: an older commit cannot open a schema migrated past it.
-                    env | {"DATABASE_URL": f"sqlite:///{workdir / 'baseline.db'}"},
+                    baseline_env,
                     workdir / "baseline.log",
                     cwd=tree,
                 )
@@ -317,20 +428,22 @@ def main() -> int:
         pool = stack.enter_context(
             ProcessPoolExecutor(max_workers=args.processes, mp_context=spawn)
         )
-        plan = scenarios(emulator)
+        plan = scenarios(emulator, cards)
         results = {s.name: {app: Sample() for app in apps} for s in plan}
-        for port in apps.values():
+        # The warm-up's first approve click approves each app's draft: what is measured after
+        # it is the steady state of a deciding click (refused, read under lock, audited).
+        for app, port in apps.items():
             for scenario in plan:
-                measure(pool, args.processes, port, scenario.body, args.clients, args.warmup)
+                body = scenario.body_for(app)
+                measure(pool, args.processes, port, body, args.clients, args.warmup)
         per_round = args.seconds / args.rounds
         for round_number in range(args.rounds):
             # Alternate which app goes first so neither always runs on a warmer machine.
             order = list(apps.items()) if round_number % 2 == 0 else list(apps.items())[::-1]
             for scenario in plan:
                 for app, port in order:
-                    sample = measure(
-                        pool, args.processes, port, scenario.body, args.clients, per_round
-                    )
+                    body = scenario.body_for(app)
+                    sample = measure(pool, args.processes, port, body, args.clients, per_round)
                     results[scenario.name][app].add(sample)
                     print(
                         f"round {round_number + 1}/{args.rounds} {scenario.name:<14} {app:<10}"
@@ -338,6 +451,7 @@ def main() -> int:
                         file=sys.stderr,
                     )
         met = print_table(results, args.clients, args.seconds)
+        check_approved(emulator, cards)
     violations = emulator.violations
     if violations:
         print(f"\nthe emulator saw {len(violations)} call(s) Slack would refuse: {violations[0]}")

@@ -15,6 +15,7 @@ import argparse
 from slack_bolt import Ack, App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
+from bot.blocks.approvals import APPROVE_ACTION
 from bot.blocks.help import DISMISS_ACTION_ID
 from bot.runtime.server import GunicornServer, gunicorn_options
 from bot.runtime.web import SLACK_EVENTS_PATH, WSGIApp
@@ -33,7 +34,9 @@ def create_bare_app() -> WSGIApp:
     def ack_command(ack: Ack) -> None:
         ack()
 
+    # The benchmark's clicks: Dismiss (decides nothing) and Approve (socialops commits first).
     @app.action(DISMISS_ACTION_ID)
+    @app.action(APPROVE_ACTION)
     def ack_click(ack: Ack) -> None:
         ack()
 
