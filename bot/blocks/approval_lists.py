@@ -15,6 +15,7 @@ from bot.blocks.approvals import (
     card_value,
     ephemeral_message,
     networks_line,
+    text_sections,
 )
 from bot.blocks.kit import (
     actions,
@@ -112,9 +113,14 @@ def build_calendar_message(
     return {"response_type": "ephemeral", "text": label, "blocks": blocks[:50]}
 
 
+AUDIT_TEXT_SECTIONS = 30
+
+
 def build_audit_message(
-    draft_id: int, entries: Sequence[AuditEntry], *, zone: ZoneInfo
+    draft_id: int, entries: Sequence[AuditEntry], *, zone: ZoneInfo, draft: Draft | None = None
 ) -> dict[str, Any]:
+    """The trail, then the draft's whole text as each network publishes it: a text too long for
+    its card (a Facebook post may be 63,206 characters) is read here."""
     lines = []
     for entry in entries:
         moved = f" {entry.from_state or '—'} → {entry.to_state or '—'}" if entry.to_state else ""
@@ -133,8 +139,24 @@ def build_audit_message(
         chunk.append(line)
     if chunk:
         blocks.append(section("\n".join(chunk)))
-    if len(blocks) > 49:
-        blocks = [*blocks[:48], context("… older entries are in `socialops audit export`.")]
+    text: list[dict[str, Any]] = []
+    if draft is not None:
+        # Up to 30 sections (~87,000 characters: more than the longest post any network takes).
+        text = [
+            section("*The text, as each network publishes it*"),
+            *text_sections(
+                draft,
+                max_sections=AUDIT_TEXT_SECTIONS,
+                more=lambda rest: f"… {rest:,} more characters than one Slack message holds.",
+            ),
+        ]
+    room = 50 - len(text)  # Slack's 50 blocks: the text first, the trail gets the rest
+    if len(blocks) > room:
+        blocks = [
+            *blocks[: room - 1],
+            context("… older entries are in `socialops audit export`."),
+        ]
+    blocks.extend(text)
     return {
         "response_type": "ephemeral",
         "text": f"Audit trail of draft #{draft_id}",

@@ -9,7 +9,7 @@ never refuses a message.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
@@ -143,15 +143,28 @@ def _when(moment: datetime | None, zone: ZoneInfo) -> str:
 
 
 def _text_sections(draft: Draft) -> list[dict[str, Any]]:
+    return text_sections(
+        draft,
+        max_sections=MAX_TEXT_SECTIONS,
+        more=lambda rest: (
+            f"… {rest:,} more characters; the full text is in `/social audit {draft.id}`."
+        ),
+    )
+
+
+def text_sections(
+    draft: Draft, *, max_sections: int, more: Callable[[int], str]
+) -> list[dict[str, Any]]:
     """What goes out, as the approver must see it: each network's text, UTM tags included.
 
     Networks that publish the same text share one group; with one group the text stands alone,
-    with several each is labelled with its networks. Sections are shared out between groups so
-    the card stays within Slack's block limits, and a cut never splits an escape or a link.
+    with several each is labelled with its networks. ``max_sections`` are shared out between
+    groups so a message stays within Slack's block limits (``more(characters left)`` says what
+    was cut), and a cut never splits an escape or a link.
     """
     groups = _publish_groups(draft)
     labelled = len(groups) > 1
-    allowance = max(1, MAX_TEXT_SECTIONS // len(groups))
+    allowance = max(1, max_sections // len(groups))
     sections: list[dict[str, Any]] = []
     for networks, text in groups:
         label = f"*{', '.join(display_name(n) for n in networks)}:*\n" if labelled else ""
@@ -160,12 +173,7 @@ def _text_sections(draft: Draft) -> list[dict[str, Any]]:
         sections.append(section(label + shown[0]))
         sections.extend(section(chunk) for chunk in shown[1:])
         if len(chunks) > allowance:
-            rest = sum(len(c) for c in chunks[allowance:])
-            sections.append(
-                context(
-                    f"… {rest:,} more characters; the full text is in `/social audit {draft.id}`."
-                )
-            )
+            sections.append(context(more(sum(len(c) for c in chunks[allowance:]))))
     return sections
 
 

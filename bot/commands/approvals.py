@@ -144,7 +144,7 @@ def _calendar_command(call: SubcommandCall) -> None:
 
 
 def _audit_command(call: SubcommandCall) -> None:
-    """Every action on a draft: who, what, when.
+    """Every action on a draft (who, what, when) and its whole text.
 
     Usage: /social audit <draft id>
     """
@@ -157,10 +157,12 @@ def _audit_command(call: SubcommandCall) -> None:
         entries = audit_trail(
             session=session, subject_type=drafts.SUBJECT, subject_id=str(draft_id)
         )
+        draft = drafts.get_draft(session, draft_id)
     if not entries:
         call.ack(**_ephemeral(f"There is no draft #{draft_id}."))
         return
-    call.ack(**build_audit_message(draft_id, entries, zone=call.services.settings.zone))
+    zone = call.services.settings.zone
+    call.ack(**build_audit_message(draft_id, entries, zone=zone, draft=draft))
 
 
 def _published_command(call: SubcommandCall) -> None:

@@ -186,6 +186,31 @@ def test_many_long_network_texts_stay_within_slacks_limits() -> None:
     assert "*Threads:*" in rendered or "Threads" in rendered
 
 
+def test_a_text_too_long_for_the_card_is_whole_in_the_audit_view() -> None:
+    # A Facebook post may be 63,206 characters; the card shows the start and says where the
+    # rest is, and /social audit N must then hold all of it (it showed only the trail).
+    text = "Long post & more. " * 3_000 + "THE LAST WORDS"
+    long_post = draft(text, networks="facebook")
+    card = build_approval_card(long_post, NO_PROGRESS, zone=BERLIN)
+    assert "the full text is in `/social audit 12`" in json.dumps(card)
+    assert "THE LAST WORDS" not in json.dumps(card)
+    entries = [
+        AuditEntry(
+            at=NOW,
+            actor_id="U0AUTHOR",
+            action="submit",
+            subject_type="draft",
+            subject_id="12",
+            to_state="pending",
+        )
+    ]
+    message = build_audit_message(12, entries, zone=BERLIN, draft=long_post)
+    assert check_message(message) == []
+    sections = "".join(b["text"]["text"] for b in message["blocks"] if b["type"] == "section")
+    assert sections.count("Long post &amp; more.") == 3_000
+    assert sections.endswith("THE LAST WORDS")
+
+
 def test_progress_and_the_risk_approval_are_shown() -> None:
     progress = Progress(given=("U0APPROVER",), required=2, risk_needed=True)
     card = build_approval_card(draft(risky_topics="pricing"), progress, zone=BERLIN)

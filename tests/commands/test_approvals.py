@@ -27,6 +27,7 @@ from bot.blocks.approvals import (
     WITHDRAW_ACTION,
 )
 from bot.blocks.modals import LOADING_TEXT
+from bot.blocks.text import escape_mrkdwn
 from bot.store.models import AuditEntry, Draft
 from slack_emulator.signed_client import BotResponse
 from tests.conftest import APPROVAL_SETTINGS, running_bot
@@ -514,6 +515,9 @@ def test_audit_shows_the_trail(approvals_bot: RunningBot) -> None:
     text = json.dumps(body)
     assert "approve" in text
     assert "submit" in text
+    # and the whole text as it goes out, which a long draft's card cuts
+    assert "as each network publishes it" in text
+    assert escape_mrkdwn(draft_row(bot).text) in text
     assert "no draft #99" in bot.slack.slash_command("audit 99").json()["text"]
 
 
