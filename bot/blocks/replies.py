@@ -190,5 +190,6 @@ def build_reply_usage() -> str:
     return (
         "Tell me what to reply to: `/social reply <customer message>`, "
         "`@socialops draft a reply to: <message>`, a mention in the message's thread, "
-        "or the *Draft reply* shortcut on the message."
+        "or the *Draft reply* shortcut on the message. Add `on:instagram` (or x, linkedin, "
+        "facebook, tiktok, threads) to say where the customer wrote."
     )

@@ -121,6 +121,7 @@ def test_an_empty_request_gets_the_usage(replies_bot: RunningBot) -> None:
     mention(bot, f"{BOT_MENTION} draft a reply to:")
     [call] = bot.emulator.wait_for("chat.postEphemeral")
     assert "/social reply" in call.args["text"]
+    assert "on:instagram" in call.args["text"]  # how to say where the customer wrote
     assert bot.emulator.calls_to("chat.postMessage") == []
 
 
