@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from bot.store.types import UTCDateTime
@@ -131,11 +131,72 @@ class Notice(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     draft_id: int | None = Field(default=None, foreign_key="draft.id")
     recipient_id: str = Field(max_length=32)
+    # Where it goes when not a DM to ``recipient_id``: a channel, and a thread in it.
+    channel: str | None = Field(default=None, max_length=32)
+    thread_ts: str | None = Field(default=None, max_length=32)
+    handoff_id: int | None = Field(default=None)  # the handoff that caused it, if any
     text: str = Field(sa_type=Text)
     created_at: datetime = Field(sa_column=_timestamp_column())
     lease_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     attempts: int = Field(default=0)
     delivered_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), index=True))
+
+
+class Handoff(SQLModel, table=True):
+    """A customer conversation handed to support or sales (bot/workflows/handoffs/).
+
+    Moves open → claimed → resolved, or bounced back to the social team, by a conditional UPDATE
+    on (id, state, version) like a draft. The packet it owes the team channel is owed while
+    ``packet_ts`` is empty; the SLA columns are each set once, by the clock.
+    """
+
+    __tablename__ = "handoff"
+    # The lists (bot/workflows/handoffs/queries.py): a team's open ones, a person's, newest first.
+    __table_args__ = (
+        Index("ix_handoff_team_state_id", "team", "state", "id"),
+        Index("ix_handoff_owner_state_id", "owner_id", "state", "id"),
+        Index("ix_handoff_state_id", "state", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team: str = Field(max_length=16)  # "support" | "sales"
+    state: str = Field(max_length=16)
+    version: int = Field(default=1)
+    priority: str = Field(max_length=16)  # "normal" | "high" | "urgent"
+    summary: str = Field(sa_type=Text)  # the teammate's summary and note
+    customer_text: str = Field(sa_type=Text)
+    customer_handle: str | None = Field(default=None, max_length=128)
+    network: str | None = Field(default=None, max_length=16)
+    source_channel: str | None = Field(default=None, max_length=32)
+    source_ts: str | None = Field(default=None, max_length=32)
+    source_link: str | None = Field(default=None, sa_type=Text)
+    # "channel:ts" of the message handed off: one live handoff per message (a bounce frees it).
+    source_key: str | None = Field(default=None, max_length=80, unique=True, index=True)
+    suggestion_id: int | None = Field(default=None, foreign_key="reply_suggestion.id")
+    faq_id: str | None = Field(default=None, max_length=128)
+    route_reason: str = Field(max_length=256)  # why this team: "matched 'wholesale'", ...
+    mood: str = Field(max_length=16)
+    mood_words: str | None = Field(default=None, max_length=512)  # comma-separated
+    # The suggested holding reply to the customer, as a reply suggestion with its usual buttons.
+    holding_suggestion_id: int | None = Field(default=None, foreign_key="reply_suggestion.id")
+    requested_by: str = Field(max_length=32)
+    owner_id: str | None = Field(default=None, max_length=32)
+    claimed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    closed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    closed_by: str | None = Field(default=None, max_length=32)
+    close_note: str | None = Field(default=None, sa_type=Text)  # resolution note, bounce reason
+    packet_channel: str | None = Field(default=None, max_length=32)
+    packet_ts: str | None = Field(default=None, max_length=32)
+    packet_claimed_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    packet_version: int | None = Field(default=None)  # behind ``version``: redraw the packet
+    claim_due_at: datetime = Field(sa_column=_timestamp_column())
+    remind_at: datetime = Field(sa_column=_timestamp_column())
+    resolve_due_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    reminded_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    claim_escalated_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    resolve_escalated_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    created_at: datetime = Field(sa_column=_timestamp_column())
+    updated_at: datetime = Field(sa_column=_timestamp_column())
 
 
 class FaqRecord(SQLModel, table=True):
