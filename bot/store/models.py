@@ -253,6 +253,7 @@ class ReplySuggestion(SQLModel, table=True):
     # were drafted for the default network.
     network: str | None = Field(default=None, max_length=16)
     source_link: str | None = Field(default=None, sa_type=Text)  # permalink of the message
+    source_ts: str | None = Field(default=None, max_length=32)  # the customer message, if in Slack
     ranked_ids: str = Field(default="[]", sa_type=Text)  # JSON list of FAQ ids, best first
     option: int = Field(default=0)  # which of ranked_ids is shown
     faq_id: str | None = Field(default=None, max_length=128)

@@ -11,9 +11,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import update
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from bot.store.models import Draft
+from bot.store.rows import lock_row
 from bot.workflows.audit import record_audit
 from bot.workflows.drafts.states import DraftState
 
@@ -25,15 +26,8 @@ class ConcurrentChange(RuntimeError):
 
 
 def lock(session: Session, draft_id: int) -> Draft | None:
-    """Load the draft holding its row lock until commit, so decisions on it run one at a time.
-
-    PostgreSQL: SELECT … FOR UPDATE. SQLite ignores FOR UPDATE, so a no-op UPDATE takes the
-    database's write lock first (pysqlite begins the transaction at the first write).
-    """
-    if session.get_bind().dialect.name == "sqlite":
-        session.execute(update(Draft).where(col(Draft.id) == draft_id).values(id=col(Draft.id)))
-    statement = select(Draft).where(Draft.id == draft_id).with_for_update()
-    return session.exec(statement.execution_options(populate_existing=True)).first()
+    """Load the draft holding its row lock until commit, so decisions on it run one at a time."""
+    return lock_row(session, Draft, draft_id)
 
 
 def transition(

@@ -6,6 +6,9 @@ the team channel is owed while ``packet_ts`` is empty (posted under a lease, lik
 card); its SLA timers are columns the clock sets once (``reminded_at``, ``*_escalated_at``).
 ``source_key`` is unique, so one Slack message is handed off once (a bounce frees it).
 
+``reply_suggestion.source_ts`` is the customer message's ts (in ``channel_id``), so a handoff
+from a suggestion knows which message it hands off.
+
 ``notice.channel`` / ``notice.thread_ts`` let a notice go to a channel or a thread (the
 requester's original thread, the packet's thread) instead of a DM to ``recipient_id``.
 
@@ -80,6 +83,8 @@ def upgrade() -> None:
     op.create_index("ix_handoff_team_state_id", "handoff", ["team", "state", "id"])
     op.create_index("ix_handoff_owner_state_id", "handoff", ["owner_id", "state", "id"])
     op.create_index("ix_handoff_state_id", "handoff", ["state", "id"])
+    with op.batch_alter_table("reply_suggestion") as table:
+        table.add_column(sa.Column("source_ts", sa.String(length=32), nullable=True))
     with op.batch_alter_table("notice") as table:
         table.add_column(sa.Column("channel", sa.String(length=32), nullable=True))
         table.add_column(sa.Column("thread_ts", sa.String(length=32), nullable=True))
@@ -92,6 +97,8 @@ def downgrade() -> None:
         table.drop_column("handoff_id")
         table.drop_column("thread_ts")
         table.drop_column("channel")
+    with op.batch_alter_table("reply_suggestion") as table:
+        table.drop_column("source_ts")
     op.drop_index("ix_handoff_state_id", table_name="handoff")
     op.drop_index("ix_handoff_owner_state_id", table_name="handoff")
     op.drop_index("ix_handoff_team_state_id", table_name="handoff")
