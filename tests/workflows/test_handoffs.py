@@ -171,6 +171,7 @@ def test_twenty_claims_at_once_give_one_owner_and_tell_the_others_who(
     winners = [o for o in outcomes if o.ok]
     assert len(winners) == 1
     owner = load(services, handoff_id).owner_id
+    assert owner is not None
     assert all(
         o.refused is HandoffRefusal.TAKEN and owner in o.reason for o in outcomes if not o.ok
     )
