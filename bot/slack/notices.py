@@ -22,8 +22,8 @@ log = logging.getLogger(__name__)
 def deliver_notice(client: WebClient, services: Services, notice_id: int) -> bool:
     """Send one notice if nobody holds or has sent it; True when this call delivered it.
 
-    In the card's thread when its draft has a card (read now: the card may have come later),
-    else by DM to the recipient.
+    Where the notice says (a channel, a thread in it); else in the card's thread when its draft
+    has a card (read now: the card may have come later); else by DM to the recipient.
     """
     with session_scope(services.sessions) as session:
         notice = notices.claim_notice(session=session, notice_id=notice_id, now=services.clock())
@@ -35,7 +35,11 @@ def deliver_notice(client: WebClient, services: Services, notice_id: int) -> boo
     if notice is None:
         return False
     try:
-        if draft is not None and draft.card_channel and draft.card_ts:
+        if notice.channel:
+            client.chat_postMessage(
+                channel=notice.channel, thread_ts=notice.thread_ts, text=notice.text
+            )
+        elif draft is not None and draft.card_channel and draft.card_ts:
             client.chat_postMessage(
                 channel=draft.card_channel, thread_ts=draft.card_ts, text=notice.text
             )

@@ -22,10 +22,30 @@ NOTICE_LEASE = timedelta(seconds=60)
 
 
 def add_notice(
-    *, session: Session, recipient_id: str, text: str, now: datetime, draft_id: int | None = None
+    *,
+    session: Session,
+    recipient_id: str,
+    text: str,
+    now: datetime,
+    draft_id: int | None = None,
+    channel: str | None = None,
+    thread_ts: str | None = None,
+    handoff_id: int | None = None,
 ) -> Notice:
-    """Queue a notice in the caller's transaction; its id is set on return."""
-    notice = Notice(draft_id=draft_id, recipient_id=recipient_id, text=text, created_at=now)
+    """Queue a notice in the caller's transaction; its id is set on return.
+
+    ``channel`` (and ``thread_ts``) send it there, mentioning ``recipient_id`` as the text says;
+    without them it is a DM to ``recipient_id`` (or goes in the draft card's thread).
+    """
+    notice = Notice(
+        draft_id=draft_id,
+        recipient_id=recipient_id,
+        text=text,
+        created_at=now,
+        channel=channel,
+        thread_ts=thread_ts,
+        handoff_id=handoff_id,
+    )
     session.add(notice)
     session.flush()
     return notice
