@@ -16,6 +16,7 @@ from bot.llm import Drafter, OfflineDrafter, OpenAIDrafter
 from bot.settings import Settings
 from bot.store.db import SessionFactory, create_db_engine, make_session_factory
 from bot.workflows.checks import CheckPolicy
+from bot.workflows.handoffs.sla import TeamSla
 
 # Group membership changes rarely and a click must stay fast: a lookup is good for minutes.
 GROUP_CACHE_TTL = timedelta(minutes=5)
@@ -58,6 +59,19 @@ class Services:
     def check_policy(self) -> CheckPolicy:
         """The pre-flight check rules the team configured, as the workflows take them."""
         return check_policy(self.settings)
+
+    def team_channel(self, team: str) -> str | None:
+        """Where a team's handoff packets go (SOCIALOPS_SUPPORT_CHANNEL / _SALES_CHANNEL)."""
+        return {"support": self.settings.support_channel, "sales": self.settings.sales_channel}[
+            team
+        ]
+
+    def team_sla(self, team: str) -> TeamSla:
+        """A team's time to claim, and to resolve if set (SOCIALOPS_HANDOFF_*SLA_*)."""
+        settings = self.settings
+        if team == "sales":
+            return TeamSla(settings.handoff_sla_sales, settings.handoff_resolve_sla_sales)
+        return TeamSla(settings.handoff_sla_support, settings.handoff_resolve_sla_support)
 
     def close(self) -> None:
         self.engine.dispose()

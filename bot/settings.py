@@ -14,7 +14,14 @@ from typing import Annotated, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -41,6 +48,7 @@ _DEFAULT_BRAND_NAME = "our team"
 # Reminders and expiry beyond a year are a typo, and a number of days this large would overflow
 # timedelta (and the scheduler's date arithmetic) instead of reading as a mistake.
 MAX_DURATION = timedelta(days=365)
+_OPTIONAL_DURATIONS = frozenset({"handoff_resolve_sla_support", "handoff_resolve_sla_sales"})
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$")
 
 Command = Literal["serve", "run", "socket", "clock", "db", "check", "demo", "import"]
@@ -151,6 +159,19 @@ class Settings(BaseSettings):
     approval_expire_after: timedelta = Field(
         default=timedelta(hours=72), validation_alias=_env("SOCIALOPS_APPROVAL_EXPIRE_AFTER")
     )
+    # Handoff SLAs: time to claim per team, and an optional time to resolve (unset: none).
+    handoff_sla_support: timedelta = Field(
+        default=timedelta(hours=1), validation_alias=_env("SOCIALOPS_HANDOFF_SLA_SUPPORT")
+    )
+    handoff_sla_sales: timedelta = Field(
+        default=timedelta(hours=4), validation_alias=_env("SOCIALOPS_HANDOFF_SLA_SALES")
+    )
+    handoff_resolve_sla_support: timedelta | None = Field(
+        default=None, validation_alias=_env("SOCIALOPS_HANDOFF_RESOLVE_SLA_SUPPORT")
+    )
+    handoff_resolve_sla_sales: timedelta | None = Field(
+        default=None, validation_alias=_env("SOCIALOPS_HANDOFF_RESOLVE_SLA_SALES")
+    )
 
     @field_validator(
         "approvers",
@@ -207,9 +228,19 @@ class Settings(BaseSettings):
             raise ValueError(f"'{value}' is not an IANA time zone such as Europe/Berlin") from None
         return value
 
-    @field_validator("approval_remind_after", "approval_expire_after", mode="before")
+    @field_validator(
+        "approval_remind_after",
+        "approval_expire_after",
+        "handoff_sla_support",
+        "handoff_sla_sales",
+        "handoff_resolve_sla_support",
+        "handoff_resolve_sla_sales",
+        mode="before",
+    )
     @classmethod
-    def _parse_duration(cls, value: object) -> object:
+    def _parse_duration(cls, value: object, info: ValidationInfo) -> object:
+        if value == "" and info.field_name in _OPTIONAL_DURATIONS:
+            return None  # left empty in .env: no such timer
         if not isinstance(value, str):
             return value
         match = _DURATION.match(value)
