@@ -20,6 +20,11 @@ UBOTSOCIAL    socialops          the bot user itself (``is_bot``; ``bot_user_id`
 S0APPROVERS   social-approvers   user group: U0APPROVER, U0ADMIN
 C0SOCIAL      social-team        public channel: all three people and the bot
 C0APPROVALS   social-approvals   public channel: approver, admin and the bot
+U0SUPPORT     sam                support agent (Sam Support); U0SUPPORT2 tara, another one
+U0SALES       lee                sales rep (Lee Sales)
+C0SUPPORT     support-team       public channel: sam, tara and the bot (handoffs to support)
+C0SALES       sales-team         public channel: lee and the bot (handoffs to sales)
+C0ESCALATE    escalations        public channel: admin and the bot (SLA escalations)
 ============  =================  =============================================================
 
 Beyond Slack's methods the server also takes POSTs to response URLs from ``new_response_url()``

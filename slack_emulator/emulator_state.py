@@ -22,6 +22,13 @@ ADMIN_ID = "U0ADMIN"
 APPROVERS_GROUP_ID = "S0APPROVERS"
 SOCIAL_CHANNEL_ID = "C0SOCIAL"
 APPROVALS_CHANNEL_ID = "C0APPROVALS"
+# Handoffs: two people in support, one in sales, each team with its channel; escalations.
+SUPPORT_AGENT_ID = "U0SUPPORT"
+SUPPORT_AGENT2_ID = "U0SUPPORT2"
+SALES_REP_ID = "U0SALES"
+SUPPORT_CHANNEL_ID = "C0SUPPORT"
+SALES_CHANNEL_ID = "C0SALES"
+ESCALATION_CHANNEL_ID = "C0ESCALATE"
 
 # Where permalinks and the workspace URL point; nothing is served there.
 PERMALINK_HOST = "https://emulated.slack.com"
@@ -182,6 +189,9 @@ class Workspace:
         self.users[AUTHOR_ID] = EmulatedUser(AUTHOR_ID, "maria", "Maria Author")
         self.users[APPROVER_ID] = EmulatedUser(APPROVER_ID, "jonas", "Jonas Approver")
         self.users[ADMIN_ID] = EmulatedUser(ADMIN_ID, "priya", "Priya Admin", is_admin=True)
+        self.users[SUPPORT_AGENT_ID] = EmulatedUser(SUPPORT_AGENT_ID, "sam", "Sam Support")
+        self.users[SUPPORT_AGENT2_ID] = EmulatedUser(SUPPORT_AGENT2_ID, "tara", "Tara Support")
+        self.users[SALES_REP_ID] = EmulatedUser(SALES_REP_ID, "lee", "Lee Sales")
         self.users[self.bot_user_id] = EmulatedUser(
             self.bot_user_id, "socialops", "socialops", is_bot=True
         )
@@ -193,6 +203,13 @@ class Workspace:
             "social-approvals",
             members=[APPROVER_ID, ADMIN_ID, self.bot_user_id],
         )
+        self.add_channel(
+            SUPPORT_CHANNEL_ID,
+            "support-team",
+            members=[SUPPORT_AGENT_ID, SUPPORT_AGENT2_ID, self.bot_user_id],
+        )
+        self.add_channel(SALES_CHANNEL_ID, "sales-team", members=[SALES_REP_ID, self.bot_user_id])
+        self.add_channel(ESCALATION_CHANNEL_ID, "escalations", members=[ADMIN_ID, self.bot_user_id])
 
     def add_channel(
         self, channel_id: str, name: str, *, is_private: bool = False, members: list[str]
