@@ -1,0 +1,1 @@
+"""Handoffs: a conversation the social team passes to support or sales, and its life after."""
