@@ -12,10 +12,11 @@ from bot.core.clock import Clock, system_clock
 from bot.core.expiring_cache import ExpiringCache
 from bot.knowledge.library import KnowledgeCache
 from bot.knowledge.matchers import matcher_factory
-from bot.llm import Drafter, OfflineDrafter, OpenAIDrafter
+from bot.llm import LanguageModel, OfflineDrafter, OpenAIDrafter
 from bot.settings import Settings
 from bot.store.db import SessionFactory, create_db_engine, make_session_factory
 from bot.workflows.checks import CheckPolicy
+from bot.workflows.handoffs.routing import RoutingRules
 from bot.workflows.handoffs.sla import TeamSla
 
 # Group membership changes rarely and a click must stay fast: a lookup is good for minutes.
@@ -39,7 +40,7 @@ class Services:
         default_factory=lambda: KnowledgeCache.from_folder(str(SAMPLE_RESPONSES_DIR))
     )
     # Reply polish: an OpenAI-compatible model when configured, else the template text as is.
-    drafter: Drafter = field(default_factory=OfflineDrafter)
+    drafter: LanguageModel = field(default_factory=OfflineDrafter)
 
     @classmethod
     def build(cls, settings: Settings, *, clock: Clock = system_clock) -> Services:
@@ -73,6 +74,11 @@ class Services:
             return TeamSla(settings.handoff_sla_sales, settings.handoff_resolve_sla_sales)
         return TeamSla(settings.handoff_sla_support, settings.handoff_resolve_sla_support)
 
+    @property
+    def handoff_rules(self) -> RoutingRules:
+        """The keyword rules that route a handoff no one named a team for."""
+        return handoff_rules(self.settings)
+
     def close(self) -> None:
         self.engine.dispose()
 
@@ -86,7 +92,15 @@ def check_policy(settings: Settings) -> CheckPolicy:
     )
 
 
-def build_drafter(settings: Settings) -> Drafter:
+def handoff_rules(settings: Settings) -> RoutingRules:
+    """SOCIALOPS_HANDOFF_SUPPORT_KEYWORDS and _SALES_KEYWORDS (unset: the defaults)."""
+    return RoutingRules(
+        support=tuple(settings.handoff_support_keywords),
+        sales=tuple(settings.handoff_sales_keywords),
+    )
+
+
+def build_drafter(settings: Settings) -> LanguageModel:
     """The model that polishes replies when one is configured, else the template text as is."""
     if not settings.llm_configured:
         return OfflineDrafter()
