@@ -10,6 +10,8 @@ from typing import Any
 
 from bot.blocks.approvals import (
     APPROVE_ACTION,
+    EDIT_ACTION,
+    EDIT_VIEW,
     NOTE_VIEW,
     REJECT_ACTION,
     WITHDRAW_ACTION,
@@ -153,6 +155,25 @@ def test_withdraw_from_my_home(approvals_bot: RunningBot) -> None:
     after = latest_home(bot, AUTHOR, count=2)
     assert draft_row(bot).state == "withdrawn"
     assert ":leftwards_arrow_with_hook: Withdrawn" in text_of(after)
+
+
+def test_an_edit_from_my_home_refreshes_it_with_the_new_text(approvals_bot: RunningBot) -> None:
+    bot = approvals_bot
+    submitted_draft(bot, "Our autumn range is here")
+    home = open_home(bot, AUTHOR)
+    assert click_in_home(bot, home, EDIT_ACTION, 1, AUTHOR).status == 200
+    modal = shown_modal(bot)
+    assert modal["callback_id"] == EDIT_VIEW
+    done = bot.slack.view_submission(
+        EDIT_VIEW,
+        {"text": {"value": {"type": "plain_text_input", "value": "Our winter range is here"}}},
+        user_id=AUTHOR,
+        private_metadata=modal["private_metadata"],
+    )
+    assert done.status == 200
+    after = latest_home(bot, AUTHOR, count=2)
+    assert "Our winter range is here" in text_of(after)
+    assert draft_row(bot).text == "Our winter range is here"
 
 
 def test_many_drafts_keep_the_home_within_slacks_limits(approvals_bot: RunningBot) -> None:
