@@ -53,16 +53,7 @@ def build_queue_message(
     blocks: list[dict[str, Any]] = [
         section(f"*{len(drafts)} draft(s) waiting for approval*, oldest first")
     ]
-    for draft in shown:
-        waited = age_text(now - (draft.submitted_at or draft.created_at))
-        given = progress.get(draft.id)
-        count = f"{len(given.given)} of {given.required}" if given else "?"
-        blocks.append(
-            section(
-                f"*#{draft.id}* {draft.kind} by <@{draft.author_id}> · {networks_line(draft)} · "
-                f"waiting {waited} · approvals {count}\n{echo_user_text(draft.text, 200)}"
-            )
-        )
+    blocks.extend(section(queue_row_text(d, progress.get(d.id), now=now)) for d in shown)
     if len(drafts) > len(shown):
         blocks.append(context(f"… and {len(drafts) - len(shown)} more."))
     if can_approve:
@@ -82,6 +73,16 @@ def build_queue_message(
         "text": f"{len(drafts)} draft(s) waiting for approval",
         "blocks": blocks,
     }
+
+
+def queue_row_text(draft: Draft, given: Progress | None, *, now: datetime) -> str:
+    """One waiting draft as the queue and the App Home show it: who, where, how long, how far."""
+    waited = age_text(now - (draft.submitted_at or draft.created_at))
+    count = f"{len(given.given)} of {given.required}" if given else "?"
+    return (
+        f"*#{draft.id}* {draft.kind} by <@{draft.author_id}> · {networks_line(draft)} · "
+        f"waiting {waited} · approvals {count}\n{echo_user_text(draft.text, 200)}"
+    )
 
 
 def build_bulk_result(lines: Sequence[str]) -> dict[str, Any]:

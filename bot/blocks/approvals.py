@@ -118,7 +118,7 @@ def build_approval_card(
         blocks.append(section(f"*Note:* {echo_user_text(draft.last_note, 2_000)}"))
     if not approvers_configured and draft.state == DraftState.PENDING:
         blocks.append(context(":warning: " + no_approvers_notice()))
-    buttons = _card_actions(draft)
+    buttons = card_buttons(draft)
     if buttons:
         blocks.append(actions("draft_actions", buttons))
     fallback = f"{title}: {STATE_LABELS.get(draft.state, draft.state)}"
@@ -194,7 +194,8 @@ def _progress_line(draft: Draft, progress: Progress) -> str:
     return line
 
 
-def _card_actions(draft: Draft) -> list[dict[str, Any]]:
+def card_buttons(draft: Draft) -> list[dict[str, Any]]:
+    """The buttons a draft's card offers in its state (the App Home picks from the same ones)."""
     if draft.state in FINAL_STATES:
         return []
     value = card_value(draft)
@@ -277,11 +278,18 @@ NOTE_TITLES = {"reject": "Reject draft", "request_changes": "Request changes"}
 
 
 def build_note_modal(
-    *, draft_id: int, decision: Literal["request_changes", "reject"], seen_hash: str
+    *,
+    draft_id: int,
+    decision: Literal["request_changes", "reject"],
+    seen_hash: str,
+    from_home: bool = False,
 ) -> dict[str, Any]:
+    """``from_home``: opened from the App Home, which is refreshed once the note is sent."""
     title = NOTE_TITLES[decision]
     label = "Why is it rejected?" if decision == "reject" else "What should change?"
-    metadata = {"draft_id": draft_id, "decision": decision, "seen_hash": seen_hash}
+    metadata: dict[str, Any] = {"draft_id": draft_id, "decision": decision, "seen_hash": seen_hash}
+    if from_home:
+        metadata["home"] = True
     note = text_input(max_length=PLAIN_INPUT_MAX, multiline=True)
     return modal(
         callback_id=NOTE_VIEW,
@@ -292,7 +300,7 @@ def build_note_modal(
     )
 
 
-def build_edit_modal(draft: Draft) -> dict[str, Any]:
+def build_edit_modal(draft: Draft, *, from_home: bool = False) -> dict[str, Any]:
     text = text_input(max_length=PLAIN_INPUT_MAX, multiline=True, initial_value=draft.text)
     blocks: list[dict[str, Any]] = [input_block("text", "Text", text)]
     if len(draft.text) > PLAIN_INPUT_MAX:
@@ -309,7 +317,9 @@ def build_edit_modal(draft: Draft) -> dict[str, Any]:
     blocks.append(context("Saving a change cancels the approvals given so far."))
     return modal(
         callback_id=EDIT_VIEW,
-        private_metadata=json.dumps({"draft_id": draft.id}),
+        private_metadata=json.dumps(
+            {"draft_id": draft.id, **({"home": True} if from_home else {})}
+        ),
         title=f"Edit draft #{draft.id}",
         submit="Save",
         blocks=blocks,

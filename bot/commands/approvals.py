@@ -31,6 +31,7 @@ from bot.blocks.approvals import (
     PUBLISHED_ACTION,
     REJECT_ACTION,
     REQUEST_CHANGES_ACTION,
+    STATE_LABELS,
     WITHDRAW_ACTION,
     build_edit_modal,
     build_note_modal,
@@ -39,6 +40,7 @@ from bot.blocks.approvals import (
 from bot.blocks.text import escape_mrkdwn
 from bot.commands import drafting, kit
 from bot.commands.context import run_workflow
+from bot.commands.home import HelpSource
 from bot.commands.kit import ButtonCall, FieldErrors, ViewCall, ViewState
 from bot.commands.modals import ModalCall, NoModal, modal_button
 from bot.commands.respond import problems_text
@@ -47,6 +49,7 @@ from bot.services import Services
 from bot.slack.approval_cards import redraw_if_behind, tell_privately
 from bot.slack.approvers import approval_policy, decision_policy
 from bot.slack.decisions import Decision, after_decision, commit_decision
+from bot.slack.home import from_home, refresh_home
 from bot.store.db import session_scope
 from bot.workflows import drafts
 from bot.workflows.audit import audit_trail
@@ -61,6 +64,8 @@ parse_card_target = kit.required(parse_card_value)
 
 def register(app: App, router: SubcommandRouter) -> None:
     drafting.register(app, router)
+    after_click = partial(_after_click, help_source=router.help_entries)
+    after_submit = partial(_after_submit, help_source=router.help_entries)
     router.add("queue", _queue_command)
     router.add("calendar", _calendar_command)
     router.add("audit", _audit_command)
@@ -73,7 +78,7 @@ def register(app: App, router: SubcommandRouter) -> None:
         (PUBLISHED_ACTION, _decide_published),
     ):
         kit.deciding_button(
-            app, action_id, parse=parse_card_target, decide=decide, after=_after_click
+            app, action_id, parse=parse_card_target, decide=decide, after=after_click
         )
     # Buttons that open a modal: it opens at once, and fills once the checks are done.
     for action_id, title, fill in (
@@ -91,8 +96,8 @@ def register(app: App, router: SubcommandRouter) -> None:
         decide=_decide_approve_selected,
         after=_after_approve_selected,
     )
-    kit.deciding_view(app, NOTE_VIEW, parse=_note_fields, decide=_submit_note, after=_after_submit)
-    kit.deciding_view(app, EDIT_VIEW, parse=_edit_fields, decide=_submit_edit, after=_after_submit)
+    kit.deciding_view(app, NOTE_VIEW, parse=_note_fields, decide=_submit_note, after=after_submit)
+    kit.deciding_view(app, EDIT_VIEW, parse=_edit_fields, decide=_submit_edit, after=after_submit)
 
 
 # -- subcommands --------------------------------------------------------------------------------
@@ -234,7 +239,9 @@ def _note_modal(call: ModalCall[CardTarget]) -> dict[str, Any]:
         if refusal.refused == drafts.Refusal.STALE and refusal.draft is not None:
             redraw_if_behind(call.client, call.services, draft_id)
         raise NoModal(refusal.detail)
-    return build_note_modal(draft_id=draft_id, decision=decision, seen_hash=seen_hash)
+    return build_note_modal(
+        draft_id=draft_id, decision=decision, seen_hash=seen_hash, from_home=from_home(call.body)
+    )
 
 
 def _edit_modal(call: ModalCall[CardTarget]) -> dict[str, Any]:
@@ -246,7 +253,7 @@ def _edit_modal(call: ModalCall[CardTarget]) -> dict[str, Any]:
     )
     if outcome.refused is not None or outcome.draft is None:
         raise NoModal(outcome.detail)
-    return build_edit_modal(outcome.draft)
+    return build_edit_modal(outcome.draft, from_home=from_home(call.body))
 
 
 def _decide_withdraw(call: ButtonCall[CardTarget]) -> Decision:
@@ -272,12 +279,35 @@ def _decide_published(call: ButtonCall[CardTarget]) -> Decision:
     )
 
 
-def _after_click(call: ButtonCall[CardTarget], decision: Decision) -> None:
-    """A refusal is told to the clicker; either way the card ends showing the draft as stored."""
+def _after_click(
+    call: ButtonCall[CardTarget], decision: Decision, *, help_source: HelpSource
+) -> None:
+    """A refusal is told to the clicker; either way the card ends showing the draft as stored.
+    A click in the App Home re-publishes it, the outcome on top (no response_url there)."""
     outcome = decision.outcome
-    if outcome.refused is not None:
+    in_home = from_home(call.body)
+    if outcome.refused is not None and not in_home:
         call.tell(escape_mrkdwn(outcome.detail))
     after_decision(call.client, call.services, decision)
+    if in_home:
+        refresh_home(
+            call.client,
+            call.services,
+            call.user_id,
+            help_entries=help_source(),
+            notice=_home_notice(decision),
+        )
+
+
+def _home_notice(decision: Decision) -> str:
+    """What the Home says on top after an action taken from it."""
+    outcome = decision.outcome
+    if outcome.refused is not None:
+        return f":warning: {escape_mrkdwn(outcome.detail)}"
+    draft = outcome.draft
+    if draft is None:
+        return ""
+    return f"Draft #{draft.id}: {STATE_LABELS.get(draft.state, escape_mrkdwn(draft.state))}"
 
 
 def _decide_approve_selected(call: ButtonCall[str]) -> list[tuple[int, Decision]]:
@@ -361,12 +391,22 @@ def _submit_note(call: ViewCall[tuple[CardTarget, NoteDecision, str]]) -> Decisi
     )
 
 
-def _after_submit(call: ViewCall[Any], decision: Decision) -> None:
-    """The modal is closed: a refusal goes beside the card; the card and notices as for a click."""
+def _after_submit(call: ViewCall[Any], decision: Decision, *, help_source: HelpSource) -> None:
+    """The modal is closed: a refusal goes beside the card; the card and notices as for a click.
+    A modal opened from the App Home refreshes it instead, the outcome on top."""
     outcome = decision.outcome
-    if outcome.refused is not None:
+    in_home = bool(ViewState(call.view, call.user_id).metadata().get("home"))
+    if outcome.refused is not None and not in_home:
         tell_privately(call.client, outcome, call.user_id, outcome.detail)
     after_decision(call.client, call.services, decision)
+    if in_home:
+        refresh_home(
+            call.client,
+            call.services,
+            call.user_id,
+            help_entries=help_source(),
+            notice=_home_notice(decision),
+        )
 
 
 def _edit_fields(state: ViewState) -> tuple[int, str]:

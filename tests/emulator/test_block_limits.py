@@ -211,6 +211,15 @@ def test_views_get_100_blocks_and_report_invalid_arguments() -> None:
     assert violation.error == "invalid_arguments"
 
 
+def test_a_home_view_gets_100_blocks_too() -> None:
+    """views.publish: the App Home lists drafts and handoffs, and must stop at 100 blocks."""
+    home = {"type": "home", "blocks": [_section()] * 100}
+    assert check_view(home, expected_type="home") == []
+    [violation] = check_view({**home, "blocks": [_section()] * 101}, expected_type="home")
+    assert (violation.pointer, violation.error) == ("/view/blocks", "invalid_arguments")
+    assert violation.problem == "blocks in a view is 101 items, over the limit of 100"
+
+
 @pytest.mark.parametrize(
     ("extra", "pointer"),
     [

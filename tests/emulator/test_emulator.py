@@ -254,6 +254,9 @@ def test_views_publish(emu: SlackEmulator, client: WebClient) -> None:
     assert first["id"] == second["id"]
     assert emu.home_view(AUTHOR) is not None
     assert _error_of(client.views_publish, user_id=AUTHOR, view=MODAL) == "invalid_arguments"
+    too_long = {"type": "home", "blocks": [_section(f"row {i}") for i in range(101)]}
+    assert _error_of(client.views_publish, user_id=AUTHOR, view=too_long) == "invalid_arguments"
+    assert emu.home_view(AUTHOR) == second  # the refused view replaced nothing
 
 
 # Conversations, users, groups

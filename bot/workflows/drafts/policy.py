@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
@@ -55,7 +56,11 @@ def active_approvals(session: Session, draft: Draft) -> list[DraftApproval]:
 
 
 def progress_of(session: Session, draft: Draft) -> Progress:
-    approvals = active_approvals(session, draft)
+    return progress_from(draft, active_approvals(session, draft))
+
+
+def progress_from(draft: Draft, approvals: Sequence[DraftApproval]) -> Progress:
+    """Progress from the draft's active approvals (of its current text), oldest first."""
     risk_given = any(a.as_risk_approver for a in approvals)
     return Progress(
         given=tuple(a.approver_id for a in approvals),
