@@ -101,6 +101,19 @@ def load(services: Services, handoff_id: int | None) -> Handoff:
         return handoff
 
 
+def number(handoff: Handoff) -> int:
+    assert handoff.id is not None
+    return handoff.id
+
+
+def claim(services: Services, handoff: Handoff, after: timedelta) -> None:
+    with session_scope(services.sessions) as session:
+        outcome = decide.claim(
+            session=session, handoff_id=number(handoff), actor_id=OWNER, now=START + after
+        )
+        assert outcome.refused is None
+
+
 def fire(services: Services, emulator: SlackEmulator, delta: timedelta) -> int:
     return fire_handoff_timers(at(services, delta), client_of(emulator))
 
@@ -124,7 +137,8 @@ def test_the_reminder_comes_once_at_75_percent_in_the_packets_thread(
         f":hourglass_flowing_sand: Handoff #{handoff.id} to support is still unclaimed — "
         "15 min left to claim (due <!date^"
     )
-    assert "<!channel>" not in reminder["text"] and "<!here>" not in reminder["text"]
+    assert "<!channel>" not in reminder["text"]
+    assert "<!here>" not in reminder["text"]
     assert replies(emulator, ESCALATIONS) == []
     assert emulator.violations == []
 
@@ -165,11 +179,14 @@ def test_nothing_fires_after_a_claim_or_a_resolve(
 ) -> None:
     claimed = start(services, emulator)
     resolved = start(services, emulator, source_channel="C0SOCIAL", source_ts="1.2")
+    claim(services, claimed, timedelta(minutes=10))
     with session_scope(services.sessions) as session:
-        now = START + timedelta(minutes=10)
-        assert decide.claim(session=session, handoff_id=claimed.id, actor_id=OWNER, now=now).handoff
         done = decide.resolve(
-            session=session, handoff_id=resolved.id, actor_id=OWNER, note=None, now=now
+            session=session,
+            handoff_id=number(resolved),
+            actor_id=OWNER,
+            note=None,
+            now=START + timedelta(minutes=10),
         )
         assert done.refused is None
     for minutes in (45, 60, 120, 60 * 24):
@@ -183,9 +200,7 @@ def test_a_claim_after_the_reminder_stops_the_escalation(
 ) -> None:
     handoff = start(services, emulator)
     assert fire(services, emulator, timedelta(minutes=50)) == 1
-    with session_scope(services.sessions) as session:
-        now = START + timedelta(minutes=55)
-        decide.claim(session=session, handoff_id=handoff.id, actor_id=OWNER, now=now)
+    claim(services, handoff, timedelta(minutes=55))
     assert fire(services, emulator, timedelta(hours=2)) == 0
     assert replies(emulator, ESCALATIONS) == []
 
@@ -196,9 +211,7 @@ def test_a_resolve_breach_escalates_and_dms_the_owner_once(
     services = build(emulator, database_url, handoff_resolve_sla_support=timedelta(hours=8))
     try:
         handoff = start(services, emulator)
-        with session_scope(services.sessions) as session:
-            now = START + timedelta(minutes=5)
-            decide.claim(session=session, handoff_id=handoff.id, actor_id=OWNER, now=now)
+        claim(services, handoff, timedelta(minutes=5))
         assert fire(services, emulator, timedelta(hours=7, minutes=59)) == 0
         assert fire(services, emulator, timedelta(hours=8)) == 1
         assert fire(services, emulator, timedelta(hours=9)) == 0
@@ -264,7 +277,7 @@ def test_two_clocks_at_once_fire_each_timer_once(
     assert sum(m.startswith("handoff SLA: 3 timer(s) fired") for m in messages) == 1
     assert sum("is another clock's; skipped" in m for m in messages) == 15
     assert sorted(m["thread_ts"] for m in replies(emulator, SUPPORT)) == sorted(
-        h.packet_ts for h in handoffs
+        str(h.packet_ts) for h in handoffs
     )
 
 
