@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -20,8 +21,8 @@ from bot.store.models import Handoff
 DUE = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
 
 
-def handoff(**changes: object) -> Handoff:
-    values: dict[str, object] = {
+def handoff(**changes: Any) -> Handoff:
+    values: dict[str, Any] = {
         "id": 7,
         "team": "sales",
         "state": "open",
