@@ -20,6 +20,7 @@ from bot.runtime.stopping import StopRequest
 from bot.services import Services
 from bot.slack.approval_jobs import expire_drafts, repair_cards_and_notices, send_reminders
 from bot.slack.card_posting import post_missing_cards
+from bot.slack.handoff_timers import fire_handoff_timers
 from bot.store.db import session_scope
 from bot.workflows.events import purge_processed_events
 from bot.workflows.job_runs import purge_job_runs
@@ -39,6 +40,9 @@ CARD_RETRY_EVERY = timedelta(minutes=1)
 # Cards behind their draft and undelivered notices: usually none, so a cheap query; a minute is
 # how long an approver may see a stale card, or an author wait for a notice, after a crash.
 REPAIR_EVERY = timedelta(minutes=1)
+HANDOFF_SLA_JOB_ID = "handoff-sla"
+# A reminder is due 15 minutes before a 1 h deadline: a minute late is the most it may be.
+HANDOFF_SLA_EVERY = timedelta(minutes=1)
 REPLAY_JOB_ID = "event-replay"
 # An event claimed and never finished waits at least its lease (45 s) before this picks it up.
 REPLAY_EVERY = timedelta(minutes=1)
@@ -90,6 +94,7 @@ def build_scheduler(
         every(APPROVAL_CHECK_EVERY, send_reminders, REMIND_JOB_ID, client)
         every(CARD_RETRY_EVERY, post_missing_cards, CARDS_JOB_ID, client)
         every(REPAIR_EVERY, repair_cards_and_notices, REPAIR_JOB_ID, client)
+        every(HANDOFF_SLA_EVERY, fire_handoff_timers, HANDOFF_SLA_JOB_ID, client)
     if replay is not None:
         every(REPLAY_EVERY, replay_owed_events, REPLAY_JOB_ID, replay)
     return scheduler
