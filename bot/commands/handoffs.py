@@ -60,7 +60,7 @@ def register(app: App, router: SubcommandRouter, *, surfaces: Surfaces | None = 
 
     def after_click(call: ButtonCall[Any], move: Move) -> None:
         if not move.outcome.ok:
-            call.tell(move.outcome.reason)
+            _refused(call, move.outcome.reason)
         origin = Origin.of_click(call.body)
         after_move(call.client, call.services, move, origin, surfaces)
 
@@ -139,6 +139,15 @@ def _ephemeral(text: str) -> dict[str, Any]:
 
 
 # -- Claim and Reassign: decided before the ack ----------------------------------------------------
+
+
+def _refused(call: ButtonCall[Any], reason: str) -> None:
+    """Why nothing happened: beside the message clicked, or by DM from a view (the App Home has
+    no response_url to answer through)."""
+    if call.respond.response_url:
+        call.tell(reason)
+    else:
+        call.client.chat_postMessage(channel=call.user_id, text=reason)
 
 
 def _decide_claim(call: ButtonCall[int]) -> Move:

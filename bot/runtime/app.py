@@ -91,8 +91,9 @@ def create_app(settings: Settings, services: Services, *, verify_token: bool = T
     faq.register(app, router)
     home.register(app, router)
     # The surfaces besides the packet that show handoff buttons (lists, the App Home) add their
-    # refresh here, so a move made from them redraws them.
-    handoffs.register(app, router, surfaces=Surfaces())
+    # refresh to ``surfaces`` (``surfaces.add``), so a move made from them redraws them.
+    surfaces = Surfaces()
+    handoffs.register(app, router, surfaces=surfaces)
     shortcuts.register(app, skip=frozenset({replies.DRAFT_REPLY_SHORTCUT}))
     fallbacks.register(app)  # last: it catches what no listener above claimed
     return app

@@ -403,3 +403,29 @@ def test_the_clock_redraws_a_packet_left_behind(handoff_bot: RunningBot) -> None
     repair_handoff_packets(bot.services, client_of(bot.emulator))
     assert CLAIM_ACTION not in buttons(packet(bot))
     assert row(bot).packet_version == row(bot).version
+
+
+# -- clicks from a view (the App Home) ------------------------------------------------------------
+
+
+def home_click(bot: RunningBot, action_id: str, user: str, handoff_id: int = 1) -> BotResponse:
+    home = {"type": "home", "blocks": packet(bot)["blocks"]}
+    return bot.slack.click(action_id, str(handoff_id), user_id=user, view=home)
+
+
+def test_a_claim_from_the_app_home_works_and_a_refusal_comes_by_dm(
+    handoff_bot: RunningBot,
+) -> None:
+    bot = handoff_bot
+    handed_off(bot)
+    assert home_click(bot, CLAIM_ACTION, JONAS).status == 200
+    assert row(bot).owner_id == JONAS
+    wait_until(lambda: "Claimed* by <@U0APPROVER>" in packet_text(bot))
+    home_click(bot, CLAIM_ACTION, PRIYA)  # no response_url in a view: the refusal is a DM
+    wait_until(
+        lambda: any(
+            c.args["channel"] == PRIYA and "<@U0APPROVER> already claimed" in c.args["text"]
+            for c in bot.emulator.calls_to("chat.postMessage")
+        )
+    )
+    assert row(bot).owner_id == JONAS
