@@ -18,7 +18,17 @@ from slack_bolt import App, BoltContext, BoltRequest, BoltResponse, Respond
 from slack_sdk import WebClient
 
 from bot.blocks.errors import unexpected_error_text
-from bot.commands import approvals, fallbacks, faq, home, replies, reply_edits, shortcuts, social
+from bot.commands import (
+    approvals,
+    fallbacks,
+    faq,
+    handoffs,
+    home,
+    replies,
+    reply_edits,
+    shortcuts,
+    social,
+)
 from bot.commands.context import SERVICES_KEY
 from bot.commands.events import EVENT_CLAIM_KEY, EventClaim
 from bot.commands.router import SubcommandRouter
@@ -26,6 +36,7 @@ from bot.runtime.logs import new_reference
 from bot.services import Services
 from bot.settings import Settings
 from bot.slack.client import build_web_client
+from bot.slack.handoff_moves import Surfaces
 from bot.store.db import session_scope
 from bot.workflows.events import claim_event
 
@@ -79,6 +90,10 @@ def create_app(settings: Settings, services: Services, *, verify_token: bool = T
     reply_edits.register(app)
     faq.register(app, router)
     home.register(app, router)
+    # The surfaces besides the packet that show handoff buttons (lists, the App Home) add their
+    # refresh to ``surfaces`` (``surfaces.add``), so a move made from them redraws them.
+    surfaces = Surfaces()
+    handoffs.register(app, router, surfaces=surfaces)
     shortcuts.register(app, skip=frozenset({replies.DRAFT_REPLY_SHORTCUT}))
     fallbacks.register(app)  # last: it catches what no listener above claimed
     return app

@@ -17,6 +17,7 @@ from bot.runtime.scheduler import (
     CARDS_JOB_ID,
     EXPIRE_JOB_ID,
     HANDOFF_SLA_JOB_ID,
+    PACKETS_JOB_ID,
     PURGE_EVENTS_JOB_ID,
     REMIND_JOB_ID,
     REPAIR_JOB_ID,
@@ -113,11 +114,16 @@ def test_jobs_have_stable_ids(services_at: Services, emulator: SlackEmulator) ->
         CARDS_JOB_ID,
         REPAIR_JOB_ID,
         HANDOFF_SLA_JOB_ID,
+        PACKETS_JOB_ID,
     }
     without_slack = build_scheduler(services_at)
-    assert {REMIND_JOB_ID, CARDS_JOB_ID, REPAIR_JOB_ID, HANDOFF_SLA_JOB_ID}.isdisjoint(
-        job.id for job in without_slack.get_jobs()
-    )
+    assert {
+        REMIND_JOB_ID,
+        CARDS_JOB_ID,
+        REPAIR_JOB_ID,
+        HANDOFF_SLA_JOB_ID,
+        PACKETS_JOB_ID,
+    }.isdisjoint(job.id for job in without_slack.get_jobs())
     # The event replay runs where the clock has a bolt app to replay through.
     replaying = build_scheduler(services_at, client_of(emulator), replay=lambda body: None)
     assert REPLAY_JOB_ID in {job.id for job in replaying.get_jobs()}
