@@ -18,7 +18,17 @@ from slack_bolt import App, BoltContext, BoltRequest, BoltResponse, Respond
 from slack_sdk import WebClient
 
 from bot.blocks.errors import unexpected_error_text
-from bot.commands import approvals, fallbacks, faq, home, replies, reply_edits, shortcuts, social
+from bot.commands import (
+    approvals,
+    fallbacks,
+    faq,
+    handoff_lists,
+    home,
+    replies,
+    reply_edits,
+    shortcuts,
+    social,
+)
 from bot.commands.context import SERVICES_KEY
 from bot.commands.events import EVENT_CLAIM_KEY, EventClaim
 from bot.commands.router import SubcommandRouter
@@ -79,6 +89,7 @@ def create_app(settings: Settings, services: Services, *, verify_token: bool = T
     reply_edits.register(app)
     faq.register(app, router)
     home.register(app, router)
+    handoff_lists.register(router)
     shortcuts.register(app, skip=frozenset({replies.DRAFT_REPLY_SHORTCUT}))
     fallbacks.register(app)  # last: it catches what no listener above claimed
     return app

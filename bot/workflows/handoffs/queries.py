@@ -48,8 +48,15 @@ def _where(scope: Scope, user_id: str) -> tuple[ColumnElement[bool], ...]:
     return (col(Handoff.team) == scope.value, col(Handoff.state).in_(LIVE_STATES))
 
 
-def list_handoffs(*, session: Session, scope: Scope, user_id: str, limit: int) -> HandoffPage:
+def list_handoffs(
+    *, session: Session, scope: Scope, user_id: str, limit: int, before: int | None = None
+) -> HandoffPage:
+    """The newest ``limit`` of ``scope``; ``before`` (a handoff id) pages on to older ones, and
+    ``total`` then counts only those, so "and N more" stays true on every page. The same index
+    serves it: ``id < before`` is a range on its last column."""
     where = _where(scope, user_id)
+    if before is not None:
+        where = (*where, col(Handoff.id) < before)
     rows = list(
         session.exec(select(Handoff).where(*where).order_by(col(Handoff.id).desc()).limit(limit))
     )
