@@ -16,6 +16,7 @@ from bot.llm import Drafter, OfflineDrafter, OpenAIDrafter
 from bot.settings import Settings
 from bot.store.db import SessionFactory, create_db_engine, make_session_factory
 from bot.workflows.checks import CheckPolicy
+from bot.workflows.handoffs.routing import RoutingRules
 from bot.workflows.handoffs.sla import TeamSla
 
 # Group membership changes rarely and a click must stay fast: a lookup is good for minutes.
@@ -72,6 +73,10 @@ class Services:
         if team == "sales":
             return TeamSla(settings.handoff_sla_sales, settings.handoff_resolve_sla_sales)
         return TeamSla(settings.handoff_sla_support, settings.handoff_resolve_sla_support)
+    @property
+    def handoff_rules(self) -> RoutingRules:
+        """The keyword rules that route a handoff no one named a team for."""
+        return handoff_rules(self.settings)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -83,6 +88,14 @@ def check_policy(settings: Settings) -> CheckPolicy:
         banned_words=tuple(settings.banned_words),
         brand_domains=tuple(settings.brand_domains),
         risk_keywords=tuple(settings.risk_keywords),
+    )
+
+
+def handoff_rules(settings: Settings) -> RoutingRules:
+    """SOCIALOPS_HANDOFF_SUPPORT_KEYWORDS and _SALES_KEYWORDS (unset: the defaults)."""
+    return RoutingRules(
+        support=tuple(settings.handoff_support_keywords),
+        sales=tuple(settings.handoff_sales_keywords),
     )
 
 

@@ -29,6 +29,8 @@ from sqlalchemy.exc import ArgumentError
 from bot.content import SAMPLE_FAQ_DIR, SAMPLE_RESPONSES_DIR
 from bot.core.errors import SettingsError as SettingsError  # its public home for callers
 from bot.core.networks import NETWORK_IDS, NETWORKS
+from bot.knowledge.text_normal import words
+from bot.workflows.handoffs.routing import DEFAULT_RULES
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///socialops.db"
@@ -133,6 +135,15 @@ class Settings(BaseSettings):
     escalation_channel: str | None = Field(
         default=None, validation_alias=_env("SOCIALOPS_ESCALATION_CHANNEL")
     )
+    # Keyword rules for handoffs that name no team (and no model or FAQ hint decided).
+    handoff_support_keywords: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: list(DEFAULT_RULES.support),
+        validation_alias=_env("SOCIALOPS_HANDOFF_SUPPORT_KEYWORDS"),
+    )
+    handoff_sales_keywords: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: list(DEFAULT_RULES.sales),
+        validation_alias=_env("SOCIALOPS_HANDOFF_SALES_KEYWORDS"),
+    )
 
     risk_approvers: Annotated[list[str], NoDecode] = Field(
         default_factory=list, validation_alias=_env("SOCIALOPS_RISK_APPROVERS")
@@ -181,6 +192,8 @@ class Settings(BaseSettings):
         "banned_words",
         "brand_domains",
         "brand_handles",
+        "handoff_support_keywords",
+        "handoff_sales_keywords",
         mode="before",
     )
     @classmethod
@@ -193,6 +206,15 @@ class Settings(BaseSettings):
     @classmethod
     def _lowercase_phrases(cls, value: list[str]) -> list[str]:
         return [phrase.lower() for phrase in value]
+
+    @field_validator("handoff_support_keywords", "handoff_sales_keywords")
+    @classmethod
+    def _check_keywords(cls, value: list[str]) -> list[str]:
+        # Matched on words, so one without any ("🙂", "!!") would silently never match.
+        for keyword in value:
+            if not words(keyword):
+                raise ValueError(f"'{keyword[:40]}' has no word to match; use words or phrases")
+        return list(dict.fromkeys(" ".join(keyword.lower().split()) for keyword in value))
 
     @field_validator("brand_handles")
     @classmethod

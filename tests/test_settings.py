@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from bot.content import SAMPLE_FAQ_DIR, SAMPLE_RESPONSES_DIR
+from bot.services import Services, handoff_rules
 from bot.settings import DEFAULT_DATABASE_URL, Settings, SettingsError, load_settings, require
+from bot.workflows.handoffs.routing import DEFAULT_RULES, Route, RoutingRules, route
 
 SECRET_TOKEN = "xoxb-1234-5678-supersecretvalue"
 
@@ -215,6 +217,71 @@ def test_brand_handles_are_set_or_guessed_from_the_brand_name(
     assert given.own_handles == ("nw_help", "nwshop")
     with pytest.raises(SettingsError, match=r"^SOCIALOPS_BRAND_HANDLES is malformed"):
         env_settings(monkeypatch, SOCIALOPS_BRAND_HANDLES="north wind")
+
+
+@pytest.mark.parametrize(
+    ("support", "sales", "rules"),
+    [
+        # Unset: the defaults.
+        (None, None, DEFAULT_RULES),
+        # Comma lists, trimmed, lower case, inner spaces collapsed, each keyword once.
+        (
+            "Refund, Broken ,  money   back,refund",
+            None,
+            RoutingRules(("refund", "broken", "money back"), DEFAULT_RULES.sales),
+        ),
+        (
+            None,
+            "wholesale,Team Kit,",
+            RoutingRules(DEFAULT_RULES.support, ("wholesale", "team kit")),
+        ),
+        # Empty: no keyword sends a message to that team.
+        ("", " , ", RoutingRules((), ())),
+    ],
+)
+def test_handoff_keywords_parse_into_routing_rules(
+    monkeypatch: pytest.MonkeyPatch, support: str | None, sales: str | None, rules: RoutingRules
+) -> None:
+    env = {
+        name: value
+        for name, value in (
+            ("SOCIALOPS_HANDOFF_SUPPORT_KEYWORDS", support),
+            ("SOCIALOPS_HANDOFF_SALES_KEYWORDS", sales),
+        )
+        if value is not None
+    }
+    assert handoff_rules(env_settings(monkeypatch, **env)) == rules
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("SOCIALOPS_HANDOFF_SUPPORT_KEYWORDS", "refund,🙂"),
+        ("SOCIALOPS_HANDOFF_SALES_KEYWORDS", "wholesale, !!"),
+    ],
+)
+def test_a_handoff_keyword_without_a_word_names_the_variable(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    with pytest.raises(SettingsError, match=rf"^{name} is malformed: '.+' has no word to match"):
+        env_settings(monkeypatch, **{name: value})
+
+
+def test_services_route_handoffs_by_the_configured_keywords(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    settings = env_settings(
+        monkeypatch,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'socialops.db'}",
+        SOCIALOPS_HANDOFF_SALES_KEYWORDS="team kit",
+    )
+    services = Services.build(settings)
+    try:
+        rules = services.handoff_rules
+    finally:
+        services.close()
+    assert route("Team kit for 30 riders?", rules=rules) == Route("sales", "matched 'team kit'")
+    assert route("wholesale?", rules=rules).team == "support"
 
 
 def test_every_documented_setting_is_read_somewhere_or_marked_planned() -> None:

@@ -4,11 +4,15 @@ It only chooses a reply's register (an apology, no celebratory emoji), so it lea
 purpose: any sign of a problem wins over praise, because greeting a complaint with 🙌 costs far
 more than a plain reply to a happy customer. Sarcasm ("great, another broken order 🙄") is praise
 next to a problem, or praise next to an eye-roll, so it reads as upset too.
+
+:func:`read_mood` also says which words decided it, as the customer wrote them, so a person
+reading a handoff packet can see why it says "upset" (and overrule it).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Literal
 
 Mood = Literal["upset", "neutral", "happy"]
@@ -122,36 +126,109 @@ _SARCASM = re.compile(
 )
 
 
-def _has_phrase(text: str, phrases: tuple[str, ...], *, whole: bool = False) -> bool:
-    end = r"(?![a-z'])" if whole else ""
-    return any(re.search(r"(?<![a-z'])" + re.escape(p) + end, text) for p in phrases)
+def _patterns(phrases: tuple[str, ...], *, whole: bool) -> tuple[re.Pattern[str], ...]:
+    """A pattern per phrase, at a word start. A stem (``whole=False``) runs on to the end of its
+    word, so the evidence is the customer's word ("disappointed"), not the stem. One pattern each,
+    not one alternation, so overlapping phrases ("still not", "not working") are all found."""
+    patterns = []
+    for phrase in phrases:
+        # "still no " runs on through the next word too: "still no reply".
+        end = r"(?![a-z'])" if whole else r"[a-z']*"
+        patterns.append(re.compile(r"(?<![a-z'])" + re.escape(phrase) + end))
+    return tuple(patterns)
 
 
-def _negated_praise(words: list[str]) -> bool:
+_PROBLEM_STEM = _patterns(_PROBLEM_STEMS, whole=False)
+_PROBLEM_WORD = _patterns(_PROBLEM_WORDS, whole=True)
+_PRAISE = _patterns(_PRAISE_WORDS, whole=False)
+_SARCASM_ONLY = (_SARCASM,)
+_QUESTIONS = (re.compile(r"\?{3,}"),)
+
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class MoodReading:
+    """The mood and the words or emoji that decided it, as they appear in the text, in order."""
+
+    mood: Mood
+    words: tuple[str, ...] = ()
+
+
+def _lowered(text: str) -> str:
+    """Lower case with every character where it was, so a span found here slices ``text``."""
+    text = text.replace("\u2019", "'")
+    if text.isascii():
+        return text.lower()
+    # A few characters grow when lowered ("İ" → "i̇"); those stay as they are.
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+def _spans(patterns: tuple[re.Pattern[str], ...], text: str) -> list[Span]:
+    return [m.span() for pattern in patterns for m in pattern.finditer(text)]
+
+
+def _negated_praise(lowered: str) -> list[Span]:
+    """ "not happy", "isn't great": from the negation to the praise word."""
+    words = list(_WORD.finditer(lowered))
+    spans = []
     for index, word in enumerate(words):
-        if any(word.startswith(p) for p in _PRAISE_WORDS):
-            before = words[max(0, index - 2) : index]
-            if any(w in _NEGATIONS for w in before):
-                return True
-    return False
+        if any(word.group().startswith(p) for p in _PRAISE_WORDS):
+            before = [w for w in words[max(0, index - 2) : index] if w.group() in _NEGATIONS]
+            if before:
+                spans.append((before[0].start(), word.end()))
+    return spans
+
+
+def _emoji(text: str, emoji: frozenset[str]) -> list[Span]:
+    return [(i, i + 1) for i, ch in enumerate(text) if ch in emoji]
+
+
+def _evidence(text: str, spans: list[Span]) -> tuple[str, ...]:
+    """The text of each span in order; overlapping spans read as one ("not happy" and "happy")
+    and a repeat (the third "broken") adds nothing."""
+    kept: list[Span] = []
+    for start, end in sorted(spans):
+        if kept and start < kept[-1][1]:
+            kept[-1] = (kept[-1][0], max(end, kept[-1][1]))
+        else:
+            kept.append((start, end))
+    found: dict[str, str] = {}
+    for start, end in kept:
+        word = text[start:end].strip()
+        found.setdefault(word.lower(), word)
+    return tuple(found.values())
+
+
+def read_mood(text: str) -> MoodReading:
+    """How the customer sounds, and the words that decided it.
+
+    A problem word, an upset emoji, sarcasm, negated praise or "???" make it ``upset`` (and
+    only those are the evidence then, not the praise beside them); otherwise praise or a happy
+    emoji make it ``happy``; otherwise ``neutral``, with no words.
+    """
+    lowered = _lowered(text)
+    # "not bad", "no worries": blanked to spaces of the same length, so spans still fit ``text``.
+    lowered = _NO_PROBLEM.sub(lambda m: " " * len(m.group()), lowered)
+    upset = [
+        *_spans(_PROBLEM_STEM, lowered),
+        *_spans(_PROBLEM_WORD, lowered),
+        *_spans(_SARCASM_ONLY, lowered),
+        *_emoji(text, _UPSET_EMOJI),
+        *_negated_praise(lowered),
+        *_spans(_QUESTIONS, text),
+    ]
+    if upset:
+        return MoodReading("upset", _evidence(text, upset))
+    happy = [*_spans(_PRAISE, lowered), *_emoji(text, _HAPPY_EMOJI)]
+    if happy:
+        return MoodReading("happy", _evidence(text, happy))
+    return MoodReading("neutral")
 
 
 def mood_of(text: str) -> Mood:
     """How the customer sounds: a problem, an upset emoji or negated praise make it ``upset``."""
-    lowered = _NO_PROBLEM.sub(" ", text.lower().replace("\u2019", "'"))
-    words = _WORD.findall(lowered)
-    upset = (
-        _has_phrase(lowered, _PROBLEM_STEMS)
-        or _has_phrase(lowered, _PROBLEM_WORDS, whole=True)
-        or _SARCASM.search(lowered) is not None
-        or any(ch in _UPSET_EMOJI for ch in text)
-        or _negated_praise(words)
-        or "???" in text
-    )
-    if upset:
-        return "upset"
-    happy = _has_phrase(lowered, _PRAISE_WORDS) or any(ch in _HAPPY_EMOJI for ch in text)
-    return "happy" if happy else "neutral"
+    return read_mood(text).mood
 
 
 def celebrates(text: str) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.knowledge.sentiment import mood_of
+from bot.knowledge.sentiment import Mood, MoodReading, mood_of, read_mood
 
 
 @pytest.mark.parametrize(
@@ -62,3 +62,44 @@ def test_plain_questions_read_as_neutral(text: str) -> None:
 
 def test_curly_apostrophes_count_like_straight_ones() -> None:
     assert mood_of("it still hasn\u2019t arrived") == "upset"
+
+
+@pytest.mark.parametrize(
+    ("text", "mood", "words"),
+    [
+        # The customer's own words and case, in the order they wrote them.
+        ("great, another broken order 🙄", "upset", ("great, another", "broken", "🙄")),
+        ("The zip BROKE, really Disappointed", "upset", ("BROKE", "Disappointed")),
+        ("I'm not happy with this jacket", "upset", ("not happy",)),
+        ("this isn't good enough", "upset", ("isn't good",)),
+        ("where is my order???", "upset", ("???",)),
+        ("it still hasn\u2019t arrived", "upset", ("hasn\u2019t",)),
+        # Overlapping phrases read as one stretch of text.
+        ("Still not working 😡", "upset", ("Still not working", "😡")),
+        ("still no reply after a week", "upset", ("still no reply",)),
+        # A repeat is named once; praise beside a problem is not evidence for "upset".
+        ("broken, broken, BROKEN. Love the brand though", "upset", ("broken",)),
+        ("Love the brand but the parcel is late", "upset", ("late",)),
+        ("I love my new boots, thank you!", "happy", ("love", "thank")),
+        ("Great service 🙌", "happy", ("Great", "🙌")),
+        # "not bad" and "no worries" say there is no problem: only the praise decides.
+        ("not bad at all, thanks!", "happy", ("thanks",)),
+        ("no worries, wonderful", "happy", ("wonderful",)),
+        ("where is my order?", "neutral", ()),
+        ("", "neutral", ()),
+        # A character that grows when lowered does not shift the words found after it.
+        ("İstanbul: the parcel is LATE", "upset", ("LATE",)),
+    ],
+)
+def test_read_mood_names_the_words_that_decided_it(
+    text: str, mood: Mood, words: tuple[str, ...]
+) -> None:
+    assert read_mood(text) == MoodReading(mood, words)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["great, another broken order 🙄", "thanks!", "do you ship to Canada", "not bad 😍"],
+)
+def test_mood_of_is_read_mood(text: str) -> None:
+    assert mood_of(text) == read_mood(text).mood
