@@ -3,6 +3,8 @@ or a template the bot renders."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 
 def escape_mrkdwn(text: str) -> str:
     """Escape the three characters Slack treats as control sequences.
@@ -59,3 +61,10 @@ def _back_out(text: str, start: int, end: int) -> int:
 
 _ENTITIES = ("&amp;", "&lt;", "&gt;")
 _LONGEST_ENTITY = "&amp;"
+
+
+def slack_date(at: datetime) -> str:
+    """A time each reader sees in their own time zone (Slack's date token), UTC as the fallback
+    for clients that cannot render the token (notifications, old apps)."""
+    fallback = f"{at:%Y-%m-%d %H:%M} UTC"
+    return f"<!date^{int(at.timestamp())}^{{date_short_pretty}} at {{time}}|{fallback}>"

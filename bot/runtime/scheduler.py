@@ -20,6 +20,7 @@ from bot.runtime.stopping import StopRequest
 from bot.services import Services
 from bot.slack.approval_jobs import expire_drafts, repair_cards_and_notices, send_reminders
 from bot.slack.card_posting import post_missing_cards
+from bot.slack.handoff_packets import repair_handoff_packets
 from bot.store.db import session_scope
 from bot.workflows.events import purge_processed_events
 from bot.workflows.job_runs import purge_job_runs
@@ -31,11 +32,15 @@ REMIND_JOB_ID = "approval-reminders"
 EXPIRE_JOB_ID = "approval-expiry"
 CARDS_JOB_ID = "missing-approval-cards"
 REPAIR_JOB_ID = "approval-repair"
+PACKETS_JOB_ID = "handoff-packets"
 # How often the approval jobs look; reminders and expiry are hours apart, so minutes are plenty.
 APPROVAL_CHECK_EVERY = timedelta(minutes=5)
 PURGE_EVERY = timedelta(hours=1)
 # A card Slack refused (import with Slack down, a crash before the post) is retried this often.
 CARD_RETRY_EVERY = timedelta(minutes=1)
+# A handoff packet Slack refused (or a crash before its post) is retried, and a packet behind
+# its handoff redrawn, this often: the team may not see a new case for this long.
+PACKET_RETRY_EVERY = timedelta(minutes=1)
 # Cards behind their draft and undelivered notices: usually none, so a cheap query; a minute is
 # how long an approver may see a stale card, or an author wait for a notice, after a crash.
 REPAIR_EVERY = timedelta(minutes=1)
@@ -90,6 +95,7 @@ def build_scheduler(
         every(APPROVAL_CHECK_EVERY, send_reminders, REMIND_JOB_ID, client)
         every(CARD_RETRY_EVERY, post_missing_cards, CARDS_JOB_ID, client)
         every(REPAIR_EVERY, repair_cards_and_notices, REPAIR_JOB_ID, client)
+        every(PACKET_RETRY_EVERY, repair_handoff_packets, PACKETS_JOB_ID, client)
     if replay is not None:
         every(REPLAY_EVERY, replay_owed_events, REPLAY_JOB_ID, replay)
     return scheduler

@@ -25,6 +25,7 @@ from bot.blocks.approvals import build_approval_card, no_approvers_notice
 from bot.blocks.text import escape_mrkdwn
 from bot.core.slack_ids import is_user_group
 from bot.services import Services
+from bot.slack.redraws import Drawing, redraw_until_current
 from bot.store.db import session_scope
 from bot.store.models import Draft
 from bot.workflows import drafts
@@ -85,11 +86,6 @@ def post_card(client: WebClient, services: Services, draft: Draft) -> bool:
     return True
 
 
-# Redraws in a row for one card before leaving it to the sweep: each is needed only when the
-# draft changed again during the previous chat.update, which a burst of clicks does a few times.
-MAX_REDRAWS = 5
-
-
 def refresh_card(client: WebClient, services: Services, draft: Draft) -> None:
     """Redraw the card in place (chat.update) after any change: see :func:`redraw_card`."""
     if draft.id is not None:
@@ -97,30 +93,25 @@ def refresh_card(client: WebClient, services: Services, draft: Draft) -> None:
 
 
 def redraw_card(client: WebClient, services: Services, draft_id: int) -> bool:
-    """Draw the card from the draft as stored now; again while the draft moved during the update.
+    """Draw the card from the draft as stored now; again while the draft moved during the update
+    (bot/slack/redraws.py). True when the card was left showing the draft's current version."""
 
-    True when the card was left showing the draft's current version.
-    """
-    for _ in range(MAX_REDRAWS):
+    def draw() -> Drawing | None:
         with session_scope(services.sessions) as session:
             draft = drafts.get_draft(session, draft_id)
         if draft is None or draft.card_channel is None or draft.card_ts is None:
-            return False
-        drawn = draft.version
-        client.chat_update(
-            channel=draft.card_channel,
-            ts=draft.card_ts,
-            **card_message(services, draft),  # type: ignore[arg-type]
+            return None
+        return Drawing(
+            draft.card_channel, draft.card_ts, draft.version, card_message(services, draft)
         )
+
+    def shown(version: int) -> int | None:
         with session_scope(services.sessions) as session:
-            drafts.card_shown(session=session, draft_id=draft_id, version=drawn)
+            drafts.card_shown(session=session, draft_id=draft_id, version=version)
             now = drafts.get_draft(session, draft_id)
-        if now is None or now.version == drawn:
-            return True
-        log.info(
-            "draft %s moved to v%s while its card drew v%s; redrawing", draft_id, now.version, drawn
-        )
-    return False
+        return None if now is None else now.version
+
+    return redraw_until_current(client, draw=draw, shown=shown, what=f"draft {draft_id}")
 
 
 def redraw_if_behind(client: WebClient, services: Services, draft_id: int) -> None:

@@ -23,6 +23,7 @@ from enum import StrEnum
 from sqlalchemy import update
 from sqlmodel import Session, col
 
+from bot.core.mrkdwn import slack_date
 from bot.store.models import Handoff
 from bot.store.rows import lock_row
 from bot.workflows.audit import record_audit
@@ -70,7 +71,7 @@ class Act(StrEnum):
 def _screen(handoff: Handoff, act: Act, actor_id: str) -> tuple[HandoffRefusal, str] | None:
     if handoff.state in CLOSED_STATES:
         closed = "resolved" if handoff.state == HandoffState.RESOLVED else "bounced back"
-        when = _slack_time(handoff.closed_at) if handoff.closed_at else "earlier"
+        when = slack_date(handoff.closed_at) if handoff.closed_at else "earlier"
         return (
             HandoffRefusal.CLOSED,
             f"Handoff #{handoff.id} was already {closed} by <@{handoff.closed_by}> {when}.",
@@ -90,12 +91,6 @@ def _screen(handoff: Handoff, act: Act, actor_id: str) -> tuple[HandoffRefusal, 
             f"Only <@{owner}> can {verb} handoff #{handoff.id}; reassign it to yourself first.",
         )
     return None
-
-
-def _slack_time(at: datetime) -> str:
-    """A time each reader sees in their own time zone (Slack's date token), UTC as the fallback."""
-    fallback = f"{at:%Y-%m-%d %H:%M} UTC"
-    return f"<!date^{int(at.timestamp())}^{{date_short_pretty}} at {{time}}|{fallback}>"
 
 
 def _refuse(
