@@ -73,6 +73,7 @@ class Services:
         if team == "sales":
             return TeamSla(settings.handoff_sla_sales, settings.handoff_resolve_sla_sales)
         return TeamSla(settings.handoff_sla_support, settings.handoff_resolve_sla_support)
+
     @property
     def handoff_rules(self) -> RoutingRules:
         """The keyword rules that route a handoff no one named a team for."""

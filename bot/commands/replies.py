@@ -122,8 +122,12 @@ def _suggest(
     requested_by: str,
     source_link: str | None = None,
     network: str | None = None,
+    source_ts: str | None = None,
 ) -> None:
-    """Match, render, polish, store, then replace the placeholder with the result."""
+    """Match, render, polish, store, then replace the placeholder with the result.
+
+    ``source_ts`` is the customer's message in the surface's channel, when there is one.
+    """
     settings = services.settings
     try:
         with session_scope(services.sessions) as session:
@@ -153,6 +157,8 @@ def _suggest(
             message_ts=surface.ts,
             source_link=source_link,
             network=network,
+            # Only a message in the channel the suggestion is shown in can be handed off by it.
+            source_ts=source_ts if surface.channel else None,
         )
     surface.show(message_for(services, row, suggestion, gap_id=gap_id))
 
@@ -183,7 +189,7 @@ def message_for(
     gap_id: int | None = None,
 ) -> dict[str, Any]:
     assert row.id is not None
-    if row.text is None or row.faq_id is None:
+    if row.text is None:
         return build_abstention_message(
             suggestion_id=row.id, customer_text=row.customer_text, gap_id=gap_id
         )
@@ -273,7 +279,7 @@ def _on_mention(event: dict[str, Any], client: WebClient, context: BoltContext) 
         return
     surface = _post_placeholder(client, channel, thread_ts, respond=None)
     link = _permalink(client, channel, source_ts)
-    _suggest(services, surface, _message(services, asked), user, link, network)
+    _suggest(services, surface, _message(services, asked), user, link, network, source_ts)
 
 
 def _mention_words(text: str, bot_user_id: str | None) -> str:
@@ -307,7 +313,14 @@ def _on_draft_reply_shortcut(
     surface = _post_placeholder(client, channel, thread_ts, respond=respond)
     link = _permalink(client, channel, message["ts"])
     services = services_of(context)
-    _suggest(services, surface, _message(services, text), shortcut["user"]["id"], link)
+    _suggest(
+        services,
+        surface,
+        _message(services, text),
+        shortcut["user"]["id"],
+        link,
+        source_ts=message["ts"],
+    )
 
 
 # -- buttons ----------------------------------------------------------------------------------------
