@@ -53,7 +53,7 @@ def test_ordinary_replies_never_use_a_holding_template() -> None:
     # corporate-orders says `handoff: sales`, which holding-sales serves too.
     entry = known.entries["corporate-orders"]
     for mood in ("neutral", "happy", "upset"):
-        chosen = choose_template(known.templates, entry, network="x", mood=mood)  # type: ignore[arg-type]
+        chosen = choose_template(known.templates, entry, network="x", mood=mood)
         assert chosen is not None
         assert not chosen.id.startswith("holding-")
 

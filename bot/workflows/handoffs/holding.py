@@ -55,7 +55,8 @@ def compose_holding(
         f"Hi {name}, thanks for getting in touch. We've passed this to our {team} team, "
         f"who will get back to you here soon.\n{voice.sign_off}".strip()
     )
-    text, note = fallback, f"No holding template serves {team} here, so this is the plain line."
+    text = fallback
+    note: str | None = f"No holding template serves {team} here, so this is the plain line."
     if template is not None:
         entry = knowledge.entries.get(faq_id) if faq_id else None
         context = {
