@@ -18,12 +18,10 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.blocks.errors import not_available_text
 from bot.blocks.kit import text_message
 from bot.blocks.mentions import build_mention_reply
 from bot.blocks.replies import (
     ANOTHER_ACTION,
-    HAND_OFF_ACTION,
     NOT_HELPFUL_ACTION,
     SEND_ACTION,
     build_abstention_message,
@@ -70,7 +68,7 @@ def register(app: App, router: SubcommandRouter) -> None:
     kit.button(
         app, ANOTHER_ACTION, parse=kit.parse_id, handler=_click_another, damaged=BROKEN_BUTTON
     )
-    kit.button(app, HAND_OFF_ACTION, parse=kit.any_value, handler=_click_hand_off)
+    # Hand off opens the handoff form: bot/commands/handoff_start.py.
 
 
 # -- where the suggestion is shown ----------------------------------------------------------------
@@ -425,7 +423,3 @@ def _after_not_helpful(call: ButtonCall[int], row: ReplySuggestion | None) -> No
         call.tell("Thanks, this suggestion is already marked not helpful.")
         return
     _surface_of(call).show(message_for(call.services, row))
-
-
-def _click_hand_off(call: ButtonCall[str]) -> None:
-    call.tell(not_available_text("Hand off"))

@@ -23,6 +23,7 @@ from bot.commands import (
     fallbacks,
     faq,
     handoff_lists,
+    handoff_start,
     home,
     replies,
     reply_edits,
@@ -90,7 +91,10 @@ def create_app(settings: Settings, services: Services, *, verify_token: bool = T
     faq.register(app, router)
     home.register(app, router)
     handoff_lists.register(router)
-    shortcuts.register(app, skip=frozenset({replies.DRAFT_REPLY_SHORTCUT}))
+    handoff_start.register(app)
+    shortcuts.register(
+        app, skip=frozenset({replies.DRAFT_REPLY_SHORTCUT, handoff_start.HAND_OFF_SHORTCUT})
+    )
     fallbacks.register(app)  # last: it catches what no listener above claimed
     return app
 
