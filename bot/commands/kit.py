@@ -145,6 +145,11 @@ def button(
     deciding_button(app, action_id, parse=parse, decide=nothing, after=after, damaged=damaged)
 
 
+def button_value(action: dict[str, Any]) -> str:
+    """What a button carries: its ``value``."""
+    return str(action.get("value") or "")
+
+
 def deciding_button(
     app: App,
     action_id: str | re.Pattern[str],
@@ -153,9 +158,13 @@ def deciding_button(
     decide: ButtonDecide[T, D],
     after: ButtonAfter[T, D],
     damaged: str = DAMAGED_BUTTON,
+    read: Callable[[dict[str, Any]], str] = button_value,
 ) -> None:
     """Register a click that decides: ``decide`` commits before the ack (fast, no Slack calls
     but a cached lookup), ``after`` does the Slack work once acked, with what ``decide`` returned.
+
+    ``read`` takes the raw text ``parse`` reads from the action: a button's value by default; a
+    select has none, and says what it is about in its block id and what was chosen elsewhere.
     """
 
     # Bolt fills a listener's parameters by name, so these names are Slack's, not ours.
@@ -163,7 +172,7 @@ def deciding_button(
         ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
     ) -> None:
         action = (body.get("actions") or [{}])[0]
-        raw = str(action.get("value") or "")
+        raw = read(action)
         try:
             value = parse(raw)
         except BadValue:

@@ -24,6 +24,7 @@ from bot.commands import (
     faq,
     handoff_lists,
     handoff_start,
+    handoffs,
     home,
     replies,
     reply_edits,
@@ -37,6 +38,7 @@ from bot.runtime.logs import new_reference
 from bot.services import Services
 from bot.settings import Settings
 from bot.slack.client import build_web_client
+from bot.slack.handoff_moves import Surfaces
 from bot.store.db import session_scope
 from bot.workflows.events import claim_event
 
@@ -90,6 +92,10 @@ def create_app(settings: Settings, services: Services, *, verify_token: bool = T
     reply_edits.register(app)
     faq.register(app, router)
     home.register(app, router)
+    # The surfaces besides the packet that show handoff buttons (lists, the App Home) add their
+    # refresh to ``surfaces`` (``surfaces.add``), so a move made from them redraws them.
+    surfaces = Surfaces()
+    handoffs.register(app, router, surfaces=surfaces)
     handoff_lists.register(router)
     handoff_start.register(app)
     shortcuts.register(

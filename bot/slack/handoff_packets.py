@@ -43,6 +43,15 @@ def start_and_post(client: WebClient, services: Services, request: HandoffReques
     Raises HandoffInvalid (NoTeamChannel among them) before anything is stored. A packet Slack
     refuses leaves the handoff recorded and owed a packet: the clock posts it.
     """
+    started = start(services, request)
+    if not started.existing and started.handoff.id is not None:
+        post_packet(client, services, started.handoff.id)
+    return started
+
+
+def start(services: Services, request: HandoffRequest) -> Started:
+    """:func:`start_and_post` without the post (no Slack call: a listener may run it before its
+    ack, so the 200 means the handoff is stored, and post after)."""
     validate_request(request)
     if services.team_channel(request.team) is None:
         setting = CHANNEL_SETTINGS[request.team]
@@ -50,17 +59,12 @@ def start_and_post(client: WebClient, services: Services, request: HandoffReques
             f"The {request.team} team has no channel yet: set {setting} to hand off to it."
         )
     with session_scope(services.sessions) as session:
-        started = start_handoff(
+        return start_handoff(
             session=session,
             request=request,
             sla=services.team_sla(request.team),
             now=services.clock(),
         )
-    handoff_id = started.handoff.id
-    assert handoff_id is not None
-    if not started.existing:
-        post_packet(client, services, handoff_id)
-    return started
 
 
 def post_packet(client: WebClient, services: Services, handoff_id: int) -> bool:

@@ -16,6 +16,7 @@ from bot.runtime.job_slots import SlotTrigger
 from bot.runtime.scheduler import (
     CARDS_JOB_ID,
     EXPIRE_JOB_ID,
+    PACKETS_JOB_ID,
     PURGE_EVENTS_JOB_ID,
     REMIND_JOB_ID,
     REPAIR_JOB_ID,
@@ -111,9 +112,10 @@ def test_jobs_have_stable_ids(services_at: Services, emulator: SlackEmulator) ->
         REMIND_JOB_ID,
         CARDS_JOB_ID,
         REPAIR_JOB_ID,
+        PACKETS_JOB_ID,
     }
     without_slack = build_scheduler(services_at)
-    assert {REMIND_JOB_ID, CARDS_JOB_ID, REPAIR_JOB_ID}.isdisjoint(
+    assert {REMIND_JOB_ID, CARDS_JOB_ID, REPAIR_JOB_ID, PACKETS_JOB_ID}.isdisjoint(
         job.id for job in without_slack.get_jobs()
     )
     # The event replay runs where the clock has a bolt app to replay through.
