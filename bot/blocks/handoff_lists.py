@@ -68,8 +68,27 @@ def _rows_that_fit(lists: Sequence[HandoffList]) -> list[int]:
     return fits
 
 
-def build_handoff_lists(lists: Sequence[HandoffList], *, now: datetime) -> dict[str, Any]:
-    """The ephemeral answer to `/social handoffs …`: each list under its title, within 50 blocks."""
+LIST_MARK = ":list:"
+
+
+def list_block_id(handoff_id: int | None, list_key: str) -> str:
+    """The row's actions block: ``handoff:<id>`` as everywhere (Reassign reads it), then which
+    list this is, so a click here redraws this same list (``list_key_of``)."""
+    return f"handoff:{handoff_id}{LIST_MARK}{list_key}"
+
+
+def list_key_of(block_id: str | None) -> str | None:
+    """The list a clicked row was in, or None for a control outside a list (the packet)."""
+    if not block_id or not block_id.startswith("handoff:") or LIST_MARK not in block_id:
+        return None
+    return block_id.split(LIST_MARK, 1)[1]
+
+
+def build_handoff_lists(
+    lists: Sequence[HandoffList], *, now: datetime, list_key: str = ""
+) -> dict[str, Any]:
+    """The ephemeral answer to `/social handoffs …`: each list under its title, within 50 blocks.
+    ``list_key`` (the command's arguments) goes into each row's block id, for the redraw."""
     blocks: list[Block] = []
     for each, fit in zip(lists, _rows_that_fit(lists), strict=True):
         shown = list(each.rows[:fit])
@@ -79,7 +98,7 @@ def build_handoff_lists(lists: Sequence[HandoffList], *, now: datetime) -> dict[
         blocks.append(section(f"*{each.title}* ({each.total}), newest first"))
         for handoff in shown:
             blocks.append(section(row_text(handoff, now=now)))
-            blocks.extend(handoff_actions(handoff))
+            blocks.extend(handoff_actions(handoff, block_id=list_block_id(handoff.id, list_key)))
         more = each.more_after(len(shown))
         if more and shown:
             blocks.append(

@@ -164,7 +164,8 @@ def _parse_reassignment(raw: str) -> Reassignment:
     block_id, _, user = raw.partition(" ")
     if not block_id.startswith(BLOCK_PREFIX) or not user.isalnum():
         raise BadValue(raw)
-    return kit.parse_id(block_id.removeprefix(BLOCK_PREFIX)), user
+    # "handoff:<id>", or "handoff:<id>:list:…" in a `/social handoffs` list (which list it is).
+    return kit.parse_id(block_id.removeprefix(BLOCK_PREFIX).split(":", 1)[0]), user
 
 
 def _decide_reassign(call: ButtonCall[Reassignment]) -> Move:

@@ -96,7 +96,7 @@ def create_app(settings: Settings, services: Services, *, verify_token: bool = T
     # refresh to ``surfaces`` (``surfaces.add``), so a move made from them redraws them.
     surfaces = Surfaces()
     handoffs.register(app, router, surfaces=surfaces)
-    handoff_lists.register(router)
+    handoff_lists.register(router, surfaces)
     handoff_start.register(app)
     shortcuts.register(
         app, skip=frozenset({replies.DRAFT_REPLY_SHORTCUT, handoff_start.HAND_OFF_SHORTCUT})
