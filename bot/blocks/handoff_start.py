@@ -93,13 +93,28 @@ def _link(url: str | None, words: str) -> str:
     return f"<{url}|{words}>" if url else words
 
 
-def started_text(handoff: Handoff, *, packet_link: str | None, channel: str | None) -> str:
-    where = f" in <#{channel}>" if channel else ""
+def started_text(
+    handoff: Handoff,
+    *,
+    packet_link: str | None,
+    channel: str | None,
+    posted: bool = True,
+    holding_in_thread: bool = True,
+) -> str:
+    where = f"<#{channel}>" if channel else "the team's channel"
+    name = f"handoff #{handoff.id}"
+    why = escape_mrkdwn(truncate(handoff.route_reason, 200))
+    holding = "in the thread" if holding_in_thread else "here"
+    if not posted:
+        return (
+            f"Handed off to *{team_name(handoff.team)}* as {name} ({why}): recorded, but Slack "
+            f"did not take its packet yet; it is posted to {where} as soon as Slack does "
+            "(retried every minute)."
+        )
     return (
         f":white_check_mark: Handed off to *{team_name(handoff.team)}* as "
-        f"{_link(packet_link, f'handoff #{handoff.id}')}{where} "
-        f"({escape_mrkdwn(truncate(handoff.route_reason, 200))}). "
-        "The holding reply for the customer is in the thread, to send for approval."
+        f"{_link(packet_link, name)} in {where} ({why}). "
+        f"A holding reply for the customer is {holding}, to send for approval."
     )
 
 

@@ -1,7 +1,8 @@
 """Starting a handoff in Slack: **Hand off** on a suggested reply, the **Hand off** message
-shortcut, and the announcing after `/social handoff` (bot/commands/handoffs.py parses it).
+shortcut and `/social handoff`.
 
-The button and the shortcut open the modal at once (a loading view; routing may ask the model,
+`/social handoff [support|sales] <summary>` is registered by bot/commands/handoffs.py and
+handled here (``handoff_command``). The button and the shortcut open the modal at once (a loading view; routing may ask the model,
 which takes seconds) and fill it prefilled from routing. Submitting stores the handoff and its
 holding reply before the modal closes (a team without a channel, or nothing to hand off, keeps the
 modal open with the reason under the field); then the packet is posted in the team channel, the
@@ -29,6 +30,7 @@ from bot.blocks.handoff_start import (
     TITLE,
     already_text,
     build_start_modal,
+    handoff_usage,
     holding_heading,
     started_text,
     with_heading,
@@ -36,11 +38,13 @@ from bot.blocks.handoff_start import (
 from bot.blocks.kit import text_message
 from bot.blocks.modals import build_notice_modal
 from bot.blocks.replies import HAND_OFF_ACTION
+from bot.blocks.text import escape_mrkdwn
 from bot.commands import kit
 from bot.commands.context import services_of
 from bot.commands.kit import FieldErrors, StaleControl, ViewCall, ViewState
 from bot.commands.modals import ModalCall, modal_button, open_modal
 from bot.commands.replies import BROKEN_BUTTON, load_suggestion, message_for
+from bot.commands.router import SubcommandCall
 from bot.knowledge.faq_files import HANDOFF_TEAMS
 from bot.services import Services
 from bot.slack.handoff_packets import NoTeamChannel, post_packet
@@ -54,6 +58,7 @@ from bot.slack.handoff_start import (
     route_source,
     source_of_message,
     source_of_suggestion,
+    source_of_text,
 )
 from bot.store.models import Handoff
 from bot.workflows.handoffs.create import HandoffInvalid, Started
@@ -225,6 +230,74 @@ def _private_for(client: WebClient, user_id: str, source: Source) -> Private:
     return show
 
 
+# -- `/social handoff [support|sales] <summary>` ----------------------------------------------------
+
+
+def handoff_command(call: SubcommandCall) -> None:
+    """Hand a case to support or sales: a packet in the team's channel, with Claim; without a
+    team, routing picks it (the FAQ entry's handoff:, the model if configured, the keywords).
+
+    Usage: /social handoff [support|sales] <summary>
+    """
+    text = " ".join(call.args.split())
+    first, _, rest = text.partition(" ")
+    explicit = first.lower() if first.lower() in HANDOFF_TEAMS else None
+    summary = rest if explicit else text
+    if not text:
+        call.ack(response_type="ephemeral", text=handoff_usage())
+        return
+    if not summary:
+        call.ack(
+            response_type="ephemeral",
+            text=f"Say what {explicit} should pick up: a summary can't be empty "
+            f"(`/social handoff {explicit} <summary>`).",
+        )
+        return
+    services = call.services
+
+    def private(message: dict[str, Any]) -> None:
+        call.respond(response_type="ephemeral", replace_original=False, **message)
+
+    source = replace(source_of_text(services, summary), customer_text="")
+    if explicit is None:
+        # Routing may ask the model (seconds): the ack goes first, refusals come after.
+        call.ack()
+        routed = route_source(services, source, note=summary)
+        started = _record_or_tell(call, source, routed, routed.team, summary, call.respond)
+    else:
+        # Nothing slow to decide: stored before the ack, so the 200 means the handoff exists.
+        routed = route_source(services, source, explicit=explicit)
+        started = _record_or_tell(call, source, routed, explicit, summary, call.ack)
+        if started is None:
+            return  # refused in the ack
+        call.ack()
+    if started is not None:
+        announce(call.client, services, started, source, private=private)
+
+
+def _record_or_tell(
+    call: SubcommandCall,
+    source: Source,
+    routed: Route,
+    team: str,
+    summary: str,
+    refuse: Callable[..., object],
+) -> Started | None:
+    try:
+        return record(
+            call.services,
+            source,
+            team=team,
+            reason=routed.reason,
+            priority="normal",
+            note=summary,
+            requested_by=call.user_id,
+        )
+    except HandoffInvalid as invalid:
+        refuse(response_type="ephemeral", text=escape_mrkdwn(str(invalid)))
+        return None
+
+
 # -- after a handoff is stored --------------------------------------------------------------------
 
 
@@ -238,10 +311,17 @@ def announce(
     if started.existing:
         private(text_message(_already(client, services, handoff)))
         return
-    post_packet(client, services, handoff.id)
-    _show_holding(client, services, handoff, source, private)
+    posted = post_packet(client, services, handoff.id)
+    in_thread = _show_holding(client, services, handoff, source, private)
     link, channel = packet_link(client, services, handoff.id)
-    private(text_message(started_text(handoff, packet_link=link, channel=channel or None)))
+    told = started_text(
+        handoff,
+        packet_link=link,
+        channel=channel or None,
+        posted=posted,
+        holding_in_thread=in_thread,
+    )
+    private(text_message(told))
 
 
 def _already(client: WebClient, services: Services, handoff: Handoff) -> str:
@@ -252,14 +332,15 @@ def _already(client: WebClient, services: Services, handoff: Handoff) -> str:
 
 def _show_holding(
     client: WebClient, services: Services, handoff: Handoff, source: Source, private: Private
-) -> None:
+) -> bool:
     """The holding reply, with the usual suggestion buttons, in the message's thread where the
-    social team works (privately when the bot cannot post there, or there is no thread)."""
+    social team works (privately when the bot cannot post there, or there is no thread); True
+    when it went to the thread."""
     if handoff.holding_suggestion_id is None:
-        return
+        return False
     row = load_suggestion(services, handoff.holding_suggestion_id)
     if row is None:
-        return
+        return False
     shown = with_heading(holding_heading(handoff), message_for(services, row))
     if source.thread_channel:
         try:
@@ -272,5 +353,6 @@ def _show_holding(
             mark_holding_shown(
                 services, handoff.holding_suggestion_id, str(posted["channel"]), str(posted["ts"])
             )
-            return
+            return True
     private(shown)
+    return False

@@ -188,14 +188,16 @@ def _faq_team(services: Services, faq_id: str | None) -> str | None:
 # -- routing, checks, recording -------------------------------------------------------------------
 
 
-def route_source(services: Services, source: Source, *, explicit: str | None = None) -> Route:
-    """Routing for this source; the model is asked only when one is configured (it may take a
-    few seconds, so never before an ack)."""
+def route_source(
+    services: Services, source: Source, *, explicit: str | None = None, note: str = ""
+) -> Route:
+    """Routing for this source (its customer's words, else the teammate's ``note``); the model
+    is asked only when one is configured (it may take seconds, so never before an ack)."""
     classify = None
     if services.settings.llm_configured and isinstance(services.drafter, HandoffClassifier):
         classify = services.drafter.classify_handoff
     return route(
-        source.customer_text,
+        source.customer_text or note,
         explicit=explicit,
         faq_team=source.faq_team,
         rules=services.handoff_rules,
@@ -234,7 +236,9 @@ def record(
 ) -> Started:
     """Store the handoff with its holding reply, in one transaction; or find the one this
     message already has (then nothing is stored). Raises HandoffInvalid (NoTeamChannel too)."""
-    mood = read_mood(source.customer_text)
+    # Words typed to `/social handoff` are the teammate's summary and the only text there is.
+    said = source.customer_text or note
+    mood = read_mood(said)
     network = source.network or services.settings.default_network
     request = HandoffRequest(
         team=team,
@@ -260,7 +264,7 @@ def record(
             return Started(earlier, existing=True)
         check_team_channel(services, team)
         knowledge = services.knowledge.get(session)
-        message = CustomerMessage(source.customer_text, source.customer_handle)
+        message = CustomerMessage(said, source.customer_handle)
         held = compose_holding(
             knowledge,
             message,

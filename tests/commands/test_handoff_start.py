@@ -311,3 +311,68 @@ def test_a_failing_model_leaves_routing_to_the_keywords(
             view = shown_modal(bot)
             assert select_value(view, TEAM_BLOCK)["value"] == "support"
             assert "matched" in modal_text(view)
+
+
+# -- `/social handoff` ----------------------------------------------------------------------------
+
+
+def slash(bot: RunningBot, text: str) -> Any:
+    response = bot.slack.slash_command(f"handoff {text}", user_id=TEAMMATE)
+    assert response.status == 200
+    return response
+
+
+def private_texts(bot: RunningBot) -> list[str]:
+    return [json.dumps(c.args, ensure_ascii=False) for c in bot.emulator.calls_to("response_url")]
+
+
+def test_slash_handoff_without_a_team_lets_routing_choose(handoff_bot: RunningBot) -> None:
+    bot = handoff_bot
+    slash(bot, "@bigco asks for a reseller partnership for 500 mugs")
+    wait_until(lambda: any("Handed off to *Sales*" in t for t in private_texts(bot)))
+    (handoff,) = handoffs(bot)
+    assert (handoff.team, handoff.route_reason) == ("sales", "matched 'reseller' and 'partnership'")
+    assert handoff.summary == "@bigco asks for a reseller partnership for 500 mugs"
+    assert (handoff.customer_text, handoff.customer_handle) == ("", "@bigco")
+    assert handoff.source_key is None
+    assert len(posted_in(bot, SALES)) == 1
+    # The holding reply comes privately (there is no thread), with its buttons.
+    holding = next(t for t in private_texts(bot) if "holding-sales" in t)
+    assert SEND_ACTION in holding
+    assert "Hi bigco" in holding
+    assert bot.emulator.violations == []
+
+
+def test_a_word_that_is_no_team_is_part_of_the_summary(handoff_bot: RunningBot) -> None:
+    bot = handoff_bot
+    slash(bot, "billing Refund please")
+    wait_until(lambda: bool(posted_in(bot, SUPPORT)))
+    (handoff,) = handoffs(bot)
+    assert (handoff.team, handoff.route_reason) == ("support", "matched 'refund'")
+    assert handoff.summary == "billing Refund please"
+
+
+def test_slash_handoff_with_nothing_to_hand_off_shows_the_usage(handoff_bot: RunningBot) -> None:
+    answer = slash(handoff_bot, "   ").json()
+    assert answer["response_type"] == "ephemeral"
+    assert "/social handoff <summary>" in answer["text"]
+    assert handoffs(handoff_bot) == []
+
+
+def test_slash_handoff_routed_to_a_team_without_a_channel_names_the_setting(
+    emulator: SlackEmulator, database_url: str
+) -> None:
+    with _bot(emulator, database_url, support_channel=SUPPORT) as bot:
+        slash(bot, "@bigco asks for a reseller partnership for 500 mugs")
+        wait_until(lambda: any("SOCIALOPS_SALES_CHANNEL" in t for t in private_texts(bot)))
+        assert handoffs(bot) == []
+        assert suggestions(bot) == []
+        assert bot.emulator.calls_to("chat.postMessage") == []
+
+
+def test_help_lists_handoff_and_handoffs(handoff_bot: RunningBot) -> None:
+    answer = json.dumps(
+        handoff_bot.slack.slash_command("help", user_id=TEAMMATE).json(), ensure_ascii=False
+    )
+    assert "`/social handoff [support|sales] <summary>` — Hand a case to support or sales" in answer
+    assert "/social handoffs [mine|open|support|sales]" in answer
