@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import openai
 
@@ -82,6 +82,7 @@ class Drafter(Protocol):
     def polish(self, request: PolishRequest) -> Polished: ...
 
 
+@runtime_checkable
 class HandoffClassifier(Protocol):
     """Says which team (one of HANDOFF_TEAMS) a customer's message belongs to, or None."""
 

@@ -58,7 +58,7 @@ def build_suggestion_message(
     suggestion_id: int,
     customer_text: str,
     text: str,
-    faq_id: str,
+    faq_id: str | None,
     template_id: str | None,
     confidence: float,
     option: int,
@@ -77,10 +77,13 @@ def build_suggestion_message(
     ``fit_problem`` is why Send for approval would refuse the text as it is (too long for the
     network): it is said here, before anyone clicks, with Edit as the way out.
     """
-    sources = f"FAQ `{faq_id}`"
+    # A handoff's holding reply may answer no FAQ entry: its template is its only source.
+    sources = [f"FAQ `{faq_id}`"] if faq_id else []
     if template_id:
-        sources += f" · template `{template_id}`"
-    facts = [f"for {display_name(network)}", sources, f"confidence {confidence_label(confidence)}"]
+        sources.append(f"template `{template_id}`")
+    facts = [f"for {display_name(network)}", *sources]
+    if faq_id:
+        facts.append(f"confidence {confidence_label(confidence)}")
     if options > 1:
         facts.append(f"option {option + 1} of {options}")
     if edited_by:
@@ -127,7 +130,7 @@ def build_suggestion_message(
         if not_helpful_by is None:
             buttons.append(button("Not helpful", NOT_HELPFUL_ACTION, value))
     blocks.append(actions("reply_actions", buttons))
-    return message(f"Suggested reply (FAQ {faq_id})", blocks)
+    return message(f"Suggested reply (FAQ {faq_id})" if faq_id else "Suggested reply", blocks)
 
 
 def build_reply_edit_modal(

@@ -1,5 +1,5 @@
 """Handoffs in Slack: the packet's buttons (Claim, Reassign, Resolve, Bounce back), their modals,
-and `/social handoff support|sales <summary>`.
+and the `/social handoff` entry (its handler is bot/commands/handoff_start.py's).
 
 Listeners stay thin: a move is committed with its notices before the ack
 (bot/slack/handoff_moves.py); once acked, the packet is redrawn and the notices delivered. The
@@ -29,20 +29,16 @@ from bot.blocks.handoff_modals import (
     build_resolve_modal,
 )
 from bot.blocks.modals import build_notice_modal
-from bot.blocks.text import escape_mrkdwn
 from bot.commands import kit
+from bot.commands.handoff_start import handoff_command
 from bot.commands.kit import BadValue, ButtonCall, FieldErrors, ViewCall, ViewState
 from bot.commands.modals import ModalCall, modal_button
-from bot.commands.router import SubcommandCall, SubcommandRouter
-from bot.knowledge.faq_files import HANDOFF_TEAMS
+from bot.commands.router import SubcommandRouter
 from bot.slack.handoff_moves import Move, Origin, Surfaces, after_move, commit_move
-from bot.slack.handoff_packets import post_packet, start
 from bot.store.db import session_scope
 from bot.workflows.handoffs import decide
-from bot.workflows.handoffs.create import HandoffInvalid, HandoffRequest
 from bot.workflows.handoffs.decide import Act
 
-HANDOFF_USAGE = "/social handoff support|sales <summary>"
 BLOCK_PREFIX = "handoff:"
 RESOLVE_TITLE = "Resolve handoff"
 BOUNCE_TITLE = "Bounce back"
@@ -56,7 +52,8 @@ Submission = tuple[int, str, Origin]
 
 def register(app: App, router: SubcommandRouter, *, surfaces: Surfaces | None = None) -> None:
     surfaces = surfaces or Surfaces()
-    router.add("handoff", _handoff_command)
+    # Starting one (routed or to a named team) lives with the other starters.
+    router.add("handoff", handoff_command)
 
     def after_click(call: ButtonCall[Any], move: Move) -> None:
         if not move.outcome.ok:
@@ -95,49 +92,6 @@ def register(app: App, router: SubcommandRouter, *, surfaces: Surfaces | None = 
 # -- `/social handoff` ---------------------------------------------------------------------------
 
 
-def _handoff_command(call: SubcommandCall) -> None:
-    """Hand a case to support or sales: a packet in the team's channel, with Claim.
-
-    Usage: /social handoff support|sales <summary>
-    """
-    team, _, summary = call.args.partition(" ")
-    team = team.strip().lower()
-    if team not in HANDOFF_TEAMS:
-        named = f" (not “{escape_mrkdwn(team)}”)" if team else ""
-        call.ack(**_ephemeral(f"Say which team{named}: `{HANDOFF_USAGE}`."))
-        return
-    request = HandoffRequest(
-        team=team,
-        route_reason=f"asked for {team}",
-        requested_by=call.user_id,
-        summary=summary.strip(),
-        customer_text="",
-    )
-    try:
-        # Stored before the ack (no Slack call), so the 200 means the handoff exists.
-        started = start(call.services, request)
-    except HandoffInvalid as invalid:
-        call.ack(**_ephemeral(escape_mrkdwn(str(invalid))))
-        return
-    call.ack()
-    handoff = started.handoff
-    assert handoff.id is not None
-    posted = post_packet(call.client, call.services, handoff.id)
-    channel = call.services.team_channel(team)
-    if posted:
-        text = f"Handoff #{handoff.id} is in <#{channel}>: the {team} team can claim it there."
-    else:
-        text = (
-            f"Handoff #{handoff.id} to {team} is recorded, but Slack did not take its packet "
-            f"yet; it is posted to <#{channel}> as soon as Slack does (retried every minute)."
-        )
-    call.respond(**_ephemeral(text))
-
-
-def _ephemeral(text: str) -> dict[str, Any]:
-    return {"response_type": "ephemeral", "text": text}
-
-
 # -- Claim and Reassign: decided before the ack ----------------------------------------------------
 
 
@@ -164,7 +118,8 @@ def _parse_reassignment(raw: str) -> Reassignment:
     block_id, _, user = raw.partition(" ")
     if not block_id.startswith(BLOCK_PREFIX) or not user.isalnum():
         raise BadValue(raw)
-    return kit.parse_id(block_id.removeprefix(BLOCK_PREFIX)), user
+    # "handoff:<id>", or "handoff:<id>:list:…" in a `/social handoffs` list (which list it is).
+    return kit.parse_id(block_id.removeprefix(BLOCK_PREFIX).split(":", 1)[0]), user
 
 
 def _decide_reassign(call: ButtonCall[Reassignment]) -> Move:

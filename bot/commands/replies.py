@@ -18,12 +18,10 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.blocks.errors import not_available_text
 from bot.blocks.kit import text_message
 from bot.blocks.mentions import build_mention_reply
 from bot.blocks.replies import (
     ANOTHER_ACTION,
-    HAND_OFF_ACTION,
     NOT_HELPFUL_ACTION,
     SEND_ACTION,
     build_abstention_message,
@@ -70,7 +68,7 @@ def register(app: App, router: SubcommandRouter) -> None:
     kit.button(
         app, ANOTHER_ACTION, parse=kit.parse_id, handler=_click_another, damaged=BROKEN_BUTTON
     )
-    kit.button(app, HAND_OFF_ACTION, parse=kit.any_value, handler=_click_hand_off)
+    # Hand off opens the handoff form: bot/commands/handoff_start.py.
 
 
 # -- where the suggestion is shown ----------------------------------------------------------------
@@ -122,8 +120,12 @@ def _suggest(
     requested_by: str,
     source_link: str | None = None,
     network: str | None = None,
+    source_ts: str | None = None,
 ) -> None:
-    """Match, render, polish, store, then replace the placeholder with the result."""
+    """Match, render, polish, store, then replace the placeholder with the result.
+
+    ``source_ts`` is the customer's message in the surface's channel, when there is one.
+    """
     settings = services.settings
     try:
         with session_scope(services.sessions) as session:
@@ -153,6 +155,8 @@ def _suggest(
             message_ts=surface.ts,
             source_link=source_link,
             network=network,
+            # Only a message in the channel the suggestion is shown in can be handed off by it.
+            source_ts=source_ts if surface.channel else None,
         )
     surface.show(message_for(services, row, suggestion, gap_id=gap_id))
 
@@ -183,7 +187,7 @@ def message_for(
     gap_id: int | None = None,
 ) -> dict[str, Any]:
     assert row.id is not None
-    if row.text is None or row.faq_id is None:
+    if row.text is None:
         return build_abstention_message(
             suggestion_id=row.id, customer_text=row.customer_text, gap_id=gap_id
         )
@@ -273,7 +277,7 @@ def _on_mention(event: dict[str, Any], client: WebClient, context: BoltContext) 
         return
     surface = _post_placeholder(client, channel, thread_ts, respond=None)
     link = _permalink(client, channel, source_ts)
-    _suggest(services, surface, _message(services, asked), user, link, network)
+    _suggest(services, surface, _message(services, asked), user, link, network, source_ts)
 
 
 def _mention_words(text: str, bot_user_id: str | None) -> str:
@@ -307,7 +311,14 @@ def _on_draft_reply_shortcut(
     surface = _post_placeholder(client, channel, thread_ts, respond=respond)
     link = _permalink(client, channel, message["ts"])
     services = services_of(context)
-    _suggest(services, surface, _message(services, text), shortcut["user"]["id"], link)
+    _suggest(
+        services,
+        surface,
+        _message(services, text),
+        shortcut["user"]["id"],
+        link,
+        source_ts=message["ts"],
+    )
 
 
 # -- buttons ----------------------------------------------------------------------------------------
@@ -412,7 +423,3 @@ def _after_not_helpful(call: ButtonCall[int], row: ReplySuggestion | None) -> No
         call.tell("Thanks, this suggestion is already marked not helpful.")
         return
     _surface_of(call).show(message_for(call.services, row))
-
-
-def _click_hand_off(call: ButtonCall[str]) -> None:
-    call.tell(not_available_text("Hand off"))

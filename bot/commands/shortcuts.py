@@ -1,7 +1,8 @@
 """Message shortcuts declared in manifest.yml.
 
-"Draft reply" and "Hand off" arrive with the reply-suggestion and handoff capabilities; until then
-a click gets an honest answer instead of Slack's generic "something went wrong".
+"Draft reply" (bot/commands/replies.py) and "Hand off" (bot/commands/handoff_start.py) are
+claimed by their features; a shortcut the manifest declares before its feature exists gets an
+honest answer here instead of Slack's generic "something went wrong".
 """
 
 from __future__ import annotations

@@ -35,9 +35,12 @@ _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_TEMPLATE_BYTES = 16 * 1024
 # What a template may serve besides FAQ ids, FAQ tags and handoff teams: situations the bot
 # itself recognises. (The customer's mood is its own key, `moods`, not a situation.)
+HOLDING = "holding"
 SITUATIONS: Mapping[str, str] = {
     "*": "any entry",
     "crisis": "crisis mode",
+    # A handoff's holding reply (bot/workflows/handoffs/holding.py); never an FAQ answer's.
+    HOLDING: "a handoff's holding reply",
 }
 # What every template may use; `socialops check` renders each one with these sample values.
 SAMPLE_CONTEXT: Mapping[str, Any] = {
@@ -45,6 +48,7 @@ SAMPLE_CONTEXT: Mapping[str, Any] = {
     "customer_handle": "@dana_outdoors",
     "answer": "You can track your order at https://example.com/track.",
     "faq_id": "order-tracking",
+    "team": "support",
     "mood": "neutral",
     "brand": {"name": "Northwind Outfitters", "sign_off": "- Team Northwind", "emoji": True},
 }

@@ -22,6 +22,8 @@ from bot.commands import (
     approvals,
     fallbacks,
     faq,
+    handoff_lists,
+    handoff_start,
     handoffs,
     home,
     replies,
@@ -94,7 +96,11 @@ def create_app(settings: Settings, services: Services, *, verify_token: bool = T
     # refresh to ``surfaces`` (``surfaces.add``), so a move made from them redraws them.
     surfaces = Surfaces()
     handoffs.register(app, router, surfaces=surfaces)
-    shortcuts.register(app, skip=frozenset({replies.DRAFT_REPLY_SHORTCUT}))
+    handoff_lists.register(router, surfaces)
+    handoff_start.register(app)
+    shortcuts.register(
+        app, skip=frozenset({replies.DRAFT_REPLY_SHORTCUT, handoff_start.HAND_OFF_SHORTCUT})
+    )
     fallbacks.register(app)  # last: it catches what no listener above claimed
     return app
 

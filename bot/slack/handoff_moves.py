@@ -54,6 +54,10 @@ class Origin:
     message_ts: str | None = None
     view_id: str | None = None
     view_type: str | None = None  # "home" for the App Home
+    # A click in an ephemeral message (a `/social handoffs` list) can only redraw it through its
+    # response_url; the clicked block's id says which list it was (bot/blocks/handoff_lists.py).
+    response_url: str | None = None
+    block_id: str | None = None
 
     @classmethod
     def of_click(cls, body: dict[str, Any]) -> Origin:
@@ -65,6 +69,8 @@ class Origin:
             message_ts=container.get("message_ts"),
             view_id=view.get("id"),
             view_type=view.get("type"),
+            response_url=body.get("response_url") or None,
+            block_id=((body.get("actions") or [{}])[0]).get("block_id") or None,
         )
 
     def as_metadata(self) -> dict[str, Any]:
@@ -74,7 +80,9 @@ class Origin:
     def of_metadata(cls, meta: object, user_id: str) -> Origin:
         data = meta if isinstance(meta, dict) else {}
         known = {
-            k: str(data[k]) for k in ("channel", "message_ts", "view_id", "view_type") if k in data
+            k: str(data[k])
+            for k in ("channel", "message_ts", "view_id", "view_type", "response_url", "block_id")
+            if k in data
         }
         return cls(user_id=user_id, **known)
 

@@ -22,7 +22,7 @@ from bot.knowledge.faq_files import FaqEntry
 from bot.knowledge.library import Knowledge
 from bot.knowledge.matching import Match
 from bot.knowledge.sentiment import Mood, celebrates, mood_of
-from bot.knowledge.templates import ResponseTemplate, TemplateFileError, render
+from bot.knowledge.templates import HOLDING, ResponseTemplate, TemplateFileError, render
 from bot.llm import Drafter, Polished, PolishRequest
 from bot.store.models import Draft, ReplySuggestion
 from bot.workflows import faq_gaps
@@ -214,13 +214,14 @@ def choose_template(
     """The template made for this entry (by id, tag or handoff team), else a catch-all ("*");
     within each, one written for the customer's mood wins over one for any mood.
 
-    Crisis templates are left to crisis mode; a template limited to other networks or to other
+    Crisis templates are left to crisis mode and holding templates to handoffs; a template limited to other networks or to other
     moods is skipped, so an upset customer never gets the cheerful one.
     """
     fits = [
         t
         for t in templates
         if not t.crisis
+        and HOLDING not in t.serves
         and (not t.networks or network in t.networks)
         and (not t.moods or mood in t.moods)
     ]
@@ -279,10 +280,13 @@ def save_suggestion(
     message_ts: str | None = None,
     source_link: str | None = None,
     network: str | None = None,
+    source_ts: str | None = None,
 ) -> tuple[ReplySuggestion, int | None]:
     """Store what was shown; an abstention also counts as an FAQ gap (its id is returned).
 
-    ``network`` is where the customer wrote; the reply draft will be for it.
+    ``network`` is where the customer wrote; the reply draft will be for it. ``source_ts`` is
+    the customer's message when it is in Slack (in ``channel_id``): a handoff of this suggestion
+    hands off that message, so it is handed off once.
     """
     row = ReplySuggestion(
         requested_by=requested_by,
@@ -292,6 +296,7 @@ def save_suggestion(
         customer_text=message.text,
         customer_handle=message.handle,
         source_link=source_link,
+        source_ts=source_ts,
         created_at=now,
     )
     _apply(row, suggestion)

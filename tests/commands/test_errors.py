@@ -28,11 +28,3 @@ def test_a_failing_listener_tells_the_user_with_a_reference(
     assert logged, "the reference must be in the log"
     assert logged[0].exc_info is not None
     assert bot.emulator.violations == []
-
-
-def test_shortcuts_not_built_yet_get_an_honest_answer(bot: RunningBot) -> None:
-    message = payloads.message(text="where is my order?", user="U0CUSTOMER")
-    response = bot.slack.message_shortcut("hand_off", message)
-    assert response.status == 200
-    [call] = bot.emulator.wait_for("response_url")
-    assert "Hand off isn't switched on" in call.args["text"]

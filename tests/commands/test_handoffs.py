@@ -137,12 +137,14 @@ def delivered(bot: RunningBot) -> bool:
 def test_a_handoff_posts_an_escaped_packet_in_the_team_channel(handoff_bot: RunningBot) -> None:
     bot = handoff_bot
     assert hand_off(bot, "support Refund <!channel> {{ 7*7 }}").status == 200
-    wait_until(lambda: any("Handoff #1 is in <#C0SUPPORT>" in t for t in ephemeral_texts(bot)))
+    wait_until(lambda: any("Handed off to *Support*" in t for t in ephemeral_texts(bot)))
     text = packet_text(bot)
     assert "&lt;!channel&gt;" in text
     assert "<!channel>" not in text
     assert "{{ 7*7 }}" in text
-    assert "49" not in text
+    # Only where the summary is shown: timestamps elsewhere in the packet may hold a "49".
+    [summary] = [line for line in text.split('"text": ') if "7*7" in line]
+    assert "49" not in summary
     assert "asked for support" in text
     assert "<@U0AUTHOR>" in text
     assert set(buttons(packet(bot))) == {CLAIM_ACTION, RESOLVE_ACTION, BOUNCE_ACTION}
@@ -155,8 +157,7 @@ def test_a_handoff_posts_an_escaped_packet_in_the_team_channel(handoff_bot: Runn
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("billing Refund please", "Say which team (not “billing”)"),
-        ("", "Say which team"),
+        ("", "Say what to hand off"),
         ("support   ", "a summary can't be empty"),
         ("sales Bulk order of 500 mugs", "set SOCIALOPS_SALES_CHANNEL"),
     ],

@@ -293,13 +293,6 @@ def test_not_helpful_is_counted_as_a_gap(replies_bot: RunningBot) -> None:
     assert (gap.count, gap.not_helpful) == (1, 1)
 
 
-def test_hand_off_says_it_is_not_here_yet(replies_bot: RunningBot) -> None:
-    bot = replies_bot
-    mention(bot, f"{BOT_MENTION} draft a reply to: where is my order?")
-    click(bot, suggestion_message(bot), HAND_OFF_ACTION)
-    wait_until(lambda: any("Hand off isn't switched on" in t for t in ephemeral_texts(bot)))
-
-
 def test_a_forged_button_value_changes_nothing(replies_bot: RunningBot) -> None:
     bot = replies_bot
     for value in ("", "abc", "999999", "1; DROP TABLE draft", "²"):

@@ -150,7 +150,7 @@ def test_serves_must_name_something_the_faq_knows(tmp_path: Path) -> None:
     problems = check_templates(tmp_path, entries)
     assert problems == [
         f"{tmp_path / 'b.md.j2'}:3: serves 'order-trackin', 'shipping', which is no FAQ id, "
-        "FAQ tag, handoff team (support, sales) or * / crisis"
+        "FAQ tag, handoff team (support, sales) or * / crisis / holding"
     ]
 
 

@@ -49,16 +49,31 @@ def _where(scope: Scope, user_id: str) -> tuple[ColumnElement[bool], ...]:
     return (col(Handoff.team) == scope.value, col(Handoff.state).in_(LIVE_STATES))
 
 
-def page_statement(scope: Scope, user_id: str, limit: int) -> SelectOfScalar[Handoff]:
+def _page_where(scope: Scope, user_id: str, before: int | None) -> tuple[ColumnElement[bool], ...]:
+    where = _where(scope, user_id)
+    return where if before is None else (*where, col(Handoff.id) < before)
+
+
+def page_statement(
+    scope: Scope, user_id: str, limit: int, before: int | None = None
+) -> SelectOfScalar[Handoff]:
     """The newest ``limit`` handoffs of a list (the benchmark reads its query plan too)."""
     return (
-        select(Handoff).where(*_where(scope, user_id)).order_by(col(Handoff.id).desc()).limit(limit)
+        select(Handoff)
+        .where(*_page_where(scope, user_id, before))
+        .order_by(col(Handoff.id).desc())
+        .limit(limit)
     )
 
 
-def list_handoffs(*, session: Session, scope: Scope, user_id: str, limit: int) -> HandoffPage:
-    where = _where(scope, user_id)
-    rows = list(session.exec(page_statement(scope, user_id, limit)))
+def list_handoffs(
+    *, session: Session, scope: Scope, user_id: str, limit: int, before: int | None = None
+) -> HandoffPage:
+    """The newest ``limit`` of ``scope``; ``before`` (a handoff id) pages on to older ones, and
+    ``total`` then counts only those, so "and N more" stays true on every page. The same index
+    serves it: ``id < before`` is a range on its last column."""
+    where = _page_where(scope, user_id, before)
+    rows = list(session.exec(page_statement(scope, user_id, limit, before)))
     if len(rows) < limit:
         return HandoffPage(rows, len(rows))
     total = session.exec(select(func.count()).select_from(Handoff).where(*where)).one()

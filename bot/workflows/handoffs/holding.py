@@ -1,0 +1,84 @@
+"""The holding reply a handed-off customer gets while the team takes over: a reply suggestion
+like any other (its buttons send it for approval), written by a template made for it.
+
+A holding template serves the situation ``holding`` and the team it speaks for
+(``serves: [holding, sales]``); one serving ``holding`` alone speaks for either team. Ordinary
+replies never use a holding template (``replies.choose_template`` skips them), so adding one
+changes no answer to an FAQ question. No template fitting the network and mood: a plain line
+stands in, with a note saying so, as the FAQ answer stands in for a missing reply template.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.knowledge.library import Knowledge
+from bot.knowledge.sentiment import Mood, mood_of
+from bot.knowledge.templates import HOLDING, ResponseTemplate, TemplateFileError, render
+from bot.workflows.replies import BrandVoice, CustomerMessage, Suggestion
+
+
+def choose_holding_template(
+    templates: Sequence[ResponseTemplate], *, team: str, network: str, mood: Mood
+) -> ResponseTemplate | None:
+    """The holding template for ``team`` (before one for any team); within each, one written for
+    the customer's mood before one for any mood; crisis templates are crisis mode's."""
+    fits = [
+        t
+        for t in templates
+        if HOLDING in t.serves
+        and not t.crisis
+        and (not t.networks or network in t.networks)
+        and (not t.moods or mood in t.moods)
+    ]
+    for group in ([t for t in fits if team in t.serves], [t for t in fits if len(t.serves) == 1]):
+        if group:
+            return min(group, key=lambda t: (not t.moods, t.id))
+    return None
+
+
+def compose_holding(
+    knowledge: Knowledge,
+    message: CustomerMessage,
+    *,
+    team: str,
+    voice: BrandVoice,
+    network: str,
+    faq_id: str | None,
+) -> Suggestion:
+    """The holding reply for ``message`` handed to ``team`` (template text, never the model's:
+    it promises only that the team has it)."""
+    mood = mood_of(message.text)
+    template = choose_holding_template(knowledge.templates, team=team, network=network, mood=mood)
+    name = message.handle.lstrip("@") if message.handle else "there"
+    fallback = (
+        f"Hi {name}, thanks for getting in touch. We've passed this to our {team} team, "
+        f"who will get back to you here soon.\n{voice.sign_off}".strip()
+    )
+    text = fallback
+    note: str | None = f"No holding template serves {team} here, so this is the plain line."
+    if template is not None:
+        entry = knowledge.entries.get(faq_id) if faq_id else None
+        context = {
+            "customer_name": name,
+            "customer_handle": message.handle or "",
+            "answer": entry.answer.strip() if entry else "",
+            "faq_id": faq_id or "",
+            "team": team,
+            "mood": mood,
+            "brand": {"name": voice.name, "sign_off": voice.sign_off, "emoji": voice.emoji},
+        }
+        try:
+            text, note = render(template, context).strip(), None
+        except TemplateFileError as error:
+            note = f"Template {template.id} failed ({error}), so this is the plain line."
+    return Suggestion(
+        text=text,
+        ranked=(),
+        option=0,
+        faq_id=faq_id,
+        template_id=template.id if template is not None and note is None else None,
+        confidence=1.0,
+        mood=mood,
+        note=note,
+    )
