@@ -259,15 +259,17 @@ def handoff_command(call: SubcommandCall) -> None:
         call.respond(response_type="ephemeral", replace_original=False, **message)
 
     source = replace(source_of_text(services, summary), customer_text="")
-    if explicit is None:
-        # Routing may ask the model (seconds): the ack goes first, refusals come after.
+    if explicit is None and services.settings.llm_configured:
+        # Routing asks the model (seconds): the ack goes first, refusals come after. The one
+        # path where a crash right after the ack loses the request; the person sees no answer.
         call.ack()
         routed = route_source(services, source, note=summary)
         started = _record_or_tell(call, source, routed, routed.team, summary, call.respond)
     else:
-        # Nothing slow to decide: stored before the ack, so the 200 means the handoff exists.
-        routed = route_source(services, source, explicit=explicit)
-        started = _record_or_tell(call, source, routed, explicit, summary, call.ack)
+        # Nothing slow to decide (a named team, or the rules): stored before the ack, so the
+        # 200 means the handoff exists.
+        routed = route_source(services, source, explicit=explicit, note=summary)
+        started = _record_or_tell(call, source, routed, routed.team, summary, call.ack)
         if started is None:
             return  # refused in the ack
         call.ack()

@@ -363,8 +363,9 @@ def test_slash_handoff_routed_to_a_team_without_a_channel_names_the_setting(
     emulator: SlackEmulator, database_url: str
 ) -> None:
     with _bot(emulator, database_url, support_channel=SUPPORT) as bot:
-        slash(bot, "@bigco asks for a reseller partnership for 500 mugs")
-        wait_until(lambda: any("SOCIALOPS_SALES_CHANNEL" in t for t in private_texts(bot)))
+        # Routed by the rules (no model): refused in the ack itself, nothing stored.
+        answer = slash(bot, "@bigco asks for a reseller partnership for 500 mugs")
+        assert "SOCIALOPS_SALES_CHANNEL" in json.dumps(answer.json())
         assert handoffs(bot) == []
         assert suggestions(bot) == []
         assert bot.emulator.calls_to("chat.postMessage") == []
@@ -376,3 +377,13 @@ def test_help_lists_handoff_and_handoffs(handoff_bot: RunningBot) -> None:
     )
     assert "`/social handoff [support|sales] <summary>` — Hand a case to support or sales" in answer
     assert "/social handoffs [mine|open|support|sales]" in answer
+
+
+def test_slash_handoff_routed_by_the_rules_is_stored_before_the_ack(
+    handoff_bot: RunningBot,
+) -> None:
+    # Without a model nothing slow decides the team, so the 200 means the handoff exists: a
+    # crash right after the ack loses nothing.
+    slash(handoff_bot, "my order arrived broken, I want a refund")
+    (handoff,) = handoffs(handoff_bot)
+    assert handoff.team == "support"
