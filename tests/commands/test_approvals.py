@@ -106,8 +106,11 @@ def modal_text(view: dict[str, Any]) -> str:
 
 
 def submitted_draft(bot: RunningBot, text: str = "Our autumn range is here!") -> None:
+    # Wait for THIS draft's card: waiting for "a post" returned at once for a second draft (the
+    # first card was there), and a click on the second card then found none.
+    before = len(bot.emulator.calls_to("chat.postMessage"))
     assert quick_draft(bot, text).status == 200
-    bot.emulator.wait_for("chat.postMessage")
+    bot.emulator.wait_for("chat.postMessage", count=before + 1)
 
 
 # -- creating ---------------------------------------------------------------------------------
@@ -450,6 +453,8 @@ def test_approvers_from_a_user_group_are_looked_up_once(emulator: Any, database_
 
 
 def click_draft(bot: RunningBot, draft_id: int, user: str) -> None:
+    # The card's ts is saved just after its post.
+    wait_until(lambda: draft_row(bot, draft_id).card_ts is not None)
     card = next(
         m
         for m in bot.emulator.messages_in(APPROVALS)
