@@ -14,15 +14,13 @@ from sqlalchemy import update
 from sqlmodel import Session, col
 
 from bot.store.models import Draft
-from bot.store.rows import lock_row
+from bot.store.rows import ConcurrentChange, lock_row, move_row
 from bot.workflows.audit import record_audit
 from bot.workflows.drafts.states import DraftState
 
 SUBJECT = "draft"  # the audit trail's subject_type for drafts
 
-
-class ConcurrentChange(RuntimeError):
-    """The conditional UPDATE found another version: a bug, since the row was locked."""
+__all__ = ["SUBJECT", "ConcurrentChange", "audit", "lock", "touch", "transition"]
 
 
 def lock(session: Session, draft_id: int) -> Draft | None:
@@ -33,25 +31,9 @@ def lock(session: Session, draft_id: int) -> Draft | None:
 def transition(
     session: Session, draft: Draft, to_state: DraftState, *, now: datetime, **values: object
 ) -> None:
-    """Move the draft to ``to_state`` if nobody changed it since it was read; bumps the version.
-
-    The WHERE on (id, state, version) is what makes the move happen once: a lost race matches no
-    row and raises :class:`ConcurrentChange`, never overwrites what the winner wrote.
-    """
-    assert draft.id is not None
-    moved = session.execute(
-        update(Draft)
-        .where(
-            col(Draft.id) == draft.id,
-            col(Draft.state) == draft.state,
-            col(Draft.version) == draft.version,
-        )
-        .values(state=to_state, version=draft.version + 1, updated_at=now, **values)
-        .returning(col(Draft.id))
-    ).first()
-    if moved is None:
-        raise ConcurrentChange(f"draft {draft.id} changed while it was being decided")
-    session.refresh(draft)
+    """Move the draft to ``to_state`` if nobody changed it since it was read; bumps the version
+    (the conditional UPDATE on (id, state, version) in :func:`bot.store.rows.move_row`)."""
+    move_row(session, draft, to_state, now=now, **values)
 
 
 def touch(session: Session, draft: Draft, now: datetime) -> None:

@@ -20,12 +20,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import update
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from bot.core.mrkdwn import slack_date
 from bot.store.models import Handoff
-from bot.store.rows import lock_row
+from bot.store.rows import lock_row, move_row
 from bot.workflows.audit import record_audit
 from bot.workflows.handoffs.states import (
     CLOSED_STATES,
@@ -34,10 +33,6 @@ from bot.workflows.handoffs.states import (
 )
 
 MAX_NOTE_CHARS = 2000
-
-
-class ConcurrentChange(RuntimeError):
-    """The conditional UPDATE found another version: a bug, since the row was locked."""
 
 
 class HandoffRefusal(StrEnum):
@@ -110,20 +105,7 @@ def _move(
     session: Session, handoff: Handoff, to_state: HandoffState, now: datetime, **values: object
 ) -> None:
     """The conditional UPDATE on (id, state, version): a lost race matches nothing and raises."""
-    assert handoff.id is not None
-    moved = session.execute(
-        update(Handoff)
-        .where(
-            col(Handoff.id) == handoff.id,
-            col(Handoff.state) == handoff.state,
-            col(Handoff.version) == handoff.version,
-        )
-        .values(state=to_state, version=handoff.version + 1, updated_at=now, **values)
-        .returning(col(Handoff.id))
-    ).first()
-    if moved is None:
-        raise ConcurrentChange(f"handoff {handoff.id} changed while it was being decided")
-    session.refresh(handoff)
+    move_row(session, handoff, to_state, now=now, **values)
 
 
 def _audit(
