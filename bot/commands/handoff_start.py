@@ -234,8 +234,10 @@ def _private_for(client: WebClient, user_id: str, source: Source) -> Private:
 
 
 def handoff_command(call: SubcommandCall) -> None:
-    """Hand a case to support or sales: a packet in the team's channel, with Claim; without a
-    team, routing picks it (the FAQ entry's handoff:, the model if configured, the keywords).
+    """Hand a case to support or sales: a packet in their channel, with a Claim button.
+
+    Without a team, routing picks it: the FAQ entry's handoff:, the model if configured, the
+    keywords.
 
     Usage: /social handoff [support|sales] <summary>
     """

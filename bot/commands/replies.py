@@ -221,8 +221,9 @@ def message_for(
 
 
 def _reply_command(call: SubcommandCall) -> None:
-    """Draft a reply to a customer message from the FAQ and the response templates; `on:instagram`
-    (first or last) says where the customer wrote, else it is the default network.
+    """Draft a reply to a customer message from the FAQ and the response templates.
+
+    `on:instagram` (first or last) says where the customer wrote, else it is the default network.
 
     Usage: /social reply [on:<network>] <customer message>
     """

@@ -13,17 +13,26 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
+from slack_sdk import WebClient
+
 from bot.blocks.approvals import APPROVE_ACTION
-from bot.blocks.replies import EDIT_ACTION, EDIT_VIEW, SEND_ACTION
+from bot.blocks.handoff_buttons import CLAIM_ACTION, RESOLVE_ACTION
+from bot.blocks.handoff_modals import NOTE_BLOCK as RESOLVE_NOTE_BLOCK
+from bot.blocks.handoff_start import NOTE_BLOCK, PRIORITY_BLOCK, START_VIEW, TEAM_BLOCK
+from bot.blocks.replies import EDIT_ACTION, EDIT_VIEW, HAND_OFF_ACTION, SEND_ACTION
 from bot.content import SAMPLE_FAQ_DIR, SAMPLE_RESPONSES_DIR
+from bot.core.clock import system_clock
 from bot.runtime.app import create_app
 from bot.runtime.server import sync_faq_at_start
 from bot.runtime.web import create_wsgi_app
 from bot.services import Services
 from bot.settings import load_settings
+from bot.slack.client import build_web_client
+from bot.slack.handoff_timers import fire_handoff_timers
 from bot.store.db import prepare_database
 from slack_emulator import payloads
 from slack_emulator.emulator import RecordedCall, SlackEmulator
@@ -42,16 +51,37 @@ VISIBLE_METHODS = (
     "views.update",
 )
 APPROVALS_CHANNEL = "C0APPROVALS"
+# The emulator's seeded handoff teams (slack_emulator/emulator_state.py).
+SUPPORT_CHANNEL, SALES_CHANNEL, ESCALATION_CHANNEL = "C0SUPPORT", "C0SALES", "C0ESCALATE"
+LEE = "U0SALES"
 # How long a step waits for the bot's work after the ack.
 STEP_TIMEOUT = 5.0
 
 
+class DemoClock:
+    """The bot's clock in the demo: real time plus however far the scenario has moved it, so the
+    SLA steps show an hour passing without waiting for one."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta()
+
+    def __call__(self) -> datetime:
+        return system_clock() + self.offset
+
+    def advance(self, by: timedelta) -> None:
+        self.offset += by
+
+
 @dataclass
 class DemoWorld:
-    """What a scenario step can use: the emulated Slack, and a client that speaks as Slack."""
+    """What a scenario step can use: the emulated Slack, a client that speaks as Slack, and the
+    bot's own side (its services, Web API client and clock) for the steps the clock process runs."""
 
     emulator: SlackEmulator
     slack: SignedSlackClient
+    services: Services
+    client: WebClient
+    clock: DemoClock
     names: dict[str, str] = field(default_factory=dict)
 
 
@@ -63,6 +93,8 @@ class Step:
     description: str
     act: Callable[[DemoWorld], BotResponse]
     expect_calls: int = 0
+    # Said when the step makes nothing visible.
+    quiet: str = "the bot acknowledged and did nothing more"
 
 
 def _mention_event(world: DemoWorld) -> BotResponse:
@@ -151,6 +183,98 @@ def _button_value(message: dict[str, Any], action_id: str) -> str:
     )
 
 
+# -- handoffs -------------------------------------------------------------------------------------
+
+LEAD_POST = (
+    "@oakridge_fc hi! we'd like 40 custom jerseys with our club logo — do you do bulk pricing?"
+)
+SUPPORT_CASE = "Ana can't log in after the password reset, card charged twice"
+
+
+def _lead_post_and_mention(world: DemoWorld) -> BotResponse:
+    # A sales lead pasted into the team channel; maria asks for a draft in its thread.
+    post_ts = world.emulator.add_message("C0SOCIAL", text=LEAD_POST, user="U0CUSTOMER2")
+    text = "<@UBOTSOCIAL> can you draft a reply?"
+    ts = world.emulator.add_message("C0SOCIAL", text=text, user="U0AUTHOR", thread_ts=post_ts)
+    event = payloads.app_mention(text=text, user="U0AUTHOR", ts=ts, thread_ts=post_ts)
+    return world.slack.event(event, event_id="EvDEMO0003")
+
+
+def _shown_view(world: DemoWorld) -> dict[str, Any]:
+    """The newest modal as it shows now (filled after its loading stand-in)."""
+    opened = world.emulator.calls_to("views.open")[-1]
+    view = world.emulator.view(str(opened.response["view"]["id"]))
+    assert view is not None
+    return view
+
+
+def _option(view: dict[str, Any], block_id: str, chosen: str | None = None) -> dict[str, Any]:
+    """The option picked in a select: ``chosen``, or what the form offered first."""
+    element = next(b for b in view["blocks"] if b.get("block_id") == block_id)["element"]
+    if chosen is None:
+        return dict(element["initial_option"])
+    return dict(next(o for o in element["options"] if o["value"] == chosen))
+
+
+def _submit_handoff(world: DemoWorld) -> BotResponse:
+    """Submit the Hand off form as routing filled it, with a note for sales."""
+    view = _shown_view(world)
+    values: dict[str, dict[str, dict[str, Any]]] = {
+        TEAM_BLOCK: {
+            "value": {"type": "static_select", "selected_option": _option(view, TEAM_BLOCK)}
+        },
+        PRIORITY_BLOCK: {
+            "value": {
+                "type": "static_select",
+                "selected_option": _option(view, PRIORITY_BLOCK, "high"),
+            }
+        },
+        NOTE_BLOCK: {"value": {"type": "plain_text_input", "value": "40 jerseys, wants a quote"}},
+    }
+    return world.slack.view_submission(
+        START_VIEW,
+        values,
+        user_id="U0AUTHOR",
+        private_metadata=view["private_metadata"],
+        view_id=view["id"],
+    )
+
+
+def _packet(world: DemoWorld, channel: str) -> dict[str, Any]:
+    return [m for m in world.emulator.messages_in(channel) if not m.get("thread_ts")][-1]
+
+
+def _click_on_packet(action_id: str, user: str) -> Callable[[DemoWorld], BotResponse]:
+    def click(world: DemoWorld) -> BotResponse:
+        packet = _packet(world, SALES_CHANNEL)
+        value = _button_value(packet, action_id)
+        return world.slack.click(
+            action_id, value, user_id=user, message=packet, channel_id=SALES_CHANNEL
+        )
+
+    return click
+
+
+def _submit_resolve(world: DemoWorld) -> BotResponse:
+    view = _shown_view(world)
+    note = "Quoted 40 jerseys at the club rate; order placed"
+    values = {RESOLVE_NOTE_BLOCK: {"value": {"type": "plain_text_input", "value": note}}}
+    return world.slack.view_submission(
+        view["callback_id"], values, user_id=LEE, private_metadata=view["private_metadata"]
+    )
+
+
+def _clock_moves(by: timedelta) -> Callable[[DemoWorld], BotResponse]:
+    """Move the bot's clock on and run the SLA job as the clock process would."""
+
+    def run(world: DemoWorld) -> BotResponse:
+        world.clock.advance(by)
+        fire_handoff_timers(world.services, world.client)
+        return BotResponse(status=200, headers={}, body="")
+
+    return run
+
+
 SCENARIO: list[Step] = [
     Step("maria", "/social help", lambda w: w.slack.slash_command("help", user_id="U0AUTHOR")),
     Step(
@@ -206,6 +330,56 @@ SCENARIO: list[Step] = [
     Step(
         "maria", "/social faq gaps", lambda w: w.slack.slash_command("faq gaps", user_id="U0AUTHOR")
     ),
+    Step(
+        "maria",
+        "@socialops can you draft a reply? (in the thread of a sales lead)",
+        _lead_post_and_mention,
+        expect_calls=2,
+    ),
+    Step(
+        "maria",
+        "clicks Hand off (the form opens, filled in by routing)",
+        _click_on_suggestion(HAND_OFF_ACTION, "U0AUTHOR"),
+        expect_calls=2,
+    ),
+    Step(
+        "maria",
+        "keeps sales, sets priority high, adds a note and submits",
+        _submit_handoff,
+        expect_calls=3,
+    ),
+    Step("lee", "clicks Claim on the packet", _click_on_packet(CLAIM_ACTION, LEE), expect_calls=2),
+    Step(
+        "lee",
+        "clicks Resolve",
+        _click_on_packet(RESOLVE_ACTION, LEE),
+        expect_calls=2,
+    ),
+    Step("lee", "adds a note and submits", _submit_resolve, expect_calls=2),
+    Step(
+        "maria",
+        f"/social handoff support {SUPPORT_CASE}",
+        lambda w: w.slack.slash_command(f"handoff support {SUPPORT_CASE}", user_id="U0AUTHOR"),
+        expect_calls=3,
+    ),
+    Step(
+        "(clock)",
+        "(45 minutes later) nobody has claimed handoff #2 yet: the SLA job runs",
+        _clock_moves(timedelta(minutes=45)),
+        expect_calls=1,
+    ),
+    Step(
+        "(clock)",
+        "(1 hour later) still unclaimed, past support's 1 h to claim: the SLA job runs",
+        _clock_moves(timedelta(minutes=15)),
+        expect_calls=1,
+    ),
+    Step(
+        "(clock)",
+        "(a minute later) the SLA job runs again",
+        _clock_moves(timedelta(minutes=1)),
+        quiet="every reminder and escalation happens once",
+    ),
 ]
 
 
@@ -225,6 +399,9 @@ def run_demo(*, out: TextIO) -> int:
             slack_api_url=emulator.api_url,
             database_url=f"sqlite:///{Path(workdir) / 'demo.db'}",
             approvals_channel=APPROVALS_CHANNEL,
+            support_channel=SUPPORT_CHANNEL,
+            sales_channel=SALES_CHANNEL,
+            escalation_channel=ESCALATION_CHANNEL,
             approvers=["U0APPROVER"],
             admins=["U0ADMIN"],
             brand_domains=["example.com"],
@@ -235,7 +412,8 @@ def run_demo(*, out: TextIO) -> int:
             # which the suggestion says before anyone clicks, and maria edits it.
             sign_off="- Maria from the Northwind Outfitters customer care team",
         )
-        services = Services.build(settings)
+        clock = DemoClock()
+        services = Services.build(settings, clock=clock)
         prepare_database(services.engine)
         sync_faq_at_start(services)
         app = create_app(settings, services)
@@ -246,14 +424,25 @@ def run_demo(*, out: TextIO) -> int:
             world = DemoWorld(
                 emulator=emulator,
                 slack=slack,
+                services=services,
+                client=build_web_client(token=emulator.bot_token, base_url=emulator.api_url),
+                clock=clock,
                 # The emulator's seeded people and channels, named as Slack shows them.
                 names={
                     "UBOTSOCIAL": "socialops",
                     "U0AUTHOR": "maria",
                     "U0APPROVER": "jonas",
                     "U0CUSTOMER": "dana (customer post)",
+                    "U0CUSTOMER2": "oakridge (customer post)",
+                    "U0SUPPORT": "sam",
+                    "U0SUPPORT2": "tara",
+                    LEE: "lee",
+                    "U0ADMIN": "priya",
                     "C0SOCIAL": "social-team",
                     APPROVALS_CHANNEL: "social-approvals",
+                    SUPPORT_CHANNEL: "support-team",
+                    SALES_CHANNEL: "sales-team",
+                    ESCALATION_CHANNEL: "escalations",
                 },
             )
             out.write(
@@ -286,7 +475,7 @@ def _play(step: Step, world: DemoWorld, out: TextIO) -> bool:
     for call in visible:
         _print_message(out, _where(call, world.names), _message_payload(call), world.names)
     if not step.expect_calls and not visible and ack_body is None:
-        out.write("  (nothing visible: the bot acknowledged and did nothing more)\n")
+        out.write(f"  (nothing visible: {step.quiet})\n")
     return len(visible) >= step.expect_calls
 
 

@@ -70,5 +70,53 @@ def test_demo_prints_the_transcript_and_exits_0(tmp_path: Path) -> None:
     gap = out.split("▶ maria: /social reply do you sponsor")[1].split("▶")[0]
     assert "haven't guessed" in gap
     assert "do you sponsor ultramarathon runners?" in out.split("▶ maria: /social faq gaps")[1]
+    # Handoffs: the sales lead handed off from its suggestion, claimed and resolved by lee, each
+    # move told to maria in the original thread; an unclaimed support handoff reminded and
+    # escalated once each as the clock moves past its SLA.
+    assert {"handoff", "handoffs"} <= set(help_of(out))
+    # Each entry is a whole sentence: the help is the first line of a docstring, cut there.
+    entries = [line for line in step(out, "maria: /social help").splitlines() if "• `" in line]
+    assert all(line.endswith(".") for line in entries), entries
+    opened = step(out, "maria: clicks Hand off")
+    assert "Routing suggests *Sales*: the FAQ entry says sales" in opened
+    assert "Team: (Sales (suggested: the FAQ entry says sales))" in opened
+    handed = step(out, "maria: keeps sales")
+    packet = handed.split("socialops (#sales-team):")[1].split("socialops (")[0]
+    assert "Handoff #1 to Sales" in packet
+    assert "40 custom jerseys" in packet
+    assert "*Why Sales:* the FAQ entry says sales" in packet
+    assert "[Claim]" in packet
+    assert "a holding reply for the customer" in handed
+    assert "template `holding-sales`" in handed
+    claimed = step(out, "lee: clicks Claim")
+    assert "socialops (#sales-team, message updated):" in claimed
+    assert "*Claimed* by @lee" in claimed
+    assert "socialops (#social-team, in thread):\n    @maria @lee claimed handoff #1" in claimed
+    resolved = step(out, "lee: adds a note and submits")
+    assert "*Resolved* by @lee" in resolved
+    assert "socialops (#social-team, in thread):\n    @maria @lee resolved handoff #1" in resolved
+    assert ">Quoted 40 jerseys at the club rate" in resolved
+    assert "Handoff #2 to Support" in step(out, "maria: /social handoff support")
+    reminded = step(out, "(clock): (45 minutes later)")
+    assert "socialops (#support-team, in thread):" in reminded
+    escalated = step(out, "(clock): (1 hour later)")
+    assert "socialops (#escalations):" in escalated
+    assert "Handoff #2 to support breached its time to claim" in escalated
+    assert "nothing visible" in step(out, "(clock): (a minute later)")
+    assert out.count("is still unclaimed") == 1
+    assert out.count("breached its time to claim") == 1
+    assert out.count("socialops (#escalations):") == 1
+    assert "Slack would have refused" not in out
     assert "demo ok" in out
     assert not list(tmp_path.iterdir()), "the demo must leave no files behind"
+
+
+def step(out: str, heading: str) -> str:
+    """What the transcript shows for the step whose line starts with ``▶ heading``."""
+    return out.split(f"▶ {heading}")[1].split("\n▶")[0]
+
+
+def help_of(out: str) -> list[str]:
+    """The subcommands `/social help` lists, as its lines name them (`name` first)."""
+    shown = step(out, "maria: /social help")
+    return [line.split("`")[1].split()[1] for line in shown.splitlines() if "• `/social" in line]
