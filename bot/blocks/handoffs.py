@@ -129,14 +129,14 @@ def _subject(handoff: Handoff) -> str:
 
 def claimed_notice(handoff: Handoff, actor: str) -> str:
     """To the requester: someone on the team has it now."""
-    return f"<@{handoff.requested_by}> <@{actor}> claimed {_subject(handoff)}."
+    return f"<@{handoff.requested_by}>: <@{actor}> claimed {_subject(handoff)}."
 
 
 def reassigned_notice(handoff: Handoff, actor: str, previous: str | None) -> str:
     """To the requester: the case changed hands."""
     before = f" from <@{previous}>" if previous else ""
     return (
-        f"<@{handoff.requested_by}> <@{actor}> reassigned {_subject(handoff)}{before} "
+        f"<@{handoff.requested_by}>: <@{actor}> reassigned {_subject(handoff)}{before} "
         f"to <@{handoff.owner_id}>."
     )
 
@@ -148,7 +148,7 @@ def new_owner_notice(handoff: Handoff, actor: str) -> str:
 
 def resolved_notice(handoff: Handoff, actor: str) -> str:
     """To the requester: done, with the note if there is one."""
-    text = f"<@{handoff.requested_by}> <@{actor}> resolved {_subject(handoff)}."
+    text = f"<@{handoff.requested_by}>: <@{actor}> resolved {_subject(handoff)}."
     if handoff.close_note:
         text += f"\n>{echo_user_text(handoff.close_note, SECTION_CHARS)}"
     return text
@@ -158,6 +158,6 @@ def bounced_notice(handoff: Handoff, actor: str) -> str:
     """To the requester: it is the social team's again, and why."""
     reason = echo_user_text(handoff.close_note or "", SECTION_CHARS)
     return (
-        f"<@{handoff.requested_by}> <@{actor}> bounced {_subject(handoff)} back to the social "
+        f"<@{handoff.requested_by}>: <@{actor}> bounced {_subject(handoff)} back to the social "
         f"team: {reason}\nThe message can be handed off again."
     )

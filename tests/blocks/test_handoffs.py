@@ -177,7 +177,7 @@ def test_the_packet_says_who_owns_it_and_who_closed_it() -> None:
 
 def test_notices_name_the_requester_and_escape_the_note() -> None:
     claimed = handoff(state="claimed", owner_id="U0JONAS")
-    assert claimed_notice(claimed, "U0JONAS").startswith("<@U0MARIA> <@U0JONAS> claimed")
+    assert claimed_notice(claimed, "U0JONAS").startswith("<@U0MARIA>: <@U0JONAS> claimed")
     moved = reassigned_notice(claimed, "U0PRIYA", "U0LENA")
     assert "from <@U0LENA> to <@U0JONAS>" in moved
     done = resolved_notice(handoff(state="resolved", close_note=HOSTILE), "U0JONAS")

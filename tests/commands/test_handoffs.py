@@ -187,7 +187,7 @@ def test_claim_takes_it_and_tells_the_requester_in_the_original_thread(
     source_ts = str(handoff.source_ts)
     wait_until(lambda: thread_in(bot, SOCIAL, source_ts) != [])
     [told] = thread_in(bot, SOCIAL, source_ts)
-    assert told.startswith("<@U0AUTHOR> <@U0APPROVER> claimed handoff #1")
+    assert told.startswith("<@U0AUTHOR>: <@U0APPROVER> claimed handoff #1")
     wait_until(lambda: "Claimed* by <@U0APPROVER>" in packet_text(bot))
     assert CLAIM_ACTION not in buttons(packet(bot))
     wait_until(lambda: row(bot).packet_version == row(bot).version)

@@ -91,10 +91,10 @@ def test_demo_prints_the_transcript_and_exits_0(tmp_path: Path) -> None:
     claimed = step(out, "lee: clicks Claim")
     assert "socialops (#sales-team, message updated):" in claimed
     assert "*Claimed* by @lee" in claimed
-    assert "socialops (#social-team, in thread):\n    @maria @lee claimed handoff #1" in claimed
+    assert "socialops (#social-team, in thread):\n    @maria: @lee claimed handoff #1" in claimed
     resolved = step(out, "lee: adds a note and submits")
     assert "*Resolved* by @lee" in resolved
-    assert "socialops (#social-team, in thread):\n    @maria @lee resolved handoff #1" in resolved
+    assert "socialops (#social-team, in thread):\n    @maria: @lee resolved handoff #1" in resolved
     assert ">Quoted 40 jerseys at the club rate" in resolved
     assert "Handoff #2 to Support" in step(out, "maria: /social handoff support")
     reminded = step(out, "(clock): (45 minutes later)")
