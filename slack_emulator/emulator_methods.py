@@ -197,6 +197,23 @@ def conversations_info(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
     return {"ok": True, "channel": channel_arg(ws, args).to_api()}
 
 
+def conversations_members(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
+    """A channel's member ids, a page at a time (``cursor`` is the offset, as an opaque string)."""
+    channel = channel_arg(ws, args)
+    limit = max(1, min(int(args.get("limit") or 100), 1000))
+    cursor = str(args.get("cursor") or "")
+    if cursor and not cursor.startswith("offset:"):
+        raise MethodError("invalid_cursor")
+    start = int(cursor.removeprefix("offset:") or 0)
+    page = channel.members[start : start + limit]
+    following = start + limit if start + limit < len(channel.members) else None
+    return {
+        "ok": True,
+        "members": page,
+        "response_metadata": {"next_cursor": f"offset:{following}" if following else ""},
+    }
+
+
 def conversations_replies(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
     """A thread: its parent first, then the replies, oldest first."""
     channel = channel_arg(ws, args)
@@ -290,6 +307,7 @@ METHODS: Mapping[str, Handler] = {
     "conversations.invite": conversations_invite,
     "conversations.info": conversations_info,
     "conversations.replies": conversations_replies,
+    "conversations.members": conversations_members,
     "users.info": users_info,
     "usergroups.users.list": usergroups_users_list,
     "reactions.add": reactions_add,

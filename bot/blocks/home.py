@@ -8,7 +8,7 @@ not fit are counted into their list's "and N more" line, which names the command
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -26,10 +26,14 @@ from bot.blocks.approvals import (
     card_buttons,
     networks_line,
 )
+from bot.blocks.handoff_buttons import handoff_actions
+from bot.blocks.handoff_lists import row_text
 from bot.blocks.help import HelpEntry
 from bot.blocks.kit import Block, actions, context, divider, header, section
 from bot.blocks.text import echo_user_text, escape_mrkdwn, truncate_mrkdwn
-from bot.store.models import Draft
+from bot.store.models import Draft, Handoff
+from bot.workflows.handoffs.queries import HandoffPage
+from bot.workflows.handoffs.states import label
 from bot.workflows.home import HomeQueue
 
 # Slack refuses a Home view over 100 blocks (https://docs.slack.dev/reference/surfaces/views).
@@ -153,3 +157,45 @@ def _help(entries: Sequence[HelpEntry]) -> Block:
     return section(
         truncate_mrkdwn(f"*Commands* (`/social help` explains each)\n{names}", 2_900),
     )
+
+
+def handoff_sections(
+    mine: HandoffPage, waiting: Mapping[str, HandoffPage], *, now: datetime
+) -> list[HomeSection]:
+    """ "Your handoffs" (claimed by you) and, for each team whose channel you are in, its
+    handoffs waiting for a claim; rows and buttons as in `/social handoffs`."""
+    sections = [
+        HomeSection(
+            title=f"Your handoffs ({mine.total})",
+            rows=tuple(_handoff_row(h, now=now) for h in mine.rows),
+            more=mine.more,
+            see_all="/social handoffs mine",
+            empty="Nothing handed to you.",
+        )
+    ]
+    for team, page in waiting.items():
+        sections.append(
+            HomeSection(
+                title=f"Waiting for {team} to claim ({page.total})",
+                rows=tuple(_handoff_row(h, now=now) for h in page.rows),
+                more=page.more,
+                see_all=f"/social handoffs {team}",
+                empty=f"No {team} handoff is waiting.",
+            )
+        )
+    return sections
+
+
+def _handoff_row(handoff: Handoff, *, now: datetime) -> Row:
+    # The block id keeps the packet's "handoff:<id>" (Reassign reads the id from it) and says
+    # where it is, so it is unique on the Home and never read as a list's row.
+    return (
+        section(row_text(handoff, now=now)),
+        *handoff_actions(handoff, block_id=f"handoff:{handoff.id}:home"),
+    )
+
+
+def handoff_home_notice(handoff: Handoff) -> str:
+    """The line on top of a Home refreshed after a handoff move made there."""
+    owner = f" by <@{handoff.owner_id}>" if handoff.state == "claimed" and handoff.owner_id else ""
+    return f"Handoff #{handoff.id}: {label(handoff.state).lower()}{owner}."

@@ -95,6 +95,7 @@ def create_app(settings: Settings, services: Services, *, verify_token: bool = T
     # The surfaces besides the packet that show handoff buttons (lists, the App Home) add their
     # refresh to ``surfaces`` (``surfaces.add``), so a move made from them redraws them.
     surfaces = Surfaces()
+    surfaces.add(home.handoff_refresher(router.help_entries))
     handoffs.register(app, router, surfaces=surfaces)
     handoff_lists.register(router, surfaces)
     handoff_start.register(app)

@@ -34,7 +34,7 @@ UserGroupCache = ExpiringCache[frozenset[str]]
 DECISION_MAX_AGE = timedelta(minutes=30)
 
 
-def _members(
+def cached_members(
     group_id: str,
     fetch: Callable[[str], Iterable[str]],
     cache: UserGroupCache,
@@ -42,8 +42,8 @@ def _members(
     now: datetime,
     max_age: timedelta | None = None,
 ) -> frozenset[str]:
-    """The group's members: cached (younger than ``max_age``, default the cache's time), or
-    fetched; on a failed fetch the last known, or none."""
+    """The group's (or a channel's) members: cached (younger than ``max_age``, default the cache's
+    time), or fetched; on a failed fetch the last known, or none."""
     cached = cache.fresh(group_id, now=now, max_age=max_age)
     if cached is not None:
         return cached
@@ -58,7 +58,7 @@ def _members(
         except SlackApiError as error:
             last = cache.last(group_id)
             log.warning(
-                "usergroups.users.list %s failed (%s); using %s",
+                "members of %s not fetched (%s); using %s",
                 group_id,
                 error.response.get("error"),
                 "the last known members" if last is not None else "no members",
@@ -86,7 +86,7 @@ def expand(
     users: set[str] = set()
     for entry in entries:
         if is_user_group(entry):
-            users |= _members(entry, fetch, cache, now=now, max_age=max_age)
+            users |= cached_members(entry, fetch, cache, now=now, max_age=max_age)
         else:
             users.add(entry)
     return frozenset(users)

@@ -2,7 +2,7 @@
 they take from it (a click in a Home view has no response_url, so its outcome is shown on top of
 the refreshed Home instead of an ephemeral note).
 
-``home_sections`` is where the lists come from; more lists (handoffs) are added there.
+``home_sections`` is where the lists come from: the drafts, then the handoffs.
 """
 
 from __future__ import annotations
@@ -16,11 +16,13 @@ from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
 from bot.blocks.help import HelpEntry
-from bot.blocks.home import HomeSection, build_home_view, draft_sections
+from bot.blocks.home import HomeSection, build_home_view, draft_sections, handoff_sections
 from bot.services import Services
 from bot.slack.approvers import approval_policy
+from bot.slack.teams import teams_of
 from bot.store.db import session_scope
 from bot.workflows.drafts import ApprovalPolicy
+from bot.workflows.handoffs.queries import Scope, list_handoffs, waiting_for_team
 from bot.workflows.home import home_queue
 
 log = logging.getLogger(__name__)
@@ -32,12 +34,26 @@ def from_home(body: Mapping[str, Any]) -> bool:
     return isinstance(view, dict) and view.get("type") == "home"
 
 
+# Rows per handoff list on the Home; the rest is "and N more" with the command that lists them.
+HANDOFF_ROWS = 10
+
+
 def home_sections(
-    session: Session, services: Services, user_id: str, policy: ApprovalPolicy
+    session: Session,
+    services: Services,
+    user_id: str,
+    policy: ApprovalPolicy,
+    teams: Sequence[str] = (),
 ) -> list[HomeSection]:
-    """Every list on ``user_id``'s Home, in order."""
+    """Every list on ``user_id``'s Home, in order: the drafts, then the handoffs they own and
+    those waiting for a claim in ``teams`` (the teams whose channel they are in)."""
+    now = services.clock()
     queue = home_queue(session, user_id=user_id, policy=policy)
-    return draft_sections(queue, now=services.clock())
+    mine = list_handoffs(session=session, scope=Scope.MINE, user_id=user_id, limit=HANDOFF_ROWS)
+    waiting = {
+        team: waiting_for_team(session=session, team=team, limit=HANDOFF_ROWS) for team in teams
+    }
+    return draft_sections(queue, now=now) + handoff_sections(mine, waiting, now=now)
 
 
 def publish_home(
@@ -51,8 +67,9 @@ def publish_home(
     """Build ``user_id``'s Home from a fresh read and publish it (after an ack: it may ask Slack
     for approver groups)."""
     policy = approval_policy(services.settings, client, services.groups, now=services.clock())
+    teams = teams_of(client, services, user_id)
     with session_scope(services.sessions) as session:
-        sections = home_sections(session, services, user_id, policy)
+        sections = home_sections(session, services, user_id, policy, teams)
     view = build_home_view(sections, help_entries, notice=notice)
     client.views_publish(user_id=user_id, view=view)
 

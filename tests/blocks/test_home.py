@@ -17,10 +17,18 @@ from bot.blocks.approvals import (
     WITHDRAW_ACTION,
 )
 from bot.blocks.help import HelpEntry
-from bot.blocks.home import HOME_MAX_BLOCKS, HomeSection, build_home_view, draft_sections
+from bot.blocks.home import (
+    HOME_MAX_BLOCKS,
+    HomeSection,
+    build_home_view,
+    draft_sections,
+    handoff_home_notice,
+    handoff_sections,
+)
 from bot.blocks.kit import actions, button, section
-from bot.store.models import Draft
+from bot.store.models import Draft, Handoff
 from bot.workflows.drafts import Progress
+from bot.workflows.handoffs.queries import HandoffPage
 from bot.workflows.home import HomeQueue, Page
 from slack_emulator.block_limits import check_view
 from tests.blocks.test_approvals import HOSTILE, NOW, draft
@@ -163,3 +171,47 @@ def test_my_drafts_say_how_long_ago_they_changed() -> None:
 def test_the_notice_of_the_last_action_is_on_top() -> None:
     view = home(HomeQueue(user_id=USER, can_approve=True), notice=":warning: Already approved.")
     assert view["blocks"][1]["text"]["text"] == ":warning: Already approved."
+
+
+def handoff(handoff_id: int, state: str = "open", **changes: object) -> Handoff:
+    values: dict[str, Any] = {
+        "id": handoff_id,
+        "team": "support",
+        "state": state,
+        "priority": "normal",
+        "summary": "<!channel> " + "x" * 5_000 + " {{ 7*7 }}",
+        "customer_text": "<!channel> hi",
+        "route_reason": "asked for support",
+        "mood": "neutral",
+        "requested_by": "U0AUTHOR",
+        "owner_id": "U0SUPPORT" if state == "claimed" else None,
+        "claim_due_at": NOW + timedelta(hours=1),
+        "remind_at": NOW + timedelta(minutes=45),
+        "created_at": NOW - timedelta(minutes=5),
+        "updated_at": NOW,
+    }
+    values.update(changes)
+    return Handoff(**values)
+
+
+def test_handoff_sections_show_mine_then_each_teams_waiting_with_their_buttons() -> None:
+    mine = HandoffPage([handoff(2, "claimed")], total=1)
+    waiting = {"support": HandoffPage([handoff(3)], total=4)}
+    view = build_home_view(handoff_sections(mine, waiting, now=NOW), [])
+    assert check_view(view, expected_type="home") == []
+    shown = text_of(view)
+    assert "Your handoffs (1)" in shown
+    assert "Waiting for support to claim (4)" in shown
+    assert "and 3 more — `/social handoffs support`" in shown
+    assert "<!channel>" not in shown  # the hostile summary is shown, not obeyed
+    ids = {b["block_id"] for b in view["blocks"] if b["type"] == "actions"}
+    assert ids == {"handoff:2:home", "handoff:3:home"}
+    # A claimed handoff has no Claim; an open one has.
+    actions_of = buttons_by_row(view)
+    assert "handoff_claim" not in actions_of["handoff:2:home"]
+    assert "handoff_claim" in actions_of["handoff:3:home"]
+
+
+def test_the_notice_after_a_handoff_move_says_where_it_stands() -> None:
+    assert handoff_home_notice(handoff(7, "claimed")) == "Handoff #7: claimed by <@U0SUPPORT>."
+    assert handoff_home_notice(handoff(7, "resolved")) == "Handoff #7: resolved."

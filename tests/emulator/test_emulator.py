@@ -608,3 +608,15 @@ def test_a_valid_realistic_message_passes_clean(emu: SlackEmulator, client: WebC
     )
     assert answer["ok"] is True
     assert emu.violations == []
+
+
+def test_conversations_members_pages_through_a_channel(emulator: SlackEmulator) -> None:
+    client = WebClient(token=emulator.bot_token, base_url=emulator.api_url)
+    first = client.conversations_members(channel="C0SUPPORT", limit=2)
+    assert first["members"] == ["U0SUPPORT", "U0SUPPORT2"]
+    rest = client.conversations_members(
+        channel="C0SUPPORT", limit=2, cursor=first["response_metadata"]["next_cursor"]
+    )
+    assert rest["members"] == ["UBOTSOCIAL"]
+    assert rest["response_metadata"]["next_cursor"] == ""
+    assert _error_of(client.conversations_members, channel="C0NOPE") == "channel_not_found"

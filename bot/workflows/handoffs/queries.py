@@ -58,12 +58,11 @@ def page_statement(
     scope: Scope, user_id: str, limit: int, before: int | None = None
 ) -> SelectOfScalar[Handoff]:
     """The newest ``limit`` handoffs of a list (the benchmark reads its query plan too)."""
-    return (
-        select(Handoff)
-        .where(*_page_where(scope, user_id, before))
-        .order_by(col(Handoff.id).desc())
-        .limit(limit)
-    )
+    return _newest(_page_where(scope, user_id, before), limit)
+
+
+def _newest(where: tuple[ColumnElement[bool], ...], limit: int) -> SelectOfScalar[Handoff]:
+    return select(Handoff).where(*where).order_by(col(Handoff.id).desc()).limit(limit)
 
 
 def list_handoffs(
@@ -72,13 +71,24 @@ def list_handoffs(
     """The newest ``limit`` of ``scope``; ``before`` (a handoff id) pages on to older ones, and
     ``total`` then counts only those, so "and N more" stays true on every page. The same index
     serves it: ``id < before`` is a range on its last column."""
-    where = _page_where(scope, user_id, before)
-    rows = list(session.exec(page_statement(scope, user_id, limit, before)))
-    if len(rows) < limit:
-        return HandoffPage(rows, len(rows))
-    total = session.exec(select(func.count()).select_from(Handoff).where(*where)).one()
-    return HandoffPage(rows, int(total))
+    return _page(session, _page_where(scope, user_id, before), limit)
 
 
 def get_handoff(session: Session, handoff_id: int) -> Handoff | None:
     return session.get(Handoff, handoff_id)
+
+
+def waiting_for_team(*, session: Session, team: str, limit: int) -> HandoffPage:
+    """A team's handoffs nobody has claimed yet, newest first (the App Home): served by
+    ``(team, state, id)``."""
+    where = (col(Handoff.team) == team, col(Handoff.state) == HandoffState.OPEN)
+    return _page(session, where, limit)
+
+
+def _page(session: Session, where: tuple[ColumnElement[bool], ...], limit: int) -> HandoffPage:
+    """The newest ``limit`` rows matching ``where``; one COUNT only when there may be more."""
+    rows = list(session.exec(_newest(where, limit)))
+    if len(rows) < limit:
+        return HandoffPage(rows, len(rows))
+    total = session.exec(select(func.count()).select_from(Handoff).where(*where)).one()
+    return HandoffPage(rows, int(total))
