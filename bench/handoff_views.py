@@ -3,6 +3,7 @@
     python -m bench.handoff_views                 # 100,000 handoffs in a fresh SQLite file
     python -m bench.handoff_views --rows 10000    # a quick look
     python -m bench.handoff_views --database-url postgresql+psycopg://…/scratch   # an empty one
+    python -m bench.handoff_views --live-per-team 5   # only the newest few live, the rest closed
 
 Seeds handoffs spread over both teams, five owners and every state (most closed, as in a team
 that has used it for a year), then times each view as its listener builds it
@@ -12,6 +13,10 @@ owner who is an approver and in both team channels (``home_sections`` + ``build_
 JSON ``views.publish`` sends). Each build opens its own session, as the listener does. Not timed:
 the HTTP calls, and the Home's two Slack lookups (approver groups, team channel members), answered
 locally instead. The store holds no drafts, so the Home's draft queries run but find nothing.
+With ``--live-per-team N`` only the newest N open and N claimed handoffs of each team stay live
+(the claimed ones owned by the user whose views are built) and every other one is resolved: a
+team that keeps up, where a list has fewer live rows than a page holds, so a plan that walks
+the table newest first and filters finds no early stop.
 Side by side in the same run, the same views with the handoff indexes dropped: the baseline says
 what the indexes buy, and the query plans of the statements each build ran name the indexes
 that serve it.
@@ -36,7 +41,7 @@ from typing import Any
 from sqlalchemy import Engine, insert, text
 from sqlmodel import select
 
-from bench.handoff_builds import Build, plan, views
+from bench.handoff_builds import USER, Build, plan, views
 from bot.core.clock import system_clock
 from bot.services import Services
 from bot.settings import load_settings
@@ -96,6 +101,25 @@ def seed(engine: Engine, rows: int, *, seed_value: int = 11) -> None:
             connection.execute(insert(Handoff), batch)
 
 
+def keep_live(engine: Engine, per_team: int) -> None:
+    """Resolve every live handoff but the newest ``per_team`` open and ``per_team`` claimed (by
+    ``USER``) of each team."""
+    with engine.begin() as connection:
+        connection.execute(
+            text("UPDATE handoff SET state = 'resolved' WHERE state IN ('open', 'claimed')")
+        )
+        for team in ("support", "sales"):
+            for state, owner, skip in (("open", None, 0), ("claimed", USER, per_team)):
+                connection.execute(
+                    text(
+                        "UPDATE handoff SET state = :state, owner_id = :owner WHERE id IN"
+                        " (SELECT id FROM handoff WHERE team = :team AND state = 'resolved'"
+                        " ORDER BY id DESC LIMIT :n OFFSET :skip)"
+                    ),
+                    {"state": state, "owner": owner, "team": team, "n": per_team, "skip": skip},
+                )
+
+
 def timings(services: Services, build: Build, runs: int) -> list[float]:
     samples = []
     for _ in range(runs):
@@ -148,6 +172,12 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=200, help="builds per view and variant")
     parser.add_argument(
+        "--live-per-team",
+        type=int,
+        metavar="N",
+        help="keep only the newest N open and N claimed handoffs of each team live",
+    )
+    parser.add_argument(
         "--database-url",
         help="an EMPTY scratch database (e.g. PostgreSQL); default: a temporary SQLite file",
     )
@@ -163,6 +193,8 @@ def main() -> int:
         print(
             f"seeded {args.rows:,} handoffs in {time.perf_counter() - began:.1f} s", file=sys.stderr
         )
+        if args.live_per_team is not None:
+            keep_live(engine, args.live_per_team)
         with engine.begin() as connection:
             # Fresh statistics, as autovacuum (PostgreSQL) or a routine ANALYZE would keep them.
             connection.execute(text("ANALYZE"))
@@ -174,8 +206,14 @@ def main() -> int:
         bare = {
             name: timings(services, build, max(args.runs // 10, 5)) for name, build in built.items()
         }
+    live = (
+        "1 in 5 live"
+        if args.live_per_team is None
+        else f"live: the newest {args.live_per_team} open and {args.live_per_team} claimed per team"
+    )
     print(
-        f"\nBuilding each view with {args.rows:,} handoffs ({engine.dialect.name}), {args.runs} builds"
+        f"\nBuilding each view with {args.rows:,} handoffs ({engine.dialect.name}; {live}),"
+        f" {args.runs} builds"
     )
     print("| view | p50 ms | p95 ms | p95 without the indexes | indexes used |")
     print("|---|---:|---:|---:|---|")

@@ -28,3 +28,17 @@ def test_the_views_benchmark_builds_every_list_and_the_app_home_and_names_their_
     home = rows["App Home"]
     assert "ix_handoff_owner_state_id" in home
     assert "ix_handoff_team_state_id" in home
+
+
+def test_the_views_benchmark_can_keep_only_a_few_handoffs_live() -> None:
+    few_live = ("--rows", "400", "--runs", "5", "--live-per-team", "2")
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.handoff_views", *few_live],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode in (0, 1), result.stdout + result.stderr
+    assert "live: the newest 2 open and 2 claimed per team" in result.stdout
+    assert "| App Home |" in result.stdout
