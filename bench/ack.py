@@ -24,6 +24,7 @@ The bare app acks the Approve and Claim actions like the others.
     python -m bench.ack                         # 20 clients, 10 s per app and scenario
     python -m bench.ack --seconds 2 --clients 4 # a quick look
     python -m bench.ack --baseline dd6a019      # also an earlier commit, in the same run
+    python -m bench.ack --database-url postgresql+psycopg://…/scratch  # socialops on an EMPTY one
 
 With ``--baseline REV`` the commit REV is checked out into a temporary git worktree and served
 as a third app beside the other two, so a change is judged against the code before it on the same
@@ -55,6 +56,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
 from urllib.parse import urlencode
+
+from sqlalchemy.engine import make_url
 
 from bot.blocks.approvals import APPROVE_ACTION
 from bot.blocks.handoff_buttons import CLAIM_ACTION
@@ -475,8 +478,12 @@ def print_table(
     skipped: Mapping[str, Mapping[str, str]],
     clients: int,
     seconds: float,
+    database: str,
 ) -> bool:
-    print(f"\nHTTP ack path, {clients} concurrent clients, {seconds:g} s per app and scenario")
+    print(
+        f"\nHTTP ack path, {clients} concurrent clients, {seconds:g} s per app and scenario,"
+        f" socialops on {database}"
+    )
     print("| scenario | app | req/s | p50 ms | p99 ms | errors |")
     print("|---|---|---:|---:|---:|---:|")
     met = True
@@ -521,6 +528,11 @@ def main() -> int:
     parser.add_argument(
         "--baseline", metavar="REV", help="also serve this git commit, side by side"
     )
+    parser.add_argument(
+        "--database-url",
+        help="socialops's database, an EMPTY scratch one (e.g. PostgreSQL); default: a"
+        " temporary SQLite file (a baseline always gets its own SQLite file)",
+    )
     args = parser.parse_args()
 
     with ExitStack() as stack:
@@ -536,7 +548,7 @@ def main() -> int:
                 "SLACK_BOT_TOKEN": emulator.bot_token,
                 "SLACK_SIGNING_SECRET": SIGNING_SECRET,
                 "SLACK_API_URL": emulator.api_url,
-                "DATABASE_URL": f"sqlite:///{workdir / 'bench.db'}",
+                "DATABASE_URL": args.database_url or f"sqlite:///{workdir / 'bench.db'}",
             }
             | APPROVAL_ENV
             | HANDOFF_ENV
@@ -601,7 +613,8 @@ def main() -> int:
                         file=sys.stderr,
                     )
         skipped = {s.name: s.skipped for s in plan}
-        met = print_table(results, skipped, args.clients, args.seconds)
+        database = make_url(env["DATABASE_URL"]).get_backend_name()
+        met = print_table(results, skipped, args.clients, args.seconds, database)
         check_approved(emulator, cards)
         check_claimed(emulator, packets)
     violations = emulator.violations
