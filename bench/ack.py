@@ -12,7 +12,8 @@ deciding click commits its decision before the ack, so its ack includes a short 
 socialops app gets the approvals settings and imports one draft into its own database before the
 load starts. The first click (in the warm-up) approves it; every measured click is then refused
 as "already approved", which still reads the draft under its lock and writes an audit entry
-before the ack: the steady-state cost of a deciding click, on SQLite's single writer. The Claim
+before the ack: the steady-state cost of a deciding click, on SQLite's single writer (or on the
+database ``--database-url`` names). The Claim
 click is the same for a handoff: each socialops app gets a support channel (the emulator's
 C0SUPPORT) and, before the load starts, starts one handoff and posts its packet with its own code
 (``bot.slack.handoff_packets.start_and_post`` run in a subprocess with that app's settings). The
