@@ -12,12 +12,20 @@ deciding click commits its decision before the ack, so its ack includes a short 
 socialops app gets the approvals settings and imports one draft into its own database before the
 load starts. The first click (in the warm-up) approves it; every measured click is then refused
 as "already approved", which still reads the draft under its lock and writes an audit entry
-before the ack: the steady-state cost of a deciding click, on SQLite's single writer. The bare
-app acks the Approve action like the others.
+before the ack: the steady-state cost of a deciding click, on SQLite's single writer (or on the
+database ``--database-url`` names). The Claim
+click is the same for a handoff: each socialops app gets a support channel (the emulator's
+C0SUPPORT) and, before the load starts, starts one handoff and posts its packet with its own code
+(``bot.slack.handoff_packets.start_and_post`` run in a subprocess with that app's settings). The
+first Claim (in the warm-up) claims it; every measured Claim is then refused ("already yours"),
+which still reads the handoff under its row lock and writes an audit entry before the ack. An app
+whose code has no handoffs (an older ``--baseline``) skips the Claim click, and the table says so.
+The bare app acks the Approve and Claim actions like the others.
 
     python -m bench.ack                         # 20 clients, 10 s per app and scenario
     python -m bench.ack --seconds 2 --clients 4 # a quick look
     python -m bench.ack --baseline dd6a019      # also an earlier commit, in the same run
+    python -m bench.ack --database-url postgresql+psycopg://…/scratch  # socialops on an EMPTY one
 
 With ``--baseline REV`` the commit REV is checked out into a temporary git worktree and served
 as a third app beside the other two, so a change is judged against the code before it on the same
@@ -50,11 +58,19 @@ from pathlib import Path
 from typing import Any, NoReturn
 from urllib.parse import urlencode
 
+from sqlalchemy.engine import make_url
+
 from bot.blocks.approvals import APPROVE_ACTION
+from bot.blocks.handoff_buttons import CLAIM_ACTION
 from bot.blocks.help import DISMISS_ACTION_ID
 from slack_emulator import payloads
 from slack_emulator.emulator import SlackEmulator
-from slack_emulator.emulator_state import APPROVALS_CHANNEL_ID, APPROVER_ID
+from slack_emulator.emulator_state import (
+    APPROVALS_CHANNEL_ID,
+    APPROVER_ID,
+    SUPPORT_AGENT_ID,
+    SUPPORT_CHANNEL_ID,
+)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SIGNING_SECRET = "bench-signing-secret-0123456789abcdef"  # noqa: S105 (the emulator's app)
@@ -69,6 +85,37 @@ APPROVAL_ENV = {
     "SOCIALOPS_APPROVALS_CHANNEL": APPROVALS_CHANNEL_ID,
     "SOCIALOPS_APPROVERS": APPROVER_ID,
 }
+# The support team's channel, where each app posts its handoff's packet.
+HANDOFF_ENV = {"SOCIALOPS_SUPPORT_CHANNEL": SUPPORT_CHANNEL_ID}
+CLAIM_CHECK_TIMEOUT = 10.0  # the packet is redrawn after the ack: wait for it, with a deadline
+NO_HANDOFFS = 3  # the seeding script's exit status when the app's code has no handoffs
+# Run with ``python -c`` in the app's own checkout, so it seeds with that commit's code; an older
+# commit without handoffs fails the import and exits NO_HANDOFFS (its Claim click is skipped).
+SEED_HANDOFF = f"""
+import sys
+try:
+    from bot.slack.handoff_packets import start_and_post
+    from bot.workflows.handoffs.create import HandoffRequest
+except ImportError:
+    sys.exit({NO_HANDOFFS})
+from bot.services import Services
+from bot.settings import load_settings
+from bot.slack.client import build_web_client
+
+settings = load_settings()
+services = Services.build(settings)
+client = build_web_client(
+    token=settings.secret("slack_bot_token"), base_url=settings.slack_api_url
+)
+request = HandoffRequest(
+    team="support",
+    route_reason="asked for support",
+    requested_by="U0AUTHOR",
+    summary="Broken mug, wants a refund",
+    customer_text="My mug arrived broken, can I get a refund?",
+)
+print(start_and_post(client, services, request).handoff.id)
+"""
 # One pending draft that one approver decides (no risk words, no links); with no scheduled time
 # it stays approved, so the clicks after the first are refused as "already approved".
 DRAFT_CSV = (
@@ -80,11 +127,13 @@ DRAFT_CSV = (
 @dataclass(frozen=True)
 class Scenario:
     """A request sent to every app; ``by_app`` replaces it for an app that needs its own (an
-    approve click names the draft and card in that app's database)."""
+    approve click names the draft and card in that app's database). ``skipped`` names the apps
+    that cannot take it (a Claim click for a commit without handoffs), with why."""
 
     name: str
     body: bytes
     by_app: Mapping[str, bytes] = field(default_factory=dict)
+    skipped: Mapping[str, str] = field(default_factory=dict)
 
     def body_for(self, app: str) -> bytes:
         return self.by_app.get(app, self.body)
@@ -114,18 +163,28 @@ class Sample:
         return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-def scenarios(emulator: SlackEmulator, cards: Mapping[str, dict[str, Any]]) -> list[Scenario]:
-    """The requests; ``cards`` holds each socialops app's draft card (see ``seed_pending_draft``)."""
+def scenarios(
+    emulator: SlackEmulator,
+    cards: Mapping[str, dict[str, Any]],
+    packets: Mapping[str, dict[str, Any] | None],
+) -> list[Scenario]:
+    """The requests; ``cards`` holds each socialops app's draft card (see ``seed_pending_draft``)
+    and ``packets`` its handoff's packet, None for an app without handoffs (``seed_handoff``)."""
     help_form = payloads.slash_command(text="help", response_url=emulator.new_response_url())
     click = payloads.block_actions(
         actions=[payloads.button_action(action_id=DISMISS_ACTION_ID, value="", text="Dismiss")],
         response_url=emulator.new_response_url(),
     )
     approvals = {app: approve_click(emulator, card) for app, card in cards.items()}
+    claims = {
+        app: claim_click(emulator, packet) for app, packet in packets.items() if packet is not None
+    }
+    no_handoffs = {app: "no handoffs in its code" for app, packet in packets.items() if not packet}
     return [
         Scenario("/social help", urlencode(help_form).encode()),
         Scenario("button click", interactive_body(click)),
         Scenario("approve click", next(iter(approvals.values())), approvals),
+        Scenario("claim click", claims["socialops"], claims, no_handoffs),
     ]
 
 
@@ -198,6 +257,84 @@ def seed_pending_draft(
     if len(cards) != 1:
         abort(f"the draft import for {name} posted {len(cards)} approval card(s), not one")
     return cards[0]
+
+
+def claim_click(emulator: SlackEmulator, packet: dict[str, Any]) -> bytes:
+    """A support agent's click on the packet's Claim button, with the value the packet carries."""
+    found = claim_button(packet)
+    if found is None:
+        abort("the handoff's packet has no Claim button")
+    block_id, value = found
+    click = payloads.block_actions(
+        actions=[
+            payloads.button_action(
+                action_id=CLAIM_ACTION, value=value, block_id=block_id, text="Claim"
+            )
+        ],
+        user_id=SUPPORT_AGENT_ID,
+        channel_id=SUPPORT_CHANNEL_ID,
+        message=packet,
+        response_url=emulator.new_response_url(channel=SUPPORT_CHANNEL_ID, message_ts=packet["ts"]),
+    )
+    return interactive_body(click)
+
+
+def claim_button(packet: dict[str, Any]) -> tuple[str, str] | None:
+    """(block id, value) of the packet's Claim button; None once it is claimed."""
+    for block in packet.get("blocks", []):
+        for element in block.get("elements", []) if block.get("type") == "actions" else []:
+            if element.get("action_id") == CLAIM_ACTION:
+                return str(block.get("block_id", "")), str(element["value"])
+    return None
+
+
+def check_claimed(emulator: SlackEmulator, packets: Mapping[str, dict[str, Any] | None]) -> None:
+    """Each app's packet lost its Claim button: the first click claimed the handoff, so the
+    measured clicks were refusals of a claimed handoff (read under lock and audited), not
+    refusals of a click the app could not read. The packet is redrawn after the ack: wait for it."""
+    deadline = time.monotonic() + CLAIM_CHECK_TIMEOUT
+    waiting = {app: packet for app, packet in packets.items() if packet is not None}
+    while waiting:
+        now = {message["ts"]: message for message in emulator.messages_in(SUPPORT_CHANNEL_ID)}
+        waiting = {
+            app: packet
+            for app, packet in waiting.items()
+            if claim_button(now.get(packet["ts"], packet)) is not None
+        }
+        if waiting and time.monotonic() > deadline:
+            abort(f"the claim clicks did not claim {', '.join(waiting)}'s handoff; see its log")
+        if waiting:
+            time.sleep(0.1)
+
+
+def seed_handoff(
+    emulator: SlackEmulator, env: Mapping[str, str], name: str, cwd: Path
+) -> dict[str, Any] | None:
+    """Start one support handoff with that app's own code and return the packet it posted;
+    None when the app's code has no handoffs (an older baseline)."""
+    before = {message["ts"] for message in emulator.messages_in(SUPPORT_CHANNEL_ID)}
+    done = subprocess.run(
+        [sys.executable, "-c", SEED_HANDOFF],
+        cwd=cwd,
+        env=dict(env),
+        capture_output=True,
+        text=True,
+        timeout=SEED_TIMEOUT,
+        check=False,
+    )
+    if done.returncode == NO_HANDOFFS:
+        return None
+    if done.returncode != 0:
+        said = (done.stderr.strip() or done.stdout.strip()).splitlines()
+        abort(f"starting a handoff for {name} exited {done.returncode}: {said[-1:]}")
+    packets = [
+        message
+        for message in emulator.messages_in(SUPPORT_CHANNEL_ID)
+        if message["ts"] not in before and message.get("thread_ts") in (None, message["ts"])
+    ]
+    if len(packets) != 1:
+        abort(f"the handoff for {name} posted {len(packets)} packet(s), not one")
+    return packets[0]
 
 
 def signed_headers(body: bytes) -> dict[str, str]:
@@ -337,8 +474,17 @@ def wait_until_acking(port: int, process: subprocess.Popen[bytes], log_path: Pat
     abort(f"the app did not answer within {START_TIMEOUT:.0f} s; see {log_path}")
 
 
-def print_table(results: Mapping[str, Mapping[str, Sample]], clients: int, seconds: float) -> bool:
-    print(f"\nHTTP ack path, {clients} concurrent clients, {seconds:g} s per app and scenario")
+def print_table(
+    results: Mapping[str, Mapping[str, Sample]],
+    skipped: Mapping[str, Mapping[str, str]],
+    clients: int,
+    seconds: float,
+    database: str,
+) -> bool:
+    print(
+        f"\nHTTP ack path, {clients} concurrent clients, {seconds:g} s per app and scenario,"
+        f" socialops on {database}"
+    )
     print("| scenario | app | req/s | p50 ms | p99 ms | errors |")
     print("|---|---|---:|---:|---:|---:|")
     met = True
@@ -349,6 +495,8 @@ def print_table(results: Mapping[str, Mapping[str, Sample]], clients: int, secon
                 f"| {scenario} | {app} | {sample.throughput:,.0f} | {sample.percentile(0.5):.1f}"
                 f" | {sample.percentile(0.99):.1f} | {sample.errors} |"
             )
+        for app, why in skipped.get(scenario, {}).items():
+            print(f"| {scenario} | {app} | skipped: {why} | | | |")
         bare, ours = by_app["bare bolt"], by_app["socialops"]
         ratio = ours.throughput / bare.throughput if bare.throughput else 0.0
         p99 = ours.percentile(0.99)
@@ -381,6 +529,11 @@ def main() -> int:
     parser.add_argument(
         "--baseline", metavar="REV", help="also serve this git commit, side by side"
     )
+    parser.add_argument(
+        "--database-url",
+        help="socialops's database, an EMPTY scratch one (e.g. PostgreSQL); default: a"
+        " temporary SQLite file (a baseline always gets its own SQLite file)",
+    )
     args = parser.parse_args()
 
     with ExitStack() as stack:
@@ -396,11 +549,15 @@ def main() -> int:
                 "SLACK_BOT_TOKEN": emulator.bot_token,
                 "SLACK_SIGNING_SECRET": SIGNING_SECRET,
                 "SLACK_API_URL": emulator.api_url,
-                "DATABASE_URL": f"sqlite:///{workdir / 'bench.db'}",
+                "DATABASE_URL": args.database_url or f"sqlite:///{workdir / 'bench.db'}",
             }
             | APPROVAL_ENV
+            | HANDOFF_ENV
         )
         cards = {"socialops": seed_pending_draft(emulator, env, workdir, "socialops", REPO_ROOT)}
+        packets = {"socialops": seed_handoff(emulator, env, "socialops", REPO_ROOT)}
+        if packets["socialops"] is None:
+            abort("this checkout could not start a handoff")
         apps = {
             "bare bolt": stack.enter_context(
                 served([sys.executable, "-m", "bench.bare_app"], env, workdir / "bare.log")
@@ -415,6 +572,7 @@ def main() -> int:
             # Its own database: an older commit cannot open a schema migrated past it.
             baseline_env = env | {"DATABASE_URL": f"sqlite:///{workdir / 'baseline.db'}"}
             cards[baseline] = seed_pending_draft(emulator, baseline_env, workdir, "baseline", tree)
+            packets[baseline] = seed_handoff(emulator, baseline_env, "baseline", tree)
             apps[baseline] = stack.enter_context(
                 served(
                     [sys.executable, "-m", "bot", "serve"],
@@ -428,12 +586,15 @@ def main() -> int:
         pool = stack.enter_context(
             ProcessPoolExecutor(max_workers=args.processes, mp_context=spawn)
         )
-        plan = scenarios(emulator, cards)
-        results = {s.name: {app: Sample() for app in apps} for s in plan}
-        # The warm-up's first approve click approves each app's draft: what is measured after
-        # it is the steady state of a deciding click (refused, read under lock, audited).
+        plan = scenarios(emulator, cards, packets)
+        results = {s.name: {app: Sample() for app in apps if app not in s.skipped} for s in plan}
+        # The warm-up's first approve (claim) click approves the draft (claims the handoff) of
+        # each app: what is measured after it is the steady state of a deciding click (refused,
+        # read under lock, audited).
         for app, port in apps.items():
             for scenario in plan:
+                if app in scenario.skipped:
+                    continue
                 body = scenario.body_for(app)
                 measure(pool, args.processes, port, body, args.clients, args.warmup)
         per_round = args.seconds / args.rounds
@@ -442,6 +603,8 @@ def main() -> int:
             order = list(apps.items()) if round_number % 2 == 0 else list(apps.items())[::-1]
             for scenario in plan:
                 for app, port in order:
+                    if app in scenario.skipped:
+                        continue
                     body = scenario.body_for(app)
                     sample = measure(pool, args.processes, port, body, args.clients, per_round)
                     results[scenario.name][app].add(sample)
@@ -450,8 +613,11 @@ def main() -> int:
                         f" {sample.throughput:8,.0f} req/s",
                         file=sys.stderr,
                     )
-        met = print_table(results, args.clients, args.seconds)
+        skipped = {s.name: s.skipped for s in plan}
+        database = make_url(env["DATABASE_URL"]).get_backend_name()
+        met = print_table(results, skipped, args.clients, args.seconds, database)
         check_approved(emulator, cards)
+        check_claimed(emulator, packets)
     violations = emulator.violations
     if violations:
         print(f"\nthe emulator saw {len(violations)} call(s) Slack would refuse: {violations[0]}")

@@ -16,6 +16,7 @@ from slack_bolt import Ack, App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
 from bot.blocks.approvals import APPROVE_ACTION
+from bot.blocks.handoff_buttons import CLAIM_ACTION
 from bot.blocks.help import DISMISS_ACTION_ID
 from bot.runtime.server import GunicornServer, gunicorn_options
 from bot.runtime.web import SLACK_EVENTS_PATH, WSGIApp
@@ -34,9 +35,11 @@ def create_bare_app() -> WSGIApp:
     def ack_command(ack: Ack) -> None:
         ack()
 
-    # The benchmark's clicks: Dismiss (decides nothing) and Approve (socialops commits first).
+    # The benchmark's clicks: Dismiss (decides nothing), Approve and Claim (socialops commits
+    # first).
     @app.action(DISMISS_ACTION_ID)
     @app.action(APPROVE_ACTION)
+    @app.action(CLAIM_ACTION)
     def ack_click(ack: Ack) -> None:
         ack()
 
