@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 import pytest
+from sqlalchemy import text
 from sqlmodel import select
 
 from bot.services import Services
@@ -325,3 +326,21 @@ def test_lists_are_newest_first_and_count_the_rest(services: Services) -> None:
     assert [h.id for h in open_.rows] == [sales, ids[4]]
     assert open_.more == 1
     assert [h.id for h in support.rows] == [ids[4], ids[3], ids[1], ids[0]]
+
+
+def test_a_team_list_reads_each_state_through_its_index(services: Services) -> None:
+    # One "state IN (open, claimed) ORDER BY id DESC" query made SQLite scan the whole table for
+    # a team with few live handoffs; each part now walks (team, state, id) newest first.
+    with session_scope(services.sessions) as session:
+        dialect = session.get_bind().dialect
+        for where in queries._parts(Scope.SUPPORT, ANA):
+            sql = str(
+                queries.newest(where, 20).compile(
+                    dialect=dialect, compile_kwargs={"literal_binds": True}
+                )
+            )
+            prefix = "EXPLAIN QUERY PLAN " if dialect.name == "sqlite" else "EXPLAIN "
+            plan = " ".join(str(row[-1]) for row in session.execute(text(prefix + sql)))
+            if dialect.name == "sqlite":
+                assert "ix_handoff_team_state_id" in plan
+                assert "TEMP B-TREE" not in plan  # no sort: the index gives id order

@@ -40,29 +40,24 @@ class HandoffPage:
         return max(self.total - len(self.rows), 0)
 
 
-def _where(scope: Scope, user_id: str) -> tuple[ColumnElement[bool], ...]:
+Where = tuple[ColumnElement[bool], ...]
+
+
+def _parts(scope: Scope, user_id: str) -> list[Where]:
+    """The list as one or more WHEREs of equalities an index serves in id order: a team's live
+    handoffs are its open ones and its claimed ones, each a range of ``(team, state, id)``.
+
+    (One ``state IN (…) ORDER BY id DESC`` query cannot walk that index in id order, and SQLite
+    then scans the whole table for a team with few live handoffs.)
+    """
     if scope is Scope.MINE:
-        return (col(Handoff.owner_id) == user_id, col(Handoff.state) == HandoffState.CLAIMED)
+        return [(col(Handoff.owner_id) == user_id, col(Handoff.state) == HandoffState.CLAIMED)]
     if scope is Scope.OPEN:
-        return (col(Handoff.state) == HandoffState.OPEN,)
+        return [(col(Handoff.state) == HandoffState.OPEN,)]
     assert scope.value in HANDOFF_TEAMS
-    return (col(Handoff.team) == scope.value, col(Handoff.state).in_(LIVE_STATES))
-
-
-def _page_where(scope: Scope, user_id: str, before: int | None) -> tuple[ColumnElement[bool], ...]:
-    where = _where(scope, user_id)
-    return where if before is None else (*where, col(Handoff.id) < before)
-
-
-def page_statement(
-    scope: Scope, user_id: str, limit: int, before: int | None = None
-) -> SelectOfScalar[Handoff]:
-    """The newest ``limit`` handoffs of a list (the benchmark reads its query plan too)."""
-    return _newest(_page_where(scope, user_id, before), limit)
-
-
-def _newest(where: tuple[ColumnElement[bool], ...], limit: int) -> SelectOfScalar[Handoff]:
-    return select(Handoff).where(*where).order_by(col(Handoff.id).desc()).limit(limit)
+    return [
+        (col(Handoff.team) == scope.value, col(Handoff.state) == state) for state in LIVE_STATES
+    ]
 
 
 def list_handoffs(
@@ -71,24 +66,42 @@ def list_handoffs(
     """The newest ``limit`` of ``scope``; ``before`` (a handoff id) pages on to older ones, and
     ``total`` then counts only those, so "and N more" stays true on every page. The same index
     serves it: ``id < before`` is a range on its last column."""
-    return _page(session, _page_where(scope, user_id, before), limit)
-
-
-def get_handoff(session: Session, handoff_id: int) -> Handoff | None:
-    return session.get(Handoff, handoff_id)
+    parts = _parts(scope, user_id)
+    if before is not None:
+        parts = [(*where, col(Handoff.id) < before) for where in parts]
+    return _page(session, parts, limit)
 
 
 def waiting_for_team(*, session: Session, team: str, limit: int) -> HandoffPage:
     """A team's handoffs nobody has claimed yet, newest first (the App Home): served by
     ``(team, state, id)``."""
-    where = (col(Handoff.team) == team, col(Handoff.state) == HandoffState.OPEN)
-    return _page(session, where, limit)
+    return _page(
+        session, [(col(Handoff.team) == team, col(Handoff.state) == HandoffState.OPEN)], limit
+    )
 
 
-def _page(session: Session, where: tuple[ColumnElement[bool], ...], limit: int) -> HandoffPage:
-    """The newest ``limit`` rows matching ``where``; one COUNT only when there may be more."""
-    rows = list(session.exec(_newest(where, limit)))
-    if len(rows) < limit:
-        return HandoffPage(rows, len(rows))
-    total = session.exec(select(func.count()).select_from(Handoff).where(*where)).one()
-    return HandoffPage(rows, int(total))
+def newest(where: Where, limit: int) -> SelectOfScalar[Handoff]:
+    """The newest ``limit`` handoffs matching ``where`` (the benchmark reads its plan too)."""
+    return select(Handoff).where(*where).order_by(col(Handoff.id).desc()).limit(limit)
+
+
+def _page(session: Session, parts: list[Where], limit: int) -> HandoffPage:
+    """The newest ``limit`` rows over all ``parts`` (each read newest first, then merged), and
+    how many match in all: a COUNT only for a part that may hold more than it returned."""
+    rows: list[Handoff] = []
+    total = 0
+    for where in parts:
+        found = list(session.exec(newest(where, limit)))
+        rows.extend(found)
+        if len(found) < limit:
+            total += len(found)
+        else:
+            total += int(
+                session.exec(select(func.count()).select_from(Handoff).where(*where)).one()
+            )
+    rows.sort(key=lambda handoff: handoff.id or 0, reverse=True)
+    return HandoffPage(rows[:limit], total)
+
+
+def get_handoff(session: Session, handoff_id: int) -> Handoff | None:
+    return session.get(Handoff, handoff_id)
