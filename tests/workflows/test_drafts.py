@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -23,6 +22,7 @@ from bot.workflows.drafts import (
     Outcome,
     Refusal,
 )
+from tests.concurrency import race
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 AUTHOR, JONAS, PRIYA, LEGAL, STRANGER = "U0AUTHOR", "U0APPROVER", "U0ADMIN", "U0LEGAL", "U0NOBODY"
@@ -396,25 +396,6 @@ def test_one_reminder_per_interval(services: Services) -> None:
 
 
 # -- concurrency ----------------------------------------------------------------------------------
-
-
-def race(count: int, work: Callable[[int], Outcome]) -> list[Outcome]:
-    start = threading.Barrier(count)
-    results: list[Outcome] = []
-    lock = threading.Lock()
-
-    def run(index: int) -> None:
-        start.wait()
-        outcome = work(index)
-        with lock:
-            results.append(outcome)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def test_twenty_clicks_by_one_approver_record_one_decision(services: Services) -> None:

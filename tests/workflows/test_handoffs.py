@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import TypeVar
 
 import pytest
 from sqlalchemy import text
@@ -20,11 +18,11 @@ from bot.workflows.handoffs.decide import HandoffOutcome, HandoffRefusal
 from bot.workflows.handoffs.queries import Scope
 from bot.workflows.handoffs.sla import TeamSla, Timer
 from bot.workflows.handoffs.states import HandoffState
+from tests.concurrency import race
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 SOCIAL, ANA, BEN, CARA = "U0SOCIAL", "U0ANA", "U0BEN", "U0CARA"
 HOUR = TeamSla(claim=timedelta(hours=1))
-T = TypeVar("T")
 
 
 def request(**changes: object) -> HandoffRequest:
@@ -62,25 +60,6 @@ def load(services: Services, handoff_id: int) -> Handoff:
         handoff = session.get(Handoff, handoff_id)
         assert handoff is not None
         return handoff
-
-
-def race(count: int, work: Callable[[int], T]) -> list[T]:
-    start_line = threading.Barrier(count)
-    results: list[T] = []
-    lock = threading.Lock()
-
-    def run(index: int) -> None:
-        start_line.wait()
-        outcome = work(index)
-        with lock:
-            results.append(outcome)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def actions(services: Services, handoff_id: int) -> list[str]:
