@@ -183,6 +183,12 @@ class Settings(BaseSettings):
     handoff_resolve_sla_sales: timedelta | None = Field(
         default=None, validation_alias=_env("SOCIALOPS_HANDOFF_RESOLVE_SLA_SALES")
     )
+    # Digests: the 7-day chart in the digest's thread, and how late a missed digest may still go
+    # out after downtime (later than that it is skipped, and logged).
+    digest_chart: bool = Field(default=True, validation_alias=_env("SOCIALOPS_DIGEST_CHART"))
+    digest_grace: timedelta = Field(
+        default=timedelta(hours=3), validation_alias=_env("SOCIALOPS_DIGEST_GRACE")
+    )
 
     @field_validator(
         "approvers",

@@ -41,6 +41,8 @@ class AuditEntry(SQLModel, table=True):
     """Who did what, to which object, when: the trail every decision leaves."""
 
     __tablename__ = "audit_entry"
+    # The digest counts decisions by kind in a time window (bot/workflows/digests/figures.py).
+    __table_args__ = (Index("ix_audit_entry_action_at", "action", "at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(sa_column=_timestamp_column(index=True))
@@ -156,6 +158,11 @@ class Handoff(SQLModel, table=True):
         Index("ix_handoff_team_state_id", "team", "state", "id"),
         Index("ix_handoff_owner_state_id", "owner_id", "state", "id"),
         Index("ix_handoff_state_id", "state", "id"),
+        # The digest's window counts: opened, claimed, closed, and claim deadlines in a window.
+        Index("ix_handoff_created_at", "created_at"),
+        Index("ix_handoff_claimed_at", "claimed_at"),
+        Index("ix_handoff_closed_at", "closed_at"),
+        Index("ix_handoff_claim_due_at", "claim_due_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -254,6 +261,8 @@ class ReplySuggestion(SQLModel, table=True):
     network: str | None = Field(default=None, max_length=16)
     source_link: str | None = Field(default=None, sa_type=Text)  # permalink of the message
     source_ts: str | None = Field(default=None, max_length=32)  # the customer message, if in Slack
+    # The customer message's mood (bot.knowledge.sentiment) when read; None on older rows.
+    mood: str | None = Field(default=None, max_length=16)
     ranked_ids: str = Field(default="[]", sa_type=Text)  # JSON list of FAQ ids, best first
     option: int = Field(default=0)  # which of ranked_ids is shown
     faq_id: str | None = Field(default=None, max_length=128)
@@ -284,3 +293,58 @@ class JobRun(SQLModel, table=True):
     due_at: datetime = Field(sa_column=Column(UTCDateTime(), primary_key=True))
     claimed_at: datetime = Field(sa_column=_timestamp_column())
     claimed_by: str = Field(max_length=128)  # host:pid, for an operator reading the table
+
+
+class DigestSubscription(SQLModel, table=True):
+    """A channel's daily digest: when (a local time in an IANA zone) and whether weekly too.
+
+    One row per channel. Unsubscribing sets ``unsubscribed_at``; subscribing again brings the row
+    back with a new ``active_since``, so no run falls due for a moment before the subscription.
+    """
+
+    __tablename__ = "digest_subscription"
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel_id: str = Field(max_length=32, unique=True, index=True)
+    local_time: str = Field(max_length=5)  # "HH:MM", 24-hour, in ``timezone``
+    timezone: str = Field(max_length=64)  # IANA name: "Europe/Berlin"
+    weekly: bool = Field(default=False)  # also a Monday summary of the past week
+    created_by: str = Field(max_length=32)
+    created_at: datetime = Field(sa_column=_timestamp_column())
+    updated_at: datetime = Field(sa_column=_timestamp_column())
+    # Runs fall due only at or after this moment: a subscription made at 10:00 for 09:00 does
+    # not send a "missed" digest at once.
+    active_since: datetime = Field(sa_column=_timestamp_column())
+    unsubscribed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+
+
+class DigestRun(SQLModel, table=True):
+    """One digest owed to one channel for one local day (or week): the claim and what is owed.
+
+    The unique key (subscription, local date, kind) is inserted by the first clock to get there,
+    before anything is posted: two clocks, a restart or a retry find it taken. Until ``posted_at``
+    is set the post is owed and retried under ``lease_until``; until ``chart_done_at`` is set,
+    the chart in the post's thread is. ``skipped_reason`` says why a run was not sent at all.
+    """
+
+    __tablename__ = "digest_run"
+    __table_args__ = (
+        UniqueConstraint("subscription_id", "local_date", "kind", name="uq_digest_run_slot"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    subscription_id: int = Field(foreign_key="digest_subscription.id")
+    local_date: date
+    kind: str = Field(max_length=16)  # "daily" | "weekly"
+    channel_id: str = Field(max_length=32)
+    due_at: datetime = Field(sa_column=_timestamp_column())  # the local time, in UTC
+    claimed_at: datetime = Field(sa_column=_timestamp_column())
+    claimed_by: str = Field(max_length=128)  # host:pid of the clock that claimed it
+    lease_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    attempts: int = Field(default=0)
+    last_error: str | None = Field(default=None, max_length=256)
+    posted_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), index=True))
+    message_ts: str | None = Field(default=None, max_length=32)
+    chart_done_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    chart_attempts: int = Field(default=0)
+    skipped_reason: str | None = Field(default=None, max_length=256)
