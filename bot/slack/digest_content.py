@@ -1,0 +1,33 @@
+"""What a digest says: the figures of its window, rendered by the team's template into Block Kit,
+and the 7-day chart. Used by the clock (scheduled digests) and by ``/social digest now``.
+
+Interface shared by the digest work; the bodies are written by the rendering work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.services import Services
+
+
+@dataclass(frozen=True)
+class DigestMessage:
+    text: str  # the notification and fallback text
+    blocks: list[dict[str, Any]]
+
+
+def compose_digest(
+    services: Services, *, kind: str, end: datetime, now: datetime, tz: ZoneInfo
+) -> DigestMessage:
+    """The digest message: ``kind`` "daily" covers the 24 hours before ``end``, "weekly" the 7
+    days; the queues are as they are at ``now``; days and times are shown in ``tz``."""
+    raise NotImplementedError("written by the digest rendering work")
+
+
+def compose_chart(services: Services, *, last_day: date, tz: ZoneInfo) -> bytes:
+    """The PNG of the 7 local days ending with ``last_day``: approvals, handoffs, suggestions."""
+    raise NotImplementedError("written by the digest rendering work")
