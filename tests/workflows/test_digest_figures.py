@@ -278,6 +278,29 @@ def test_median_time_to_approve_with_an_even_count_and_a_missing_trail(
     assert figures(services).approvals.median_time_to_approve == timedelta(hours=5)
 
 
+def test_an_approval_is_measured_from_the_submission_before_it(services: Services) -> None:
+    """Approved, edited (pending again) and approved again: each approval waits from the entry
+    into pending just before it, not from the draft's latest ``submitted_at``."""
+    hour = timedelta(hours=1)
+    with session_scope(services.sessions) as session:
+        row = draft(state="approved", submitted_at=START + 5 * hour)
+        session.add(row)
+        session.flush()
+        subject = str(row.id)
+        session.add_all(
+            [
+                entry(START + hour, "submit", "draft", "pending", subject_id=subject),
+                entry(START + 3 * hour, "approve", "pending", "approved", subject_id=subject),
+                entry(START + 5 * hour, "edit", "approved", "pending", subject_id=subject),
+                entry(START + 6 * hour, "approve", "pending", "approved", subject_id=subject),
+            ]
+        )
+    approvals = figures(services).approvals
+    assert (approvals.submitted, approvals.approved) == (2, 2)
+    # 2 h and 1 h
+    assert approvals.median_time_to_approve == timedelta(hours=1, minutes=30)
+
+
 def test_pending_by_age_at_the_4h_and_24h_edges_and_the_oldest_three(services: Services) -> None:
     hour = timedelta(hours=1)
     add(
@@ -383,6 +406,7 @@ def test_sla_breaches_are_deadlines_in_the_window_that_passed_unmet(services: Se
         handoff(opened, claim_due_at=due, state="claimed", claimed_at=due + TINY),  # late
         handoff(opened, claim_due_at=due, state="claimed", claimed_at=due),  # on time
         handoff(opened, claim_due_at=due, state="bounced", closed_at=due - hour),  # closed first
+        handoff(opened, claim_due_at=due, state="bounced", closed_at=due),  # closed at it: met
         handoff(opened, claim_due_at=START),  # at start: in, breach
         handoff(opened, claim_due_at=END),  # at end: another window's
         handoff(opened, claim_due_at=START - TINY),  # the window before
