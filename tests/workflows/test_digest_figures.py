@@ -9,10 +9,11 @@ from zoneinfo import ZoneInfo
 from bot.services import Services
 from bot.store.db import session_scope
 from bot.store.models import AuditEntry, Draft, FaqGap, FaqRecord, Handoff, ReplySuggestion
-from bot.workflows import drafts
+from bot.workflows import drafts, replies
 from bot.workflows.checks import CheckPolicy
 from bot.workflows.digests.figures import DigestFigures, PendingDraft, build_figures
 from bot.workflows.drafts import ApprovalPolicy, DraftInput
+from bot.workflows.replies import CustomerMessage, Suggestion
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 START, END = NOW - timedelta(hours=24), NOW
@@ -579,6 +580,27 @@ def test_moods_of_the_messages_handled_suggestions_and_handoffs_once_each(
             ]
         )
     assert figures(services).replies.moods == {"upset": 4, "happy": 2, "neutral": 2}
+
+
+def test_a_saved_suggestion_records_the_customers_mood(services: Services) -> None:
+    """The mood is stored when the suggestion is made, so the digest reads it from the row."""
+    abstained = Suggestion(
+        text=None, ranked=(), option=0, faq_id=None, template_id=None, confidence=0.0
+    )
+    at = START + timedelta(hours=2)
+    saved: list[str | None] = []
+    for text in ("@dana my order is late and this is terrible", "Love it, thanks!", "Hi there"):
+        with session_scope(services.sessions) as session:
+            row, _gap = replies.save_suggestion(
+                session=session,
+                suggestion=abstained,
+                message=CustomerMessage.parse(text),
+                requested_by="U0SOCIAL",
+                now=at,
+            )
+            saved.append(row.mood)
+    assert saved == ["upset", "happy", "neutral"]
+    assert figures(services).replies.moods == {"upset": 1, "happy": 1, "neutral": 1}
 
 
 # -- the quiet day -----------------------------------------------------------------------------
