@@ -140,36 +140,45 @@ def _approval_waits(session: Session, start: datetime, end: datetime) -> list[ti
     ).all()
     subjects = sorted({subject for subject, _ in approvals})
     entered: dict[str, list[datetime]] = defaultdict(list)
-    fallback: dict[str, datetime] = {}
-    for at in range(0, len(subjects), _CHUNK):
-        chunk = subjects[at : at + _CHUNK]
-        for subject, when, action, from_state, to_state in session.execute(
+    for chunk in _chunks(subjects):
+        for subject, when, action, from_state in session.execute(
             select(
                 col(AuditEntry.subject_id),
                 col(AuditEntry.at),
                 col(AuditEntry.action),
                 col(AuditEntry.from_state),
-                col(AuditEntry.to_state),
             ).where(
                 col(AuditEntry.subject_type) == DRAFT_SUBJECT,
                 col(AuditEntry.subject_id).in_(chunk),
+                col(AuditEntry.to_state) == DraftState.PENDING,
             )
         ).all():
-            if _enters_pending(action, from_state, to_state):
+            if _enters_pending(action, from_state, DraftState.PENDING):
                 entered[subject].append(when)
-        draft_ids = [int(subject) for subject in chunk if subject.isdigit()]
-        for draft_id, submitted_at in session.execute(
-            select(col(Draft.id), col(Draft.submitted_at)).where(col(Draft.id).in_(draft_ids))
-        ).all():
-            if submitted_at is not None:
-                fallback[str(draft_id)] = submitted_at
-    waits: list[timedelta] = []
+    since: dict[tuple[str, datetime], datetime | None] = {}
     for subject, approved_at in approvals:
         before = [when for when in entered[subject] if when <= approved_at]
-        since = max(before) if before else fallback.get(subject)
-        if since is not None and since <= approved_at:
-            waits.append(approved_at - since)
+        since[(subject, approved_at)] = max(before) if before else None
+    untracked = sorted({s for (s, _), when in since.items() if when is None and s.isdigit()})
+    submitted: dict[str, datetime] = {}
+    for chunk in _chunks(untracked):
+        for draft_id, submitted_at in session.execute(
+            select(col(Draft.id), col(Draft.submitted_at)).where(
+                col(Draft.id).in_([int(subject) for subject in chunk])
+            )
+        ).all():
+            if submitted_at is not None:
+                submitted[str(draft_id)] = submitted_at
+    waits: list[timedelta] = []
+    for subject, approved_at in approvals:
+        began = since[(subject, approved_at)] or submitted.get(subject)
+        if began is not None and began <= approved_at:
+            waits.append(approved_at - began)
     return waits
+
+
+def _chunks(values: list[str]) -> list[list[str]]:
+    return [values[at : at + _CHUNK] for at in range(0, len(values), _CHUNK)]
 
 
 def handoff_counts(
