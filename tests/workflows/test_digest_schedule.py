@@ -52,8 +52,12 @@ def local(moment: datetime, tz: ZoneInfo) -> tuple[date, time]:
 
 @pytest.mark.parametrize(
     ("zone", "change_day"),
-    [("America/New_York", date(2026, 3, 8)), ("Europe/Berlin", date(2026, 3, 29))]
-    + [("Europe/Berlin", date(2026, 10, 25)), ("America/New_York", date(2026, 11, 1))],
+    [
+        ("America/New_York", date(2026, 3, 8)),
+        ("Europe/Berlin", date(2026, 3, 29)),
+        ("Europe/Berlin", date(2026, 10, 25)),
+        ("America/New_York", date(2026, 11, 1)),
+    ],
 )
 def test_nine_oclock_goes_at_nine_local_on_both_sides_and_once_on_the_change_day(
     zone: str, change_day: date
@@ -66,10 +70,8 @@ def test_nine_oclock_goes_at_nine_local_on_both_sides_and_once_on_the_change_day
         assert local(sent[(day, DAILY)], tz) == (day, time(9, 0)), day
     # The UTC moment moved by the hour the clocks did: the local time did not.
     before, on, after = (sent[(day, DAILY)] for day in days)
-    assert {on - before, after - on} == {timedelta(days=1), timedelta(hours=23)} or {
-        on - before,
-        after - on,
-    } == {timedelta(days=1), timedelta(hours=25)}
+    changed = timedelta(hours=23 if change_day.month < 7 else 25)
+    assert (on - before, after - on) == (changed, timedelta(days=1))
     assert [key for key in sent if key[0] == change_day] == [(change_day, DAILY)]
 
 
@@ -153,5 +155,5 @@ def test_stored_times_parse(text: str) -> None:
 
 @pytest.mark.parametrize("text", ["24:00", "9", "noon", "9am", "09:5", "-1:00"])
 def test_other_times_do_not(text: str) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"HH:MM|hour"):
         parse_local_time(text)
