@@ -171,3 +171,15 @@ def sample_figures(now: datetime) -> DigestFigures:
             moods={"neutral": 25, "upset": 9, "happy": 6},
         ),
     )
+
+
+def quiet_sample_figures(now: datetime) -> DigestFigures:
+    """A day with nothing to report, for ``socialops check``: the template's quiet branch."""
+    return DigestFigures(
+        start=now - timedelta(hours=24),
+        end=now,
+        approvals=ApprovalFigures(0, 0, 0, 0, 0, 0, 0, None, ()),
+        scheduled_today={},
+        handoffs=HandoffFigures(0, 0, 0, 0, 0, None, {}),
+        replies=ReplyFigures(0, 0, 0, (), (), {}),
+    )

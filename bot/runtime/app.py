@@ -20,6 +20,7 @@ from slack_sdk import WebClient
 from bot.blocks.errors import unexpected_error_text
 from bot.commands import (
     approvals,
+    digest_actions,
     fallbacks,
     faq,
     handoff_lists,
@@ -88,6 +89,7 @@ def create_app(settings: Settings, services: Services, *, verify_token: bool = T
     router = SubcommandRouter()
     social.register(app, router)
     approvals.register(app, router)
+    digest_actions.register(app)
     replies.register(app, router)
     reply_edits.register(app)
     faq.register(app, router)
