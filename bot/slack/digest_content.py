@@ -67,7 +67,13 @@ def compose_chart(services: Services, *, last_day: date, tz: ZoneInfo) -> bytes:
     """The PNG of the 7 local days ending with ``last_day``: approvals, handoffs, suggestions."""
     first_day = last_day - timedelta(days=CHART_DAYS - 1)
     with session_scope(services.sessions) as session:
-        rows = daily_rows(session=session, first_day=first_day, last_day=last_day, tz=tz)
+        rows = daily_rows(
+            session=session,
+            first_day=first_day,
+            last_day=last_day,
+            tz=tz,
+            now=services.clock(),
+        )
     return draw_week_chart(rows, title=chart_title(first_day, last_day, tz))
 
 
