@@ -130,6 +130,10 @@ def usage_text(verb: str = "") -> str:
     return f"Digests: {USAGE}."
 
 
+def weekly_usage_text() -> str:
+    return "Say `/social digest weekly on` or `/social digest weekly off` in the channel (or add its `#channel`)."
+
+
 def error_text(error: SubscriptionError) -> str:
     """What the person reads for an argument or a channel the command cannot use."""
     if isinstance(error, BadTime):
