@@ -21,6 +21,7 @@ from bot.blocks.errors import unexpected_error_text
 from bot.commands import (
     approvals,
     digest_actions,
+    digests,
     fallbacks,
     faq,
     handoff_lists,
@@ -101,6 +102,7 @@ def create_app(settings: Settings, services: Services, *, verify_token: bool = T
     handoffs.register(app, router, surfaces=surfaces)
     handoff_lists.register(router, surfaces)
     handoff_start.register(app)
+    digests.register(router)
     shortcuts.register(
         app, skip=frozenset({replies.DRAFT_REPLY_SHORTCUT, handoff_start.HAND_OFF_SHORTCUT})
     )
