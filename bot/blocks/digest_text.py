@@ -96,10 +96,12 @@ def local_day(at: datetime, tz: ZoneInfo) -> str:
 
 
 def duration_text(delta: timedelta | None) -> str | None:
-    """``45m``, ``2h 15m``, ``3d 4h``: a duration read at a glance; None stays None."""
+    """``under 1m``, ``45m``, ``2h 15m``, ``3d 4h``: a duration read at a glance; None stays None."""
     if delta is None:
         return None
     minutes = max(int(delta.total_seconds() // 60), 0)
+    if minutes == 0:
+        return "under 1m"  # "0m" reads as nothing at all
     if minutes < 60:
         return f"{minutes}m"
     hours, minutes = divmod(minutes, 60)

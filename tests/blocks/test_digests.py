@@ -181,7 +181,7 @@ def test_a_weekly_digest_says_so() -> None:
 
 def test_durations_and_shares_read_at_a_glance() -> None:
     assert duration_text(None) is None
-    assert duration_text(timedelta(seconds=59)) == "0m"
+    assert duration_text(timedelta(seconds=59)) == "under 1m"
     assert duration_text(timedelta(minutes=45)) == "45m"
     assert duration_text(timedelta(hours=2)) == "2h"
     assert duration_text(timedelta(hours=2, minutes=5)) == "2h 5m"
