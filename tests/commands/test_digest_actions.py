@@ -136,6 +136,8 @@ def test_an_approver_approves_from_the_digest_and_the_card_is_redrawn(
     assert click(bot, digest, DIGEST_APPROVE_ACTION, JONAS).status == 200
     wait_until(lambda: any("is approved" in t for t in ephemeral_texts(bot)))
     assert draft_row(bot).state == "approved"
+    # The clicker is told first; the card is redrawn just after.
+    wait_until(lambda: len(bot.emulator.calls_to("chat.update")) > updates_before)
     [update] = bot.emulator.calls_to("chat.update")[updates_before:]
     # The card in the approvals channel, not the digest.
     assert update.args["channel"] == "C0APPROVALS"
