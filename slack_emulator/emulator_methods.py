@@ -142,7 +142,7 @@ def conversations_open(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
         if user not in ws.users:
             raise MethodError("user_not_found")
     channel, existed = ws.open_conversation(users)
-    shown = channel.to_api() if flag_arg(args, "return_im") else {"id": channel.id}
+    shown = channel.to_api(ws.bot_user_id) if flag_arg(args, "return_im") else {"id": channel.id}
     answer: dict[str, Any] = {"ok": True, "channel": shown}
     if existed:
         answer.update(no_op=True, already_open=True)
@@ -170,7 +170,7 @@ def conversations_create(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
         members=[ws.bot_user_id],
     )
     channel.creator = ws.bot_user_id
-    return {"ok": True, "channel": channel.to_api()}
+    return {"ok": True, "channel": channel.to_api(ws.bot_user_id)}
 
 
 def conversations_invite(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
@@ -189,12 +189,12 @@ def conversations_invite(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
     if all(user in channel.members for user in users):
         raise MethodError("already_in_channel")
     channel.members.extend(user for user in users if user not in channel.members)
-    return {"ok": True, "channel": channel.to_api()}
+    return {"ok": True, "channel": channel.to_api(ws.bot_user_id)}
 
 
 def conversations_info(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
     """A channel's description."""
-    return {"ok": True, "channel": channel_arg(ws, args).to_api()}
+    return {"ok": True, "channel": channel_arg(ws, args).to_api(ws.bot_user_id)}
 
 
 def conversations_members(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:

@@ -303,6 +303,15 @@ def test_conversations_invite_and_info(client: WebClient) -> None:
     assert _error_of(client.conversations_info, channel="C0NOPE") == "channel_not_found"
 
 
+def test_conversations_info_says_whether_the_bot_is_a_member(client: WebClient) -> None:
+    # A command that names a channel asks this before promising to post there.
+    assert client.conversations_info(channel=SOCIAL)["channel"]["is_member"] is True
+    lounge = client.conversations_info(channel="C0LOUNGE")["channel"]
+    assert (lounge["name"], lounge["is_member"]) == ("lounge", False)
+    created = client.conversations_create(name="member-test")["channel"]
+    assert created["is_member"] is True
+
+
 def test_users_and_usergroups(emu: SlackEmulator, client: WebClient) -> None:
     emu.add_user("U0TOKYO", name="kenji", real_name="Kenji Tokyo", tz="Asia/Tokyo")
     user = client.users_info(user="U0TOKYO")["user"]
