@@ -324,6 +324,11 @@ class SlackEmulator:
         """
         self._faults.add(method, Fault(status, retry_after, delay, error, times))
 
+    def faults_waiting(self, method: str) -> int:
+        """How many calls to ``method`` an injected fault still waits for: 0 once the last one
+        was taken by a call (which may still be sleeping its delay, i.e. in flight)."""
+        return self._faults.waiting(method)
+
     def clear_faults(self) -> None:
         """Drop every injected fault still waiting (a test's burst is over: Slack is well again)."""
         self._faults.clear()
