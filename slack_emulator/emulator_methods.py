@@ -231,6 +231,49 @@ def conversations_replies(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]
     return {"ok": True, "messages": messages[:limit], "has_more": len(messages) > limit}
 
 
+def conversations_history(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
+    """A channel's messages, newest first, a page at a time: top-level messages only (replies stay
+    in their threads), between ``oldest`` and ``latest``. As on Slack, a message's ``metadata``
+    shows only with ``include_all_metadata``, and a channel the bot is not in says not_in_channel.
+    """
+    channel = channel_arg(ws, args)
+    if ws.bot_user_id not in channel.members:
+        raise MethodError("not_in_channel")
+    limit = max(1, min(int(args.get("limit") or 100), 999))
+    inclusive = flag_arg(args, "inclusive")
+    oldest = float(text_arg(args, "oldest") or 0)
+    latest = float(text_arg(args, "latest") or "inf")
+    cursor = text_arg(args, "cursor")
+    if cursor and not cursor.startswith("offset:"):
+        raise MethodError("invalid_cursor")
+    start = int(cursor.removeprefix("offset:") or 0)
+
+    def within(ts: float) -> bool:
+        if inclusive:
+            return oldest <= ts <= latest
+        return oldest < ts < latest
+
+    shown = [
+        public_message(m)
+        for m in reversed(ws.messages.get(channel.id, []))
+        if m.get("thread_ts") in (None, m["ts"]) and within(float(m["ts"]))
+    ]
+    if not flag_arg(args, "include_all_metadata"):
+        for message in shown:
+            message.pop("metadata", None)
+    page = shown[start : start + limit]
+    following = start + limit if start + limit < len(shown) else None
+    return {
+        "ok": True,
+        "messages": page,
+        "has_more": following is not None,
+        "pin_count": 0,
+        "channel_actions_ts": None,
+        "channel_actions_count": 0,
+        "response_metadata": {"next_cursor": f"offset:{following}" if following else ""},
+    }
+
+
 def users_info(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
     """A member's profile, time zone and roles."""
     user = ws.users.get(text_arg(args, "user"))
@@ -307,6 +350,7 @@ METHODS: Mapping[str, Handler] = {
     "conversations.invite": conversations_invite,
     "conversations.info": conversations_info,
     "conversations.replies": conversations_replies,
+    "conversations.history": conversations_history,
     "conversations.members": conversations_members,
     "users.info": users_info,
     "usergroups.users.list": usergroups_users_list,

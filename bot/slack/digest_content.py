@@ -7,7 +7,7 @@ Interface shared by the digest work; the bodies are written by the rendering wor
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -25,9 +25,28 @@ def compose_digest(
 ) -> DigestMessage:
     """The digest message: ``kind`` "daily" covers the 24 hours before ``end``, "weekly" the 7
     days; the queues are as they are at ``now``; days and times are shown in ``tz``."""
-    raise NotImplementedError("written by the digest rendering work")
+    # A plain stand-in until the rendering work's body lands (it replaces this at merge): the
+    # clock's delivery is tested against it, not its wording.
+    span = timedelta(days=7) if kind == "weekly" else timedelta(days=1)
+    start = (end - span).astimezone(tz)
+    text = (
+        f"{kind.capitalize()} digest: {start:%a %d %b %H:%M} to {end.astimezone(tz):%a %d %b %H:%M}"
+    )
+    return DigestMessage(text, [{"type": "section", "text": {"type": "mrkdwn", "text": text}}])
 
 
 def compose_chart(services: Services, *, last_day: date, tz: ZoneInfo) -> bytes:
     """The PNG of the 7 local days ending with ``last_day``: approvals, handoffs, suggestions."""
-    raise NotImplementedError("written by the digest rendering work")
+    # A plain stand-in until the rendering work's body lands (it replaces this at merge).
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(4, 2))
+    figure.suptitle(f"7 days to {last_day:%a %d %b} ({tz.key})")
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
