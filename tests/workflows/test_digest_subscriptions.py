@@ -5,6 +5,7 @@ unsubscribe), each change audited."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,6 +14,7 @@ from sqlmodel import select
 from bot.services import Services
 from bot.store.db import session_scope
 from bot.store.models import AuditEntry, DigestSubscription
+from bot.workflows.digests.schedule import due_slots
 from bot.workflows.digests.subscriptions import (
     SUBJECT_TYPE,
     BadTime,
@@ -157,6 +159,35 @@ def test_next_due_on_a_spring_forward_day_is_an_hour_later() -> None:
     due = next_due(local_time="02:30", timezone="America/New_York", now=before)
     assert due.astimezone(UTC) == datetime(2026, 3, 8, 7, 30, tzinfo=UTC)
     assert (due.hour, due.minute) == (3, 30)
+
+
+@pytest.mark.parametrize(
+    ("local_time", "zone", "now"),
+    [
+        ("09:00", "Europe/Berlin", NOW),
+        ("02:30", "America/New_York", datetime(2026, 3, 8, 5, 0, tzinfo=UTC)),  # skipped
+        ("02:30", "Europe/Berlin", datetime(2026, 3, 28, 23, 0, tzinfo=UTC)),  # skipped
+        ("02:30", "Europe/Berlin", datetime(2026, 10, 24, 22, 0, tzinfo=UTC)),  # twice
+        ("01:30", "America/New_York", datetime(2026, 11, 1, 4, 0, tzinfo=UTC)),  # twice
+        ("00:00", "Asia/Tokyo", datetime(2026, 11, 30, 15, 0, tzinfo=UTC)),  # due right now
+    ],
+)
+def test_the_promised_moment_is_the_one_the_clock_sends(
+    local_time: str, zone: str, now: datetime
+) -> None:
+    # A subscription made at `now`: the clock's first slot for it is the confirmation's moment.
+    promised = next_due(local_time=local_time, timezone=zone, now=now)
+    subscription = SimpleNamespace(
+        local_time=local_time, timezone=zone, weekly=False, active_since=now
+    )
+    [first] = [
+        slot
+        for moment in (promised - timedelta(minutes=1), promised)
+        for slot in due_slots(subscription, moment, timedelta(hours=3))
+    ]
+    # In UTC: a local time that happens twice never equals a moment in another zone (PEP 495).
+    assert first.due_at == promised.astimezone(UTC)
+    assert first.send
 
 
 # -- the store ------------------------------------------------------------------------------------

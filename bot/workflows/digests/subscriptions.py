@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -22,6 +22,7 @@ from bot.store.claims import insert_unless_taken
 from bot.store.models import DigestSubscription
 from bot.store.rows import lock_row
 from bot.workflows.audit import record_audit
+from bot.workflows.digests.schedule import due_moment, parse_local_time
 
 SUBJECT_TYPE = "digest_subscription"
 DEFAULT_TIME = "09:00"
@@ -283,20 +284,18 @@ def list_subscriptions(*, session: Session) -> list[DigestSubscription]:
 
 
 def next_due(*, local_time: str, timezone: str, now: datetime) -> datetime:
-    """When the next daily digest falls due after ``now``, in the subscription's zone.
+    """When the next daily digest falls due at or after ``now``, in the subscription's zone.
 
-    The clock's rule: local date D at ``local_time`` with ``fold=0``, taken through UTC, so a
-    time skipped by a spring-forward change comes out an hour later and a repeated one at its
-    first occurrence.
+    The day's moment is the clock's own (``schedule.due_moment``, where the DST rule lives), so
+    the confirmation promises the moment the clock will send it.
     """
     zone = ZoneInfo(timezone)
-    at = time.fromisoformat(local_time)
+    at = parse_local_time(local_time)
     today: date = now.astimezone(zone).date()
     for offset in range(3):
-        day = today + timedelta(days=offset)
-        due = datetime.combine(day, at, tzinfo=zone).astimezone(UTC).astimezone(zone)
+        due = due_moment(today + timedelta(days=offset), at, zone)
         if due >= now:
-            return due
+            return due.astimezone(zone)
     raise AssertionError("a daily time falls due within three days")
 
 
