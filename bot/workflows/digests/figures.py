@@ -80,7 +80,7 @@ class ReplyFigures:
 
 @dataclass(frozen=True)
 class DigestFigures:
-    """One digest's numbers: ``start``–``end`` is the window (24 hours, or 7 days weekly)."""
+    """One digest's numbers: ``start`` to ``end`` is the window (24 hours, or 7 days weekly)."""
 
     start: datetime
     end: datetime
