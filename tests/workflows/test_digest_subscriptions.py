@@ -18,13 +18,13 @@ from bot.workflows.digests.schedule import due_slots
 from bot.workflows.digests.subscriptions import (
     SUBJECT_TYPE,
     BadTime,
+    ChannelWord,
     NotSubscribed,
     RepeatedArgument,
     SubscribeArgs,
     Subscribed,
     UnknownZone,
     UnreadableWord,
-    UnresolvableChannel,
     check_zone,
     list_subscriptions,
     next_due,
@@ -65,6 +65,10 @@ MARIA, PRIYA = "U0AUTHOR", "U0ADMIN"
             SubscribeArgs(channel_id="G0PRIV", local_time="00:00", timezone="Asia/Tokyo"),
         ),
         ("Etc/GMT+5 7:05", SubscribeArgs(local_time="07:05", timezone="Etc/GMT+5")),
+        # Typed names (how /social's unescaped text brings any channel): found later by name.
+        ("#marketing 08:00", SubscribeArgs(channel_name="marketing", local_time="08:00")),
+        ("UTC #Sales_EU-2", SubscribeArgs(channel_name="sales_eu-2", timezone="UTC")),
+        ("#" + "n" * 80, SubscribeArgs(channel_name="n" * 80)),
     ],
 )
 def test_subscribe_arguments_in_any_order(text: str, expected: SubscribeArgs) -> None:
@@ -117,7 +121,10 @@ def test_an_empty_zone_is_refused() -> None:
         ("../../etc/passwd", UnknownZone, "../../etc/passwd"),
         ("<!channel>", UnknownZone, "<!channel>"),
         ("{{ 7*7 }}", UnknownZone, "{{"),
-        ("#news", UnresolvableChannel, "#news"),
+        ("#news!", UnreadableWord, "#news!"),
+        ("#", UnreadableWord, "#"),
+        ("#" + "n" * 81, UnreadableWord, "#" + "n" * 81),
+        ("#news <#C0NEWS|news>", RepeatedArgument, "channel"),
         ("<#news>", UnreadableWord, "<#news>"),
         ("<#C0NEWS|news> <#C0LOUNGE|lounge>", RepeatedArgument, "channel"),
         ("08:00 09:00", RepeatedArgument, "time"),
@@ -133,9 +140,10 @@ def test_what_cannot_be_read_says_which_word(text: str, error: type[Exception], 
 
 def test_the_channel_of_unsubscribe_and_weekly() -> None:
     assert parse_channel_only("") is None
-    assert parse_channel_only(" <#C0NEWS|news> ") == NEWS
-    with pytest.raises(UnresolvableChannel):
-        parse_channel_only("#news")
+    assert parse_channel_only(" <#C0NEWS|news> ") == ChannelWord(id=NEWS)
+    assert parse_channel_only("#News") == ChannelWord(name="news")
+    with pytest.raises(UnreadableWord):
+        parse_channel_only("#news?")
     with pytest.raises(UnreadableWord):
         parse_channel_only("<#C0NEWS|news> extra")
     with pytest.raises(UnreadableWord):
