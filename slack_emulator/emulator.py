@@ -363,11 +363,16 @@ class SlackEmulator:
         name: str,
         is_private: bool = False,
         members: list[str] | None = None,
+        is_archived: bool = False,
     ) -> None:
         """Add (or replace) a channel; members default to just the bot."""
         with self._lock:
             self._workspace.add_channel(
-                channel_id, name, is_private=is_private, members=members or [self.bot_user_id]
+                channel_id,
+                name,
+                is_private=is_private,
+                members=members or [self.bot_user_id],
+                is_archived=is_archived,
             )
 
     def add_message(
