@@ -4,7 +4,7 @@
 that fell in a window (and passed unmet) had to read every handoff closed since the window
 began: fine for today's digest, quadratic for a year of ``socialops report``.
 
-Revision ID: 0014_handoff_resolve_due_index
+Revision ID: 0014
 Revises: 0013
 Create Date: 2026-11-30
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from alembic import op
 
-revision: str = "0014_handoff_resolve_due_index"
+revision: str = "0014"
 down_revision: str | None = "0013"
 branch_labels: str | None = None
 depends_on: str | None = None
