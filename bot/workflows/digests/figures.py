@@ -7,8 +7,22 @@ as on one of a day.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import case, func, select
+from sqlmodel import Session, col
+
+from bot.store.models import Draft, FaqGap, FaqRecord, Handoff, ReplySuggestion
+from bot.workflows.digests import windows
+from bot.workflows.digests.history import day_bounds
+from bot.workflows.drafts.states import PUBLISHABLE_STATES, DraftState
+from bot.workflows.handoffs.states import LIVE_STATES
+
+OLDEST_SHOWN = 3  # the digest's Approve buttons
+TOP_SHOWN = 5  # FAQ entries and gaps in the top lists
 
 
 @dataclass(frozen=True)
@@ -80,7 +94,7 @@ class ReplyFigures:
 
 @dataclass(frozen=True)
 class DigestFigures:
-    """One digest's numbers: ``start``–``end`` is the window (24 hours, or 7 days weekly)."""
+    """One digest's numbers: ``start`` to ``end`` is the window (24 hours, or 7 days weekly)."""
 
     start: datetime
     end: datetime
@@ -110,3 +124,149 @@ class DigestFigures:
             or any(h.open_by_team.values())
             or r.suggestions
         )
+
+
+def build_figures(
+    *, session: Session, start: datetime, end: datetime, now: datetime, tz: ZoneInfo
+) -> DigestFigures:
+    """The digest of ``[start, end)``, with the queues as they are at ``now``; "today" (the posts
+    scheduled) is the local day of ``end`` in ``tz``."""
+    counts = windows.approval_counts(session=session, start=start, end=end)
+    pending = _pending_by_age(session, now)
+    handoffs = windows.handoff_counts(session=session, start=start, end=end, now=now)
+    replies = windows.reply_counts(session=session, start=start, end=end)
+    return DigestFigures(
+        start=start,
+        end=end,
+        approvals=ApprovalFigures(
+            submitted=counts.submitted,
+            approved=counts.approved,
+            rejected=counts.rejected,
+            expired=counts.expired,
+            pending_under_4h=pending[0],
+            pending_under_24h=pending[1],
+            pending_older=pending[2],
+            median_time_to_approve=counts.median_time_to_approve,
+            oldest_pending=_oldest_pending(session),
+        ),
+        scheduled_today=_scheduled_on_local_day(session, end, tz),
+        handoffs=HandoffFigures(
+            opened=handoffs.opened,
+            claimed=handoffs.claimed,
+            resolved=handoffs.resolved,
+            bounced=handoffs.bounced,
+            sla_breaches=handoffs.sla_breaches,
+            median_time_to_claim=handoffs.median_time_to_claim,
+            open_by_team=_open_by_team(session),
+        ),
+        replies=ReplyFigures(
+            suggestions=replies.suggestions,
+            answered_from_faq=replies.answered_from_faq,
+            sent_for_approval=replies.sent_for_approval,
+            top_entries=_top_entries(session, start, end),
+            top_gaps=_top_gaps(session, start, end),
+            moods=windows.mood_counts(session=session, start=start, end=end),
+        ),
+    )
+
+
+def _pending_by_age(session: Session, now: datetime) -> tuple[int, int, int]:
+    """Pending drafts now: waited under 4 h, 4 h up to 24 h, 24 h or more (the state index)."""
+    since = func.coalesce(col(Draft.submitted_at), col(Draft.created_at))
+    bucket = case(
+        (since > now - timedelta(hours=4), 0),
+        (since > now - timedelta(hours=24), 1),
+        else_=2,
+    )
+    rows = session.execute(
+        select(bucket, func.count()).where(col(Draft.state) == DraftState.PENDING).group_by(bucket)
+    ).all()
+    counts = dict(rows)
+    return counts.get(0, 0), counts.get(1, 0), counts.get(2, 0)
+
+
+def _oldest_pending(session: Session) -> tuple[PendingDraft, ...]:
+    rows = session.execute(
+        select(
+            col(Draft.id),
+            col(Draft.author_id),
+            col(Draft.text),
+            col(Draft.submitted_at),
+            col(Draft.created_at),
+        )
+        .where(col(Draft.state) == DraftState.PENDING)
+        .order_by(func.coalesce(col(Draft.submitted_at), col(Draft.created_at)), col(Draft.id))
+        .limit(OLDEST_SHOWN)
+    ).all()
+    return tuple(
+        PendingDraft(draft_id=id_, author_id=author, text=text, submitted_at=submitted or created)
+        for id_, author, text, submitted, created in rows
+    )
+
+
+def _scheduled_on_local_day(session: Session, end: datetime, tz: ZoneInfo) -> dict[str, int]:
+    """Approved or scheduled drafts due out on the local day of ``end``, counted per network."""
+    first, following = day_bounds(end.astimezone(tz).date(), tz)
+    networks = session.execute(
+        select(col(Draft.networks)).where(
+            col(Draft.scheduled_at) >= first,
+            col(Draft.scheduled_at) < following,
+            col(Draft.state).in_(PUBLISHABLE_STATES),
+        )
+    ).scalars()
+    per_network: Counter[str] = Counter()
+    for listed in networks:
+        per_network.update(name for name in listed.split(",") if name)
+    return dict(sorted(per_network.items()))
+
+
+def _open_by_team(session: Session) -> dict[str, int]:
+    rows = session.execute(
+        select(col(Handoff.team), func.count())
+        .where(col(Handoff.state).in_(LIVE_STATES))
+        .group_by(col(Handoff.team))
+    ).all()
+    return {team: n for team, n in sorted(rows)}
+
+
+def _top_entries(session: Session, start: datetime, end: datetime) -> tuple[Count, ...]:
+    """The FAQ entries that answered most suggestions of the window; ties by entry id."""
+    uses = func.count().label("uses")
+    rows = session.execute(
+        select(col(ReplySuggestion.faq_id), uses)
+        .where(
+            col(ReplySuggestion.created_at) >= start,
+            col(ReplySuggestion.created_at) < end,
+            col(ReplySuggestion.faq_id).is_not(None),
+            col(ReplySuggestion.text).is_not(None),
+        )
+        .group_by(col(ReplySuggestion.faq_id))
+        .order_by(uses.desc(), col(ReplySuggestion.faq_id))
+        .limit(TOP_SHOWN)
+    ).all()
+    ids = [faq_id for faq_id, _ in rows]
+    questions = (
+        dict(
+            session.execute(
+                select(col(FaqRecord.id), col(FaqRecord.question)).where(col(FaqRecord.id).in_(ids))
+            ).all()
+        )
+        if ids
+        else {}
+    )
+    return tuple(
+        Count(key=faq_id, label=questions.get(faq_id, faq_id), count=n) for faq_id, n in rows
+    )
+
+
+def _top_gaps(session: Session, start: datetime, end: datetime) -> tuple[Count, ...]:
+    """Unanswered questions seen in the window, most asked first (then most recent, then id)."""
+    gaps = session.execute(
+        select(FaqGap)
+        .where(col(FaqGap.last_seen_at) >= start, col(FaqGap.last_seen_at) < end)
+        .order_by(col(FaqGap.count).desc(), col(FaqGap.last_seen_at).desc(), col(FaqGap.id))
+        .limit(TOP_SHOWN)
+    ).scalars()
+    return tuple(
+        Count(key=gap.key, label=gap.example, count=gap.count, gap_id=gap.id) for gap in gaps
+    )

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from bot.workflows.digests import windows
 
 
 @dataclass(frozen=True)
@@ -25,3 +30,54 @@ class DayRow:
     suggestions: int
     answered_from_faq: int
     sent_for_approval: int
+
+
+def day_bounds(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """Local midnight of ``day`` to local midnight of the next day, in UTC (23 or 25 hours apart
+    on a DST change day)."""
+    first = datetime.combine(day, time(0), tzinfo=tz)
+    following = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)
+    return first.astimezone(UTC), following.astimezone(UTC)
+
+
+def daily_rows(
+    *,
+    session: Session,
+    first_day: date,
+    last_day: date,
+    tz: ZoneInfo,
+    now: datetime | None = None,
+) -> list[DayRow]:
+    """One row per local day from ``first_day`` to ``last_day`` (both included), each counted
+    like a daily digest's window. An SLA deadline counts as breached only once it has passed
+    ``now`` (default: the current time), so today's row does not count deadlines still ahead."""
+    moment = now or datetime.now(UTC)
+    rows: list[DayRow] = []
+    day = first_day
+    while day <= last_day:
+        rows.append(_day_row(session, day, tz, moment))
+        day += timedelta(days=1)
+    return rows
+
+
+def _day_row(session: Session, day: date, tz: ZoneInfo, now: datetime) -> DayRow:
+    start, end = day_bounds(day, tz)
+    approvals = windows.approval_counts(session=session, start=start, end=end)
+    handoffs = windows.handoff_counts(session=session, start=start, end=end, now=now)
+    replies = windows.reply_counts(session=session, start=start, end=end)
+    return DayRow(
+        day=day,
+        submitted=approvals.submitted,
+        approved=approvals.approved,
+        rejected=approvals.rejected,
+        expired=approvals.expired,
+        median_time_to_approve=approvals.median_time_to_approve,
+        handoffs_opened=handoffs.opened,
+        handoffs_claimed=handoffs.claimed,
+        handoffs_resolved=handoffs.resolved,
+        sla_breaches=handoffs.sla_breaches,
+        median_time_to_claim=handoffs.median_time_to_claim,
+        suggestions=replies.suggestions,
+        answered_from_faq=replies.answered_from_faq,
+        sent_for_approval=replies.sent_for_approval,
+    )

@@ -1,0 +1,276 @@
+"""The windowed counts a digest and a day of the history share: what happened in ``[start, end)``.
+
+Every query is a range on an indexed time column (the audit's (action, at), the handoff's
+created/claimed/closed/claim-due times, the suggestion's created_at) and aggregates in SQL, so
+its cost follows the window's rows, not the store's. Medians read only the window's rows.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Integer, and_, case, cast, exists, func, or_, select
+from sqlalchemy.orm import Mapped, aliased
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session, col
+
+from bot.knowledge.sentiment import read_mood
+from bot.store.models import AuditEntry, Draft, Handoff, ReplySuggestion
+from bot.workflows.drafts.states import DraftState
+from bot.workflows.drafts.transitions import SUBJECT as DRAFT_SUBJECT
+from bot.workflows.handoffs.states import LIVE_STATES, HandoffState
+
+# The audit actions that put a draft in front of approvers, or decide it (bot/workflows/drafts/).
+SUBMIT_ACTIONS = ("submit", "edit")
+DECISION_ACTIONS = ("approve", "reject", "expire")
+
+
+@dataclass(frozen=True)
+class ApprovalCounts:
+    submitted: int
+    approved: int
+    rejected: int
+    expired: int
+    median_time_to_approve: timedelta | None
+
+
+@dataclass(frozen=True)
+class HandoffCounts:
+    opened: int
+    claimed: int
+    resolved: int
+    bounced: int
+    sla_breaches: int
+    median_time_to_claim: timedelta | None
+
+
+@dataclass(frozen=True)
+class ReplyCounts:
+    suggestions: int
+    answered_from_faq: int
+    sent_for_approval: int
+
+
+def median(values: list[timedelta]) -> timedelta | None:
+    """The middle value; with an even count the mean of the two middle ones; None for none."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def _in(
+    column: Mapped[datetime] | Mapped[datetime | None], start: datetime, end: datetime
+) -> ColumnElement[bool]:
+    return and_(column >= start, column < end)
+
+
+def _entered_pending(entry: type[AuditEntry]) -> ColumnElement[bool]:
+    """An audit entry that put a draft in front of approvers: a submit, or an edit that made it
+    pending again (an edit of a draft already pending keeps its place, so is no new submission)."""
+    return and_(
+        col(entry.action).in_(SUBMIT_ACTIONS),
+        col(entry.to_state) == DraftState.PENDING,
+        or_(col(entry.from_state).is_(None), col(entry.from_state) != DraftState.PENDING),
+    )
+
+
+def approval_counts(*, session: Session, start: datetime, end: datetime) -> ApprovalCounts:
+    """Drafts submitted, approved, rejected and expired in the window, from the audit trail."""
+    rows = session.execute(
+        select(
+            col(AuditEntry.action),
+            col(AuditEntry.from_state),
+            col(AuditEntry.to_state),
+            func.count(),
+        )
+        .where(
+            col(AuditEntry.action).in_(SUBMIT_ACTIONS + DECISION_ACTIONS),
+            _in(col(AuditEntry.at), start, end),
+            col(AuditEntry.subject_type) == DRAFT_SUBJECT,
+        )
+        .group_by(col(AuditEntry.action), col(AuditEntry.from_state), col(AuditEntry.to_state))
+    ).all()
+    counts: Counter[str] = Counter()
+    for action, from_state, to_state, n in rows:
+        if action in SUBMIT_ACTIONS and to_state == DraftState.PENDING:
+            if from_state != DraftState.PENDING:
+                counts["submitted"] += n
+        elif action == "approve" and to_state == DraftState.APPROVED:
+            # A partial approval leaves the draft pending; only the last one needed approves it.
+            if from_state != DraftState.APPROVED:
+                counts["approved"] += n
+        elif action == "reject" and to_state == DraftState.REJECTED:
+            counts["rejected"] += n
+        elif action == "expire" and to_state == DraftState.EXPIRED:
+            counts["expired"] += n
+    return ApprovalCounts(
+        submitted=counts["submitted"],
+        approved=counts["approved"],
+        rejected=counts["rejected"],
+        expired=counts["expired"],
+        median_time_to_approve=median(_approval_waits(session, start, end)),
+    )
+
+
+def _approval_waits(session: Session, start: datetime, end: datetime) -> list[timedelta]:
+    """Submitted → approved for each approval in the window.
+
+    The submission is the draft's last entry into pending before the approval (from the audit,
+    by the indexed subject id), so a draft approved, edited and approved again is measured from
+    its resubmission; the draft's ``submitted_at`` stands in when the trail has no submission.
+    """
+    submit = aliased(AuditEntry)
+    submitted = (
+        select(func.max(col(submit.at)))
+        .where(
+            col(submit.subject_type) == DRAFT_SUBJECT,
+            col(submit.subject_id) == col(AuditEntry.subject_id),
+            _entered_pending(submit),
+            col(submit.at) <= col(AuditEntry.at),
+        )
+        .correlate(AuditEntry)
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        select(col(AuditEntry.at), submitted, col(Draft.submitted_at))
+        .select_from(AuditEntry)
+        .outerjoin(Draft, col(Draft.id) == cast(col(AuditEntry.subject_id), Integer))
+        .where(
+            col(AuditEntry.action) == "approve",
+            _in(col(AuditEntry.at), start, end),
+            col(AuditEntry.subject_type) == DRAFT_SUBJECT,
+            col(AuditEntry.to_state) == DraftState.APPROVED,
+            or_(
+                col(AuditEntry.from_state).is_(None),
+                col(AuditEntry.from_state) != DraftState.APPROVED,
+            ),
+        )
+    ).all()
+    waits: list[timedelta] = []
+    for approved_at, from_trail, from_draft in rows:
+        since = from_trail or from_draft
+        if since is not None and since <= approved_at:
+            waits.append(approved_at - since)
+    return waits
+
+
+def handoff_counts(
+    *, session: Session, start: datetime, end: datetime, now: datetime
+) -> HandoffCounts:
+    """Handoffs opened, claimed, resolved and bounced in the window, and the deadlines missed."""
+    opened = session.execute(
+        select(func.count()).select_from(Handoff).where(_in(col(Handoff.created_at), start, end))
+    ).scalar_one()
+    claims = session.execute(
+        select(col(Handoff.created_at), col(Handoff.claimed_at)).where(
+            _in(col(Handoff.claimed_at), start, end)
+        )
+    ).all()
+    closed: dict[str, int] = dict(
+        session.execute(
+            select(col(Handoff.state), func.count())
+            .where(_in(col(Handoff.closed_at), start, end))
+            .group_by(col(Handoff.state))
+        ).all()
+    )
+    return HandoffCounts(
+        opened=opened,
+        claimed=len(claims),
+        resolved=closed.get(HandoffState.RESOLVED, 0),
+        bounced=closed.get(HandoffState.BOUNCED, 0),
+        sla_breaches=sla_breaches(session=session, start=start, end=end, now=now),
+        median_time_to_claim=median([claimed_at - created_at for created_at, claimed_at in claims]),
+    )
+
+
+def sla_breaches(*, session: Session, start: datetime, end: datetime, now: datetime) -> int:
+    """Deadlines that fell in the window (and have passed by ``now``) unmet.
+
+    A claim deadline is met by a claim or a close at or before it; a resolve deadline (when the
+    team has one) by a close at or before it. A deadline still ahead is no breach yet.
+    """
+    until = min(end, now + timedelta(microseconds=1))  # deadlines at or before now
+    claim_due = col(Handoff.claim_due_at)
+    claim = session.execute(
+        select(func.count())
+        .select_from(Handoff)
+        .where(
+            claim_due >= start,
+            claim_due < until,
+            or_(col(Handoff.claimed_at).is_(None), col(Handoff.claimed_at) > claim_due),
+            or_(col(Handoff.closed_at).is_(None), col(Handoff.closed_at) > claim_due),
+        )
+    ).scalar_one()
+    resolve_due = col(Handoff.resolve_due_at)
+    in_window = and_(resolve_due >= start, resolve_due < until)
+    # resolve_due_at has no index of its own: an unmet deadline is either on a handoff still live
+    # (the small state index) or on one closed after it, so after ``start`` (the closed_at index).
+    still_live = session.execute(
+        select(func.count())
+        .select_from(Handoff)
+        .where(col(Handoff.state).in_(LIVE_STATES), col(Handoff.closed_at).is_(None), in_window)
+    ).scalar_one()
+    closed_late = session.execute(
+        select(func.count())
+        .select_from(Handoff)
+        .where(col(Handoff.closed_at) > start, col(Handoff.closed_at) > resolve_due, in_window)
+    ).scalar_one()
+    return int(claim) + int(still_live) + int(closed_late)
+
+
+def reply_counts(*, session: Session, start: datetime, end: datetime) -> ReplyCounts:
+    """Suggestions made in the window; of which answered from the FAQ, and sent for approval."""
+    answered = and_(
+        col(ReplySuggestion.faq_id).is_not(None), col(ReplySuggestion.text).is_not(None)
+    )
+    made, from_faq, sent = session.execute(
+        select(
+            func.count(),
+            func.coalesce(func.sum(case((answered, 1), else_=0)), 0),
+            func.count(col(ReplySuggestion.draft_id)),
+        ).where(_in(col(ReplySuggestion.created_at), start, end))
+    ).one()
+    return ReplyCounts(suggestions=made, answered_from_faq=int(from_faq), sent_for_approval=sent)
+
+
+def mood_counts(*, session: Session, start: datetime, end: datetime) -> dict[str, int]:
+    """The customer messages handled in the window by mood: suggestions, and handoffs opened.
+
+    A handoff whose message is already counted as a suggestion of the window (the one it was
+    made from, or its holding reply) is not counted twice. Suggestions older than the mood
+    column are read again from their text.
+    """
+    moods: Counter[str] = Counter()
+    in_window = _in(col(ReplySuggestion.created_at), start, end)
+    for mood, n in session.execute(
+        select(col(ReplySuggestion.mood), func.count())
+        .where(in_window, col(ReplySuggestion.mood).is_not(None))
+        .group_by(col(ReplySuggestion.mood))
+    ).all():
+        moods[mood] += n
+    for text in session.execute(
+        select(col(ReplySuggestion.customer_text)).where(
+            in_window, col(ReplySuggestion.mood).is_(None)
+        )
+    ).scalars():
+        moods[read_mood(text).mood] += 1
+    counted = exists().where(
+        or_(
+            col(ReplySuggestion.id) == col(Handoff.suggestion_id),
+            col(ReplySuggestion.id) == col(Handoff.holding_suggestion_id),
+        ),
+        in_window,
+    )
+    for mood, n in session.execute(
+        select(col(Handoff.mood), func.count())
+        .where(_in(col(Handoff.created_at), start, end), ~counted)
+        .group_by(col(Handoff.mood))
+    ).all():
+        moods[mood] += n
+    return dict(moods)
