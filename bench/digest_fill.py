@@ -552,7 +552,7 @@ def rows_per_birth(seed: int) -> float:
             self.truth.rows[table] += 1
 
     truth = Truth()
-    sample = 20_000
+    sample = 5_000
     Year(Counting(truth), truth, random.Random(seed)).run(sample)
     return truth.total / sample
 

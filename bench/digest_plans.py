@@ -42,13 +42,21 @@ class QueryPlan:
         return any(use.startswith("SCAN ") for use in self.uses)
 
     def line(self) -> str:
-        shown = " ".join(self.sql.split())
-        at = shown.find(" FROM ")
-        shown = shown[at + 1 :] if at >= 0 else shown
+        shown = _from_onwards(" ".join(self.sql.split()))
         if len(shown) > 110:
             shown = shown[:109] + "…"
         used = ", ".join(self.uses) or "no table read"
         return f"{self.builder} q{self.number}: {used} | {shown}"
+
+
+def _from_onwards(sql: str) -> str:
+    """The statement from its own FROM (not a subquery's): what it reads and how it filters."""
+    depth = 0
+    for at, char in enumerate(sql):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0 and sql.startswith(" FROM ", at):
+            return sql[at + 1 :]
+    return sql
 
 
 def _sqlite_uses(details: list[str]) -> list[str]:
@@ -56,14 +64,16 @@ def _sqlite_uses(details: list[str]) -> list[str]:
     uses = []
     for detail in details:
         match = _SQLITE.match(detail)
-        if match is None or match["table"] not in tables:
+        # SQLite names a table by its alias: audit_entry_1 is audit_entry read a second time.
+        table = match and re.sub(r"_\d+$", "", match["table"])
+        if match is None or table not in tables:
             continue  # a temporary b-tree, a subquery, a constant row
         if match["how"] == "SEARCH":
-            uses.append(match["index"] or f"{match['table']} primary key")
+            uses.append(match["index"] or f"{table} primary key")
         elif match["index"]:
-            uses.append(f"SCAN {match['table']} (all of {match['index']})")
+            uses.append(f"SCAN {table} (all of {match['index']})")
         else:
-            uses.append(f"SCAN {match['table']}")
+            uses.append(f"SCAN {table}")
     return uses
 
 
