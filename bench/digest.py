@@ -17,7 +17,8 @@ daily digest due at 09:00 Europe/Berlin on 2026-11-30 (window: the 24 hours befo
 due moment) and ``daily_rows`` for the 7 local days before it (the chart's history). Each is run
 once untimed, then ``--runs`` times; median and p95 per size, and beside them each size's time
 and data as a multiple of the smallest size's (the in-run baseline: growth far slower than the
-data means the window queries are indexed). Then one line per distinct query the two ran, from
+data means the window queries are indexed). Last column: ``daily_rows`` over the whole year,
+run once (a year's ``socialops report``: 365 windows). Then one line per distinct query the two ran, from
 its plan: the indexes it searches, or ``SCAN <table>`` when it reads a table whole.
 
 Before timing, the figures over the whole year (and the 7 days' rows) are checked against what the
@@ -67,6 +68,7 @@ class Size:
     in_window: int  # the fill's events in the digest's 24 hours
     figures_ms: list[float]
     history_ms: list[float]
+    year_ms: float  # daily_rows over the whole year, once: a year's `socialops report`
     plans: list[QueryPlan]
     wrong: list[str]
 
@@ -150,9 +152,16 @@ def measure(url: str | None, rows: int, runs: int, tz: ZoneInfo) -> Size:
         wrong = figures_mismatches(year, truth, tz) + history_mismatches(days, truth, tz)
         figures_ms = timed(digest, runs)
         history_ms = timed(history, runs)
+        year_first = (START + DAILY).astimezone(tz).date()
+        began = time.perf_counter()
+        with session_scope(sessions) as session:
+            daily_rows(session=session, first_day=year_first, last_day=last_day, tz=tz, now=END)
+        year_ms = (time.perf_counter() - began) * 1000
         explained = plans(engine, {"build_figures": digest, "daily_rows": history})
     in_window = sum(1 for at, _ in truth.events if END - DAILY <= at < END)
-    return Size(rows, truth, fill_seconds, in_window, figures_ms, history_ms, explained, wrong)
+    return Size(
+        rows, truth, fill_seconds, in_window, figures_ms, history_ms, year_ms, explained, wrong
+    )
 
 
 def report(sizes: list[Size], dialect: str, runs: int) -> bool:
@@ -164,16 +173,16 @@ def report(sizes: list[Size], dialect: str, runs: int) -> bool:
     )
     print(
         "| rows | data x | events in the 24 h | build_figures p50 ms | p95 ms | time x |"
-        " daily_rows (7 days) p50 ms | p95 ms | time x |"
+        " daily_rows (7 days) p50 ms | p95 ms | time x | daily_rows (the year, once) ms |"
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for size in sizes:
         f50, h50 = statistics.median(size.figures_ms), statistics.median(size.history_ms)
         base_f, base_h = statistics.median(base.figures_ms), statistics.median(base.history_ms)
         print(
             f"| {size.truth.total:,} | {size.truth.total / base.truth.total:.1f} |"
             f" {size.in_window:,} | {f50:.1f} | {p95(size.figures_ms):.1f} | {f50 / base_f:.1f} |"
-            f" {h50:.1f} | {p95(size.history_ms):.1f} | {h50 / base_h:.1f} |"
+            f" {h50:.1f} | {p95(size.history_ms):.1f} | {h50 / base_h:.1f} | {size.year_ms:,.0f} |"
         )
     print("\nRows per table:")
     for size in sizes:

@@ -28,6 +28,8 @@ _SQLITE = re.compile(
 # "Bitmap Index Scan on ix", "Seq Scan on t".
 _PG_INDEX = re.compile(r"(?:Index (?:Only )?Scan(?: Backward)? using|Bitmap Index Scan on) (\w+)")
 _PG_SEQ = re.compile(r"Seq Scan on (\w+)")
+# psycopg's placeholders, shown as SQLite's: %(created_at_1)s::TIMESTAMP WITH TIME ZONE → ?
+_PARAM = re.compile(r"%\(\w+\)s(?:::(?:TIMESTAMP WITH TIME ZONE|[A-Z]+))?")
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,7 @@ class QueryPlan:
         return any(use.startswith("SCAN ") for use in self.uses)
 
     def line(self) -> str:
-        shown = _from_onwards(" ".join(self.sql.split()))
+        shown = _PARAM.sub("?", _from_onwards(" ".join(self.sql.split())))
         if len(shown) > 110:
             shown = shown[:109] + "…"
         used = ", ".join(self.uses) or "no table read"
