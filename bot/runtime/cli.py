@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from bot.runtime.cli_content import audit_cli, drafts_cli, faq_cli, suggest
+from bot.runtime.cli_report import report
 from bot.runtime.cli_support import (
     EXIT_USAGE,
     MAX_PORT,
@@ -153,6 +154,7 @@ def check() -> None:
 
 # Defined with the content commands; listed here so `--help` keeps the order people use.
 cli.command()(friendly_errors(suggest))
+cli.command()(friendly_errors(report))
 
 
 @cli.command()

@@ -297,6 +297,9 @@ def save_suggestion(
         customer_handle=message.handle,
         source_link=source_link,
         source_ts=source_ts,
+        # Read from the customer's words (not the suggestion's register, which a caller may set
+        # otherwise): the digest's sentiment mix counts the messages as the customers wrote them.
+        mood=mood_of(message.text),
         created_at=now,
     )
     _apply(row, suggestion)

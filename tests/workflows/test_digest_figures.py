@@ -9,10 +9,11 @@ from zoneinfo import ZoneInfo
 from bot.services import Services
 from bot.store.db import session_scope
 from bot.store.models import AuditEntry, Draft, FaqGap, FaqRecord, Handoff, ReplySuggestion
-from bot.workflows import drafts
+from bot.workflows import drafts, replies
 from bot.workflows.checks import CheckPolicy
 from bot.workflows.digests.figures import DigestFigures, PendingDraft, build_figures
 from bot.workflows.drafts import ApprovalPolicy, DraftInput
+from bot.workflows.replies import CustomerMessage, Suggestion
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 START, END = NOW - timedelta(hours=24), NOW
@@ -278,6 +279,29 @@ def test_median_time_to_approve_with_an_even_count_and_a_missing_trail(
     assert figures(services).approvals.median_time_to_approve == timedelta(hours=5)
 
 
+def test_an_approval_is_measured_from_the_submission_before_it(services: Services) -> None:
+    """Approved, edited (pending again) and approved again: each approval waits from the entry
+    into pending just before it, not from the draft's latest ``submitted_at``."""
+    hour = timedelta(hours=1)
+    with session_scope(services.sessions) as session:
+        row = draft(state="approved", submitted_at=START + 5 * hour)
+        session.add(row)
+        session.flush()
+        subject = str(row.id)
+        session.add_all(
+            [
+                entry(START + hour, "submit", "draft", "pending", subject_id=subject),
+                entry(START + 3 * hour, "approve", "pending", "approved", subject_id=subject),
+                entry(START + 5 * hour, "edit", "approved", "pending", subject_id=subject),
+                entry(START + 6 * hour, "approve", "pending", "approved", subject_id=subject),
+            ]
+        )
+    approvals = figures(services).approvals
+    assert (approvals.submitted, approvals.approved) == (2, 2)
+    # 2 h and 1 h
+    assert approvals.median_time_to_approve == timedelta(hours=1, minutes=30)
+
+
 def test_pending_by_age_at_the_4h_and_24h_edges_and_the_oldest_three(services: Services) -> None:
     hour = timedelta(hours=1)
     add(
@@ -383,6 +407,7 @@ def test_sla_breaches_are_deadlines_in_the_window_that_passed_unmet(services: Se
         handoff(opened, claim_due_at=due, state="claimed", claimed_at=due + TINY),  # late
         handoff(opened, claim_due_at=due, state="claimed", claimed_at=due),  # on time
         handoff(opened, claim_due_at=due, state="bounced", closed_at=due - hour),  # closed first
+        handoff(opened, claim_due_at=due, state="bounced", closed_at=due),  # closed at it: met
         handoff(opened, claim_due_at=START),  # at start: in, breach
         handoff(opened, claim_due_at=END),  # at end: another window's
         handoff(opened, claim_due_at=START - TINY),  # the window before
@@ -555,6 +580,27 @@ def test_moods_of_the_messages_handled_suggestions_and_handoffs_once_each(
             ]
         )
     assert figures(services).replies.moods == {"upset": 4, "happy": 2, "neutral": 2}
+
+
+def test_a_saved_suggestion_records_the_customers_mood(services: Services) -> None:
+    """The mood is stored when the suggestion is made, so the digest reads it from the row."""
+    abstained = Suggestion(
+        text=None, ranked=(), option=0, faq_id=None, template_id=None, confidence=0.0
+    )
+    at = START + timedelta(hours=2)
+    saved: list[str | None] = []
+    for text in ("@dana my order is late and this is terrible", "Love it, thanks!", "Hi there"):
+        with session_scope(services.sessions) as session:
+            row, _gap = replies.save_suggestion(
+                session=session,
+                suggestion=abstained,
+                message=CustomerMessage.parse(text),
+                requested_by="U0SOCIAL",
+                now=at,
+            )
+            saved.append(row.mood)
+    assert saved == ["upset", "happy", "neutral"]
+    assert figures(services).replies.moods == {"upset": 1, "happy": 1, "neutral": 1}
 
 
 # -- the quiet day -----------------------------------------------------------------------------
