@@ -158,11 +158,12 @@ class Handoff(SQLModel, table=True):
         Index("ix_handoff_team_state_id", "team", "state", "id"),
         Index("ix_handoff_owner_state_id", "owner_id", "state", "id"),
         Index("ix_handoff_state_id", "state", "id"),
-        # The digest's window counts: opened, claimed, closed, and claim deadlines in a window.
+        # The digest's window counts: opened, claimed, closed, and deadlines in a window.
         Index("ix_handoff_created_at", "created_at"),
         Index("ix_handoff_claimed_at", "claimed_at"),
         Index("ix_handoff_closed_at", "closed_at"),
         Index("ix_handoff_claim_due_at", "claim_due_at"),
+        Index("ix_handoff_resolve_due_at", "resolve_due_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -246,7 +246,8 @@ def test_median_time_to_approve_with_an_even_count_and_a_missing_trail(
 ) -> None:
     submitted = START + timedelta(hours=1)
     rows: list[object] = []
-    for subject, hours in (("1", 1), ("2", 2), ("3", 5), ("4", 10)):
+    # Subject ids no draft row has: the draft added below has a trail of its own (none).
+    for subject, hours in (("101", 1), ("102", 2), ("103", 5), ("104", 10)):
         rows.append(entry(submitted, "submit", "draft", "pending", subject_id=subject))
         rows.append(
             entry(
@@ -300,6 +301,27 @@ def test_an_approval_is_measured_from_the_submission_before_it(services: Service
     assert (approvals.submitted, approvals.approved) == (2, 2)
     # 2 h and 1 h
     assert approvals.median_time_to_approve == timedelta(hours=1, minutes=30)
+
+
+def test_the_median_reads_every_approved_drafts_trail_past_one_batch(services: Services) -> None:
+    """More approvals than one IN list holds (500): every trail is still read."""
+    submitted = START + timedelta(hours=1)
+    rows: list[object] = []
+    for i in range(501):
+        rows.append(entry(submitted, "submit", "draft", "pending", subject_id=f"{1000 + i}"))
+        rows.append(
+            entry(
+                submitted + timedelta(minutes=i),
+                "approve",
+                "pending",
+                "approved",
+                subject_id=f"{1000 + i}",
+            )
+        )
+    add(services, *rows)
+    approvals = figures(services).approvals
+    assert approvals.approved == 501
+    assert approvals.median_time_to_approve == timedelta(minutes=250)
 
 
 def test_pending_by_age_at_the_4h_and_24h_edges_and_the_oldest_three(services: Services) -> None:

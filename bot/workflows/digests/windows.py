@@ -7,12 +7,12 @@ its cost follows the window's rows, not the store's. Medians read only the windo
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Integer, and_, case, cast, exists, func, or_, select
-from sqlalchemy.orm import Mapped, aliased
+from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy.orm import Mapped
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 
@@ -20,11 +20,12 @@ from bot.knowledge.sentiment import read_mood
 from bot.store.models import AuditEntry, Draft, Handoff, ReplySuggestion
 from bot.workflows.drafts.states import DraftState
 from bot.workflows.drafts.transitions import SUBJECT as DRAFT_SUBJECT
-from bot.workflows.handoffs.states import LIVE_STATES, HandoffState
+from bot.workflows.handoffs.states import HandoffState
 
 # The audit actions that put a draft in front of approvers, or decide it (bot/workflows/drafts/).
 SUBMIT_ACTIONS = ("submit", "edit")
 DECISION_ACTIONS = ("approve", "reject", "expire")
+_CHUNK = 500  # ids per IN list: well within SQLite's and PostgreSQL's limits on parameters
 
 
 @dataclass(frozen=True)
@@ -70,13 +71,13 @@ def _in(
     return and_(column >= start, column < end)
 
 
-def _entered_pending(entry: type[AuditEntry]) -> ColumnElement[bool]:
+def _enters_pending(action: str, from_state: str | None, to_state: str | None) -> bool:
     """An audit entry that put a draft in front of approvers: a submit, or an edit that made it
     pending again (an edit of a draft already pending keeps its place, so is no new submission)."""
-    return and_(
-        col(entry.action).in_(SUBMIT_ACTIONS),
-        col(entry.to_state) == DraftState.PENDING,
-        or_(col(entry.from_state).is_(None), col(entry.from_state) != DraftState.PENDING),
+    return (
+        action in SUBMIT_ACTIONS
+        and to_state == DraftState.PENDING
+        and from_state != DraftState.PENDING
     )
 
 
@@ -98,9 +99,8 @@ def approval_counts(*, session: Session, start: datetime, end: datetime) -> Appr
     ).all()
     counts: Counter[str] = Counter()
     for action, from_state, to_state, n in rows:
-        if action in SUBMIT_ACTIONS and to_state == DraftState.PENDING:
-            if from_state != DraftState.PENDING:
-                counts["submitted"] += n
+        if _enters_pending(action, from_state, to_state):
+            counts["submitted"] += n
         elif action == "approve" and to_state == DraftState.APPROVED:
             # A partial approval leaves the draft pending; only the last one needed approves it.
             if from_state != DraftState.APPROVED:
@@ -121,27 +121,13 @@ def approval_counts(*, session: Session, start: datetime, end: datetime) -> Appr
 def _approval_waits(session: Session, start: datetime, end: datetime) -> list[timedelta]:
     """Submitted → approved for each approval in the window.
 
-    The submission is the draft's last entry into pending before the approval (from the audit,
-    by the indexed subject id), so a draft approved, edited and approved again is measured from
-    its resubmission; the draft's ``submitted_at`` stands in when the trail has no submission.
+    The submission is the draft's last entry into pending before the approval, read from the
+    trails of the window's approved drafts only (by the indexed subject id), so a draft approved,
+    edited and approved again is measured from its resubmission. The draft's ``submitted_at``
+    stands in when the trail has no submission before the approval.
     """
-    submit = aliased(AuditEntry)
-    submitted = (
-        select(func.max(col(submit.at)))
-        .where(
-            col(submit.subject_type) == DRAFT_SUBJECT,
-            col(submit.subject_id) == col(AuditEntry.subject_id),
-            _entered_pending(submit),
-            col(submit.at) <= col(AuditEntry.at),
-        )
-        .correlate(AuditEntry)
-        .scalar_subquery()
-    )
-    rows = session.execute(
-        select(col(AuditEntry.at), submitted, col(Draft.submitted_at))
-        .select_from(AuditEntry)
-        .outerjoin(Draft, col(Draft.id) == cast(col(AuditEntry.subject_id), Integer))
-        .where(
+    approvals = session.execute(
+        select(col(AuditEntry.subject_id), col(AuditEntry.at)).where(
             col(AuditEntry.action) == "approve",
             _in(col(AuditEntry.at), start, end),
             col(AuditEntry.subject_type) == DRAFT_SUBJECT,
@@ -152,12 +138,47 @@ def _approval_waits(session: Session, start: datetime, end: datetime) -> list[ti
             ),
         )
     ).all()
+    subjects = sorted({subject for subject, _ in approvals})
+    entered: dict[str, list[datetime]] = defaultdict(list)
+    for chunk in _chunks(subjects):
+        for subject, when, action, from_state in session.execute(
+            select(
+                col(AuditEntry.subject_id),
+                col(AuditEntry.at),
+                col(AuditEntry.action),
+                col(AuditEntry.from_state),
+            ).where(
+                col(AuditEntry.subject_type) == DRAFT_SUBJECT,
+                col(AuditEntry.subject_id).in_(chunk),
+                col(AuditEntry.to_state) == DraftState.PENDING,
+            )
+        ).all():
+            if _enters_pending(action, from_state, DraftState.PENDING):
+                entered[subject].append(when)
+    since: dict[tuple[str, datetime], datetime | None] = {}
+    for subject, approved_at in approvals:
+        before = [when for when in entered[subject] if when <= approved_at]
+        since[(subject, approved_at)] = max(before) if before else None
+    untracked = sorted({s for (s, _), when in since.items() if when is None and s.isdigit()})
+    submitted: dict[str, datetime] = {}
+    for chunk in _chunks(untracked):
+        for draft_id, submitted_at in session.execute(
+            select(col(Draft.id), col(Draft.submitted_at)).where(
+                col(Draft.id).in_([int(subject) for subject in chunk])
+            )
+        ).all():
+            if submitted_at is not None:
+                submitted[str(draft_id)] = submitted_at
     waits: list[timedelta] = []
-    for approved_at, from_trail, from_draft in rows:
-        since = from_trail or from_draft
-        if since is not None and since <= approved_at:
-            waits.append(approved_at - since)
+    for subject, approved_at in approvals:
+        began = since[(subject, approved_at)] or submitted.get(subject)
+        if began is not None and began <= approved_at:
+            waits.append(approved_at - began)
     return waits
+
+
+def _chunks(values: list[str]) -> list[list[str]]:
+    return [values[at : at + _CHUNK] for at in range(0, len(values), _CHUNK)]
 
 
 def handoff_counts(
@@ -208,20 +229,16 @@ def sla_breaches(*, session: Session, start: datetime, end: datetime, now: datet
         )
     ).scalar_one()
     resolve_due = col(Handoff.resolve_due_at)
-    in_window = and_(resolve_due >= start, resolve_due < until)
-    # resolve_due_at has no index of its own: an unmet deadline is either on a handoff still live
-    # (the small state index) or on one closed after it, so after ``start`` (the closed_at index).
-    still_live = session.execute(
+    resolve = session.execute(
         select(func.count())
         .select_from(Handoff)
-        .where(col(Handoff.state).in_(LIVE_STATES), col(Handoff.closed_at).is_(None), in_window)
+        .where(
+            resolve_due >= start,
+            resolve_due < until,
+            or_(col(Handoff.closed_at).is_(None), col(Handoff.closed_at) > resolve_due),
+        )
     ).scalar_one()
-    closed_late = session.execute(
-        select(func.count())
-        .select_from(Handoff)
-        .where(col(Handoff.closed_at) > start, col(Handoff.closed_at) > resolve_due, in_window)
-    ).scalar_one()
-    return int(claim) + int(still_live) + int(closed_late)
+    return int(claim) + int(resolve)
 
 
 def reply_counts(*, session: Session, start: datetime, end: datetime) -> ReplyCounts:
