@@ -1,7 +1,7 @@
 """Which index each digest query uses: the statements a build really ran, explained.
 
 The statements are caught as they are sent (``bench.handoff_builds.recorded``), duplicates (the
-same SQL for another day of the history) explained once, with the parameters they ran with:
+same query for another day of the history, maybe with a longer list of ids) explained once, with the parameters they ran with:
 ``EXPLAIN QUERY PLAN`` on SQLite, ``EXPLAIN`` on PostgreSQL. Each gives one line: the indexes
 its plan searches, or ``SCAN <table>`` for a table read whole (also a whole index walked with no
 range: that reads every row too).
@@ -30,6 +30,7 @@ _PG_INDEX = re.compile(r"(?:Index (?:Only )?Scan(?: Backward)? using|Bitmap Inde
 _PG_SEQ = re.compile(r"Seq Scan on (\w+)")
 # psycopg's placeholders, shown as SQLite's: %(created_at_1)s::TIMESTAMP WITH TIME ZONE → ?
 _PARAM = re.compile(r"%\(\w+\)s(?:::(?:TIMESTAMP WITH TIME ZONE|[A-Z]+))?")
+_IN_LIST = re.compile(r"IN \(\?(?:, \?)*\)")
 
 
 @dataclass(frozen=True)
@@ -44,11 +45,17 @@ class QueryPlan:
         return any(use.startswith("SCAN ") for use in self.uses)
 
     def line(self) -> str:
-        shown = _PARAM.sub("?", _from_onwards(" ".join(self.sql.split())))
+        shown = _from_onwards(shape(self.sql))
         if len(shown) > 110:
             shown = shown[:109] + "…"
         used = ", ".join(self.uses) or "no table read"
         return f"{self.builder} q{self.number}: {used} | {shown}"
+
+
+def shape(sql: str) -> str:
+    """The statement on one line, placeholders as ``?`` and a list of them as ``IN (…)``: the
+    same query for another day (a longer list of ids) has the same shape."""
+    return _IN_LIST.sub("IN (…)", _PARAM.sub("?", " ".join(sql.split())))
 
 
 def _from_onwards(sql: str) -> str:
@@ -95,8 +102,8 @@ def plans(engine: Engine, builds: dict[str, Callable[[], object]]) -> list[Query
             build()
         seen: set[str] = set()
         for sql, params in statements:
-            if sql not in seen and sql.lstrip().upper().startswith(("SELECT", "WITH")):
-                seen.add(sql)
+            if shape(sql) not in seen and sql.lstrip().upper().startswith(("SELECT", "WITH")):
+                seen.add(shape(sql))
                 caught.append((builder, sql, params))
     sqlite = engine.dialect.name == "sqlite"
     prefix = "EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN "
