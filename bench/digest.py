@@ -18,11 +18,11 @@ due moment) and ``daily_rows`` for the 7 local days before it (the chart's histo
 once untimed, then ``--runs`` times; median and p95 per size, and beside them each size's time
 and data as a multiple of the smallest size's (the in-run baseline: growth far slower than the
 data means the window queries are indexed). Last column: ``daily_rows`` over the whole year,
-run once (a year's ``socialops report``: 365 windows). Then one line per distinct query the two ran, from
-its plan: the indexes it searches, or ``SCAN <table>`` when it reads a table whole.
+run once (a year's ``socialops report``: 365 windows). Then one line per distinct query the two
+ran, from its plan: the indexes it searches, or ``SCAN <table>`` when it reads a table whole.
 
-Before timing, the figures over the whole year (and the 7 days' rows) are checked against what the
-fill wrote (bench/digest_check.py): a mismatch is printed and the exit status says so.
+Before timing, the figures over the whole year (and the 7 days' rows) are checked against what
+the fill wrote (bench/digest_check.py): a mismatch is printed and the exit status says so.
 
 Goal: on SQLite at 1M rows, ``build_figures`` + ``daily_rows`` at most 1 s (p95 each, summed).
 Exit status: 0 goal met (or no 1M SQLite size run), 1 missed, 2 a figure that disagrees with the
