@@ -25,6 +25,7 @@ U0SALES       lee                sales rep (Lee Sales)
 C0SUPPORT     support-team       public channel: sam, tara and the bot (handoffs to support)
 C0SALES       sales-team         public channel: lee and the bot (handoffs to sales)
 C0ESCALATE    escalations        public channel: admin and the bot (SLA escalations)
+C0LOUNGE      lounge             public channel: the three people, NOT the bot (``is_member`` false)
 ============  =================  =============================================================
 
 Beyond Slack's methods the server also takes POSTs to response URLs from ``new_response_url()``

@@ -142,7 +142,7 @@ def conversations_open(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
         if user not in ws.users:
             raise MethodError("user_not_found")
     channel, existed = ws.open_conversation(users)
-    shown = channel.to_api() if flag_arg(args, "return_im") else {"id": channel.id}
+    shown = channel.to_api(ws.bot_user_id) if flag_arg(args, "return_im") else {"id": channel.id}
     answer: dict[str, Any] = {"ok": True, "channel": shown}
     if existed:
         answer.update(no_op=True, already_open=True)
@@ -170,7 +170,7 @@ def conversations_create(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
         members=[ws.bot_user_id],
     )
     channel.creator = ws.bot_user_id
-    return {"ok": True, "channel": channel.to_api()}
+    return {"ok": True, "channel": channel.to_api(ws.bot_user_id)}
 
 
 def conversations_invite(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
@@ -189,12 +189,12 @@ def conversations_invite(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
     if all(user in channel.members for user in users):
         raise MethodError("already_in_channel")
     channel.members.extend(user for user in users if user not in channel.members)
-    return {"ok": True, "channel": channel.to_api()}
+    return {"ok": True, "channel": channel.to_api(ws.bot_user_id)}
 
 
 def conversations_info(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
     """A channel's description."""
-    return {"ok": True, "channel": channel_arg(ws, args).to_api()}
+    return {"ok": True, "channel": channel_arg(ws, args).to_api(ws.bot_user_id)}
 
 
 def conversations_members(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
@@ -229,6 +229,49 @@ def conversations_replies(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]
     ]
     limit = int(args.get("limit") or 1000)
     return {"ok": True, "messages": messages[:limit], "has_more": len(messages) > limit}
+
+
+def conversations_history(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
+    """A channel's messages, newest first, a page at a time: top-level messages only (replies stay
+    in their threads), between ``oldest`` and ``latest``. As on Slack, a message's ``metadata``
+    shows only with ``include_all_metadata``, and a channel the bot is not in says not_in_channel.
+    """
+    channel = channel_arg(ws, args)
+    if ws.bot_user_id not in channel.members:
+        raise MethodError("not_in_channel")
+    limit = max(1, min(int(args.get("limit") or 100), 999))
+    inclusive = flag_arg(args, "inclusive")
+    oldest = float(text_arg(args, "oldest") or 0)
+    latest = float(text_arg(args, "latest") or "inf")
+    cursor = text_arg(args, "cursor")
+    if cursor and not cursor.startswith("offset:"):
+        raise MethodError("invalid_cursor")
+    start = int(cursor.removeprefix("offset:") or 0)
+
+    def within(ts: float) -> bool:
+        if inclusive:
+            return oldest <= ts <= latest
+        return oldest < ts < latest
+
+    shown = [
+        public_message(m)
+        for m in reversed(ws.messages.get(channel.id, []))
+        if m.get("thread_ts") in (None, m["ts"]) and within(float(m["ts"]))
+    ]
+    if not flag_arg(args, "include_all_metadata"):
+        for message in shown:
+            message.pop("metadata", None)
+    page = shown[start : start + limit]
+    following = start + limit if start + limit < len(shown) else None
+    return {
+        "ok": True,
+        "messages": page,
+        "has_more": following is not None,
+        "pin_count": 0,
+        "channel_actions_ts": None,
+        "channel_actions_count": 0,
+        "response_metadata": {"next_cursor": f"offset:{following}" if following else ""},
+    }
 
 
 def users_info(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
@@ -307,6 +350,7 @@ METHODS: Mapping[str, Handler] = {
     "conversations.invite": conversations_invite,
     "conversations.info": conversations_info,
     "conversations.replies": conversations_replies,
+    "conversations.history": conversations_history,
     "conversations.members": conversations_members,
     "users.info": users_info,
     "usergroups.users.list": usergroups_users_list,

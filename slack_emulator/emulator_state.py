@@ -29,6 +29,8 @@ SALES_REP_ID = "U0SALES"
 SUPPORT_CHANNEL_ID = "C0SUPPORT"
 SALES_CHANNEL_ID = "C0SALES"
 ESCALATION_CHANNEL_ID = "C0ESCALATE"
+# A public channel the bot has not been invited to: conversations.info says is_member false.
+LOUNGE_CHANNEL_ID = "C0LOUNGE"
 
 # Where permalinks and the workspace URL point; nothing is served there.
 PERMALINK_HOST = "https://emulated.slack.com"
@@ -93,8 +95,9 @@ class EmulatedChannel:
     is_im: bool = False
     is_mpim: bool = False
 
-    def to_api(self) -> dict[str, Any]:
-        """The ``channel`` object of conversations.info / create / invite."""
+    def to_api(self, viewer: str) -> dict[str, Any]:
+        """The ``channel`` object of conversations.info / create / invite, as ``viewer`` (the
+        bot user) sees it: ``is_member`` says whether the viewer is in the channel."""
         if self.is_im:
             other = next((m for m in self.members if m != self.creator), "")
             return {"id": self.id, "created": self.created, "is_im": True, "user": other}
@@ -111,7 +114,7 @@ class EmulatedChannel:
             "is_general": False,
             "created": self.created,
             "creator": self.creator,
-            "is_member": True,
+            "is_member": viewer in self.members,
             "num_members": len(self.members),
             "topic": {"value": "", "creator": "", "last_set": 0},
             "purpose": {"value": "", "creator": "", "last_set": 0},
@@ -210,6 +213,8 @@ class Workspace:
         )
         self.add_channel(SALES_CHANNEL_ID, "sales-team", members=[SALES_REP_ID, self.bot_user_id])
         self.add_channel(ESCALATION_CHANNEL_ID, "escalations", members=[ADMIN_ID, self.bot_user_id])
+        # Everyone but the bot: the channel a command names before anyone has invited the bot.
+        self.add_channel(LOUNGE_CHANNEL_ID, "lounge", members=[AUTHOR_ID, APPROVER_ID, ADMIN_ID])
 
     def add_channel(
         self, channel_id: str, name: str, *, is_private: bool = False, members: list[str]

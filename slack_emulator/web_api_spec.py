@@ -35,6 +35,7 @@ NEWER_ARGUMENTS: Mapping[str, frozenset[str]] = {
     "views.push": frozenset({"interactivity_pointer"}),
     "conversations.invite": frozenset({"force"}),
     "conversations.replies": frozenset({"include_all_metadata"}),
+    "conversations.history": frozenset({"include_all_metadata"}),
 }
 
 # Required by the spec, but a newer argument may stand in: views.open/push accept an

@@ -73,7 +73,7 @@ def register(app: App, router: SubcommandRouter) -> None:
 
     # Buttons that decide: committed before the ack, the card and the notices after it.
     for action_id, decide in (
-        (APPROVE_ACTION, _decide_approve),
+        (APPROVE_ACTION, decide_approve),
         (WITHDRAW_ACTION, _decide_withdraw),
         (PUBLISHED_ACTION, _decide_published),
     ):
@@ -109,21 +109,24 @@ def _queue_command(call: SubcommandCall) -> None:
     Usage: /social queue
     """
     call.ack()
-    services = call.services
-    policy = _policy(services, call.client)
+    call.respond(**queue_message(call.services, call.client, call.user_id))
+
+
+def queue_message(services: Services, client: WebClient, user_id: str) -> dict[str, Any]:
+    """The ephemeral queue as ``user_id`` sees it (checkboxes only for an approver): for
+    `/social queue` and the digest's Open queue button."""
+    policy = _policy(services, client)
     with session_scope(services.sessions) as session:
         waiting = drafts.pending_drafts(session)
         progress: dict[int | None, drafts.Progress] = {
             d.id: drafts.progress_of(session, d) for d in waiting
         }
-    call.respond(
-        **build_queue_message(
-            waiting,
-            progress,
-            can_approve=call.user_id in policy.approvers | policy.risk_approvers,
-            now=services.clock(),
-            zone=services.settings.zone,
-        )
+    return build_queue_message(
+        waiting,
+        progress,
+        can_approve=user_id in policy.approvers | policy.risk_approvers,
+        now=services.clock(),
+        zone=services.settings.zone,
     )
 
 
@@ -204,7 +207,8 @@ def _published_command(call: SubcommandCall) -> None:
 # -- the card's buttons -------------------------------------------------------------------------
 
 
-def _decide_approve(call: ButtonCall[CardTarget]) -> Decision:
+def decide_approve(call: ButtonCall[CardTarget]) -> Decision:
+    """The card's Approve, committed before the ack: also the digest's Approve buttons."""
     draft_id, seen_hash = call.value
     return commit_decision(
         call.services,

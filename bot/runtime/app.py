@@ -20,6 +20,8 @@ from slack_sdk import WebClient
 from bot.blocks.errors import unexpected_error_text
 from bot.commands import (
     approvals,
+    digest_actions,
+    digests,
     fallbacks,
     faq,
     handoff_lists,
@@ -88,6 +90,7 @@ def create_app(settings: Settings, services: Services, *, verify_token: bool = T
     router = SubcommandRouter()
     social.register(app, router)
     approvals.register(app, router)
+    digest_actions.register(app)
     replies.register(app, router)
     reply_edits.register(app)
     faq.register(app, router)
@@ -99,6 +102,7 @@ def create_app(settings: Settings, services: Services, *, verify_token: bool = T
     handoffs.register(app, router, surfaces=surfaces)
     handoff_lists.register(router, surfaces)
     handoff_start.register(app)
+    digests.register(router)
     shortcuts.register(
         app, skip=frozenset({replies.DRAFT_REPLY_SHORTCUT, handoff_start.HAND_OFF_SHORTCUT})
     )

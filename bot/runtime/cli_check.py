@@ -43,6 +43,7 @@ def run_check(settings: Settings) -> None:
     _check_slack(settings, report)
     entries = _check_faq(settings, report)
     _check_responses(settings, report, entries)
+    _check_digest(settings, report)
     _describe_replies(settings, report)
     if report.problems:
         parts = list(dict.fromkeys(report.problems))
@@ -151,6 +152,19 @@ def _check_responses(settings: Settings, report: Report, faq: list[FaqEntry] | N
         report.problem("responses", problem)
     if not problems:
         report.ok("responses", f"ok ({settings.responses_dir})")
+
+
+def _check_digest(settings: Settings, report: Report) -> None:
+    """The digest template (the team's, else the shipped sample) renders with sample figures."""
+    from datetime import UTC, datetime
+
+    from bot.slack.digest_content import check_digest_template
+
+    path, problems = check_digest_template(Path(settings.responses_dir), now=datetime.now(UTC))
+    for problem in problems:
+        report.problem("digest template", problem)
+    if not problems:
+        report.ok("digest template", f"ok ({path})")
 
 
 def _describe_replies(settings: Settings, report: Report) -> None:

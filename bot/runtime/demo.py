@@ -7,6 +7,7 @@ Each capability adds its steps to ``SCENARIO``.
 
 from __future__ import annotations
 
+import json
 import logging
 import secrets
 import tempfile
@@ -20,6 +21,7 @@ from typing import Any, TextIO
 from slack_sdk import WebClient
 
 from bot.blocks.approvals import APPROVE_ACTION
+from bot.blocks.digests import DIGEST_APPROVE_ACTION
 from bot.blocks.handoff_buttons import CLAIM_ACTION, RESOLVE_ACTION
 from bot.blocks.handoff_modals import NOTE_BLOCK as RESOLVE_NOTE_BLOCK
 from bot.blocks.handoff_start import NOTE_BLOCK, PRIORITY_BLOCK, START_VIEW, TEAM_BLOCK
@@ -181,6 +183,29 @@ def _button_value(message: dict[str, Any], action_id: str) -> str:
             if element.get("action_id") == action_id
         )
     )
+
+
+def _click_on_digest(action_id: str, user: str) -> Callable[[DemoWorld], BotResponse]:
+    """A click on a button of the newest digest shown (``/social digest now``'s answer)."""
+
+    def click(world: DemoWorld) -> BotResponse:
+        shown = [
+            c.args
+            for c in world.emulator.calls_to("response_url")
+            if action_id in json.dumps(c.args.get("blocks") or [])
+        ]
+        digest = shown[-1]
+        value = next(
+            element["value"]
+            for block in digest["blocks"]
+            for element in [block.get("accessory") or {}, *block.get("elements", [])]
+            if element.get("action_id") == action_id
+        )
+        return world.slack.click(
+            action_id, str(value), user_id=user, message=digest, channel_id="C0SOCIAL"
+        )
+
+    return click
 
 
 # -- handoffs -------------------------------------------------------------------------------------
@@ -379,6 +404,19 @@ SCENARIO: list[Step] = [
         "(a minute later) the SLA job runs again",
         _clock_moves(timedelta(minutes=1)),
         quiet="every reminder and escalation happens once",
+    ),
+    # The end of the day: the lead reads the day's real numbers and acts from them.
+    Step(
+        "jonas",
+        "/social digest now",
+        lambda w: w.slack.slash_command("digest now", user_id="U0APPROVER"),
+        expect_calls=1,
+    ),
+    Step(
+        "jonas",
+        "clicks Approve on the digest (the reply draft waiting)",
+        _click_on_digest(DIGEST_APPROVE_ACTION, "U0APPROVER"),
+        expect_calls=2,
     ),
 ]
 

@@ -303,6 +303,15 @@ def test_conversations_invite_and_info(client: WebClient) -> None:
     assert _error_of(client.conversations_info, channel="C0NOPE") == "channel_not_found"
 
 
+def test_conversations_info_says_whether_the_bot_is_a_member(client: WebClient) -> None:
+    # A command that names a channel asks this before promising to post there.
+    assert client.conversations_info(channel=SOCIAL)["channel"]["is_member"] is True
+    lounge = client.conversations_info(channel="C0LOUNGE")["channel"]
+    assert (lounge["name"], lounge["is_member"]) == ("lounge", False)
+    created = client.conversations_create(name="member-test")["channel"]
+    assert created["is_member"] is True
+
+
 def test_users_and_usergroups(emu: SlackEmulator, client: WebClient) -> None:
     emu.add_user("U0TOKYO", name="kenji", real_name="Kenji Tokyo", tz="Asia/Tokyo")
     user = client.users_info(user="U0TOKYO")["user"]
@@ -620,3 +629,30 @@ def test_conversations_members_pages_through_a_channel(emulator: SlackEmulator) 
     assert rest["members"] == ["UBOTSOCIAL"]
     assert rest["response_metadata"]["next_cursor"] == ""
     assert _error_of(client.conversations_members, channel="C0NOPE") == "channel_not_found"
+
+
+# History
+
+
+def test_conversations_history_is_newest_first_without_replies_and_metadata_on_request(
+    emu: SlackEmulator, client: WebClient
+) -> None:
+    metadata = {"event_type": "socialops_digest", "event_payload": {"run_id": 7}}
+    first = client.chat_postMessage(channel=SOCIAL, text="first", metadata=metadata)["ts"]
+    client.chat_postMessage(channel=SOCIAL, text="a reply", thread_ts=first)
+    second = client.chat_postMessage(channel=SOCIAL, text="second")["ts"]
+    plain = client.conversations_history(channel=SOCIAL)
+    assert [m["text"] for m in plain["messages"]] == ["second", "first"]
+    assert all("metadata" not in m for m in plain["messages"])
+    assert plain["has_more"] is False
+    full = client.conversations_history(channel=SOCIAL, include_all_metadata=True, limit=1)
+    assert [m["ts"] for m in full["messages"]] == [second]
+    assert full["has_more"] is True
+    cursor = full["response_metadata"]["next_cursor"]
+    rest = client.conversations_history(channel=SOCIAL, include_all_metadata=True, cursor=cursor)
+    assert [m["metadata"] for m in rest["messages"]] == [metadata]
+    assert client.conversations_history(channel=SOCIAL, oldest=first)["messages"][0]["ts"] == second
+    emu.add_channel("C0ELSEWHERE", name="elsewhere", members=["U0ADMIN"])
+    assert _error_of(client.conversations_history, channel="C0ELSEWHERE") == "not_in_channel"
+    assert _error_of(client.conversations_history, channel="C0NOPE") == "channel_not_found"
+    assert emu.violations == []

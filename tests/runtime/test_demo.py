@@ -106,6 +106,20 @@ def test_demo_prints_the_transcript_and_exits_0(tmp_path: Path) -> None:
     assert out.count("is still unclaimed") == 1
     assert out.count("breached its time to claim") == 1
     assert out.count("socialops (#escalations):") == 1
+    # The end of the day: the digest with the day's real numbers, and an approval from it.
+    digest = step(out, "jonas: /social digest now")
+    assert "socialops (only visible to you):\n    Daily digest · " in digest
+    assert "2 submitted, 1 approved, 0 rejected, 0 expired" in digest
+    assert "Waiting now: *1* (1 under 4h, 0 under 24h, 0 older)" in digest
+    assert "*Handoffs*: 2 opened, 1 claimed, 1 resolved, :warning: 1 past their SLA" in digest
+    assert "Open now: support 1." in digest
+    assert "“do you sponsor ultramarathon runners?”" in digest
+    assert "[Approve]" in digest
+    assert "[Add to FAQ]" in digest
+    assert "[Open queue]" in digest
+    approved = step(out, "jonas: clicks Approve on the digest")
+    assert "Draft #2 is approved; its card is updated." in approved
+    assert "socialops (#social-approvals, message updated):" in approved
     assert "Slack would have refused" not in out
     assert "demo ok" in out
     assert not list(tmp_path.iterdir()), "the demo must leave no files behind"

@@ -1,8 +1,9 @@
 """The windowed counts a digest and a day of the history share: what happened in ``[start, end)``.
 
 Every query is a range on an indexed time column (the audit's (action, at), the handoff's
-created/claimed/closed/claim-due times, the suggestion's created_at) and aggregates in SQL, so
-its cost follows the window's rows, not the store's. Medians read only the window's rows.
+created/claimed/closed/claim-due/resolve-due times, the suggestion's created_at) and aggregates in
+SQL, so its cost follows the window's rows, not the store's. Medians read only the window's rows
+(and, for the time to approve, the trails of the drafts approved in it, by subject id).
 """
 
 from __future__ import annotations
