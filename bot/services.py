@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -21,6 +22,9 @@ from bot.workflows.handoffs.sla import TeamSla
 
 # Group membership changes rarely and a click must stay fast: a lookup is good for minutes.
 GROUP_CACHE_TTL = timedelta(minutes=5)
+# Channel names typed into /social digest: channels are renamed rarely, and a name missing from
+# the cached list reads it again (bot/slack/channel_names.py).
+CHANNEL_NAME_CACHE_TTL = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,10 @@ class Services:
     # Per-process cache of user-group members (approvers); not shared between processes.
     groups: ExpiringCache[frozenset[str]] = field(
         default_factory=lambda: ExpiringCache(ttl=GROUP_CACHE_TTL)
+    )
+    # Per-process cache of channel ids by name (conversations.list).
+    channel_names: ExpiringCache[Mapping[str, str]] = field(
+        default_factory=lambda: ExpiringCache(ttl=CHANNEL_NAME_CACHE_TTL)
     )
     # The FAQ matcher (SOCIALOPS_MATCHER) and templates, rebuilt when the store's FAQ changes.
     knowledge: KnowledgeCache = field(

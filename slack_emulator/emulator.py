@@ -324,6 +324,11 @@ class SlackEmulator:
         """
         self._faults.add(method, Fault(status, retry_after, delay, error, times))
 
+    def faults_waiting(self, method: str) -> int:
+        """How many calls to ``method`` an injected fault still waits for: 0 once the last one
+        was taken by a call (which may still be sleeping its delay, i.e. in flight)."""
+        return self._faults.waiting(method)
+
     def clear_faults(self) -> None:
         """Drop every injected fault still waiting (a test's burst is over: Slack is well again)."""
         self._faults.clear()
@@ -358,11 +363,16 @@ class SlackEmulator:
         name: str,
         is_private: bool = False,
         members: list[str] | None = None,
+        is_archived: bool = False,
     ) -> None:
         """Add (or replace) a channel; members default to just the bot."""
         with self._lock:
             self._workspace.add_channel(
-                channel_id, name, is_private=is_private, members=members or [self.bot_user_id]
+                channel_id,
+                name,
+                is_private=is_private,
+                members=members or [self.bot_user_id],
+                is_archived=is_archived,
             )
 
     def add_message(

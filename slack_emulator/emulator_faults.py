@@ -34,6 +34,11 @@ class FaultPlan:
         with self._lock:
             self._queues.setdefault(method, []).append(fault)
 
+    def waiting(self, method: str) -> int:
+        """How many calls to ``method`` still have a fault waiting for them."""
+        with self._lock:
+            return sum(fault.remaining for fault in self._queues.get(method, []))
+
     def clear(self) -> None:
         """Drop every waiting fault."""
         with self._lock:

@@ -23,7 +23,13 @@ from slack_emulator.emulator_files import (
     files_complete_upload_external,
     files_get_upload_url_external,
 )
-from slack_emulator.emulator_state import PERMALINK_HOST, ResponseTarget, Workspace, public_message
+from slack_emulator.emulator_state import (
+    PERMALINK_HOST,
+    EmulatedChannel,
+    ResponseTarget,
+    Workspace,
+    public_message,
+)
 from slack_emulator.emulator_views import views_open, views_publish, views_push, views_update
 
 Handler = Callable[[Workspace, dict[str, Any]], dict[str, Any]]
@@ -34,6 +40,8 @@ CHANNEL_NAME_MAX = 80
 # Message-content arguments: a message needs at least one of them (else Slack says no_text).
 CONTENT_ARGUMENTS = ("text", "blocks", "attachments", "markdown_text")
 STORED_MESSAGE_FIELDS = ("blocks", "attachments", "metadata")
+# conversations.list's ``types``.
+CONVERSATION_TYPES = frozenset({"public_channel", "private_channel", "mpim", "im"})
 
 
 def _require_content(args: Mapping[str, Any]) -> None:
@@ -214,6 +222,43 @@ def conversations_members(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]
     }
 
 
+def _conversation_type(channel: EmulatedChannel) -> str:
+    if channel.is_im:
+        return "im"
+    if channel.is_mpim:
+        return "mpim"
+    return "private_channel" if channel.is_private else "public_channel"
+
+
+def conversations_list(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
+    """The workspace's conversations of the asked ``types`` (public channels by default), a page
+    at a time. As for a bot token on Slack: every public channel, but private channels, group DMs
+    and DMs only when the bot is in them; ``exclude_archived`` leaves archived ones out.
+    """
+    types = {t.strip() for t in (text_arg(args, "types") or "public_channel").split(",")}
+    if not types or not types <= CONVERSATION_TYPES:
+        raise MethodError("invalid_types")
+    limit = max(1, min(int(args.get("limit") or 100), 1000))
+    cursor = text_arg(args, "cursor")
+    if cursor and not cursor.startswith("offset:"):
+        raise MethodError("invalid_cursor")
+    start = int(cursor.removeprefix("offset:") or 0)
+    shown = [
+        channel
+        for channel in ws.channels.values()
+        if _conversation_type(channel) in types
+        and (_conversation_type(channel) == "public_channel" or ws.bot_user_id in channel.members)
+        and not (channel.is_archived and flag_arg(args, "exclude_archived"))
+    ]
+    page = shown[start : start + limit]
+    following = start + limit if start + limit < len(shown) else None
+    return {
+        "ok": True,
+        "channels": [channel.to_api(ws.bot_user_id) for channel in page],
+        "response_metadata": {"next_cursor": f"offset:{following}" if following else ""},
+    }
+
+
 def conversations_replies(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
     """A thread: its parent first, then the replies, oldest first."""
     channel = channel_arg(ws, args)
@@ -352,6 +397,7 @@ METHODS: Mapping[str, Handler] = {
     "conversations.replies": conversations_replies,
     "conversations.history": conversations_history,
     "conversations.members": conversations_members,
+    "conversations.list": conversations_list,
     "users.info": users_info,
     "usergroups.users.list": usergroups_users_list,
     "reactions.add": reactions_add,

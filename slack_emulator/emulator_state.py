@@ -94,6 +94,7 @@ class EmulatedChannel:
     created: int = CHANNEL_CREATED
     is_im: bool = False
     is_mpim: bool = False
+    is_archived: bool = False
 
     def to_api(self, viewer: str) -> dict[str, Any]:
         """The ``channel`` object of conversations.info / create / invite, as ``viewer`` (the
@@ -110,7 +111,7 @@ class EmulatedChannel:
             "is_im": False,
             "is_mpim": self.is_mpim,
             "is_private": self.is_private or self.is_mpim,
-            "is_archived": False,
+            "is_archived": self.is_archived,
             "is_general": False,
             "created": self.created,
             "creator": self.creator,
@@ -217,11 +218,22 @@ class Workspace:
         self.add_channel(LOUNGE_CHANNEL_ID, "lounge", members=[AUTHOR_ID, APPROVER_ID, ADMIN_ID])
 
     def add_channel(
-        self, channel_id: str, name: str, *, is_private: bool = False, members: list[str]
+        self,
+        channel_id: str,
+        name: str,
+        *,
+        is_private: bool = False,
+        members: list[str],
+        is_archived: bool = False,
     ) -> EmulatedChannel:
         """Create (or replace) a channel with an empty history."""
         channel = EmulatedChannel(
-            channel_id, name, is_private=is_private, members=list(members), creator=ADMIN_ID
+            channel_id,
+            name,
+            is_private=is_private,
+            members=list(members),
+            creator=ADMIN_ID,
+            is_archived=is_archived,
         )
         self.channels[channel_id] = channel
         self.messages.setdefault(channel_id, [])

@@ -16,9 +16,9 @@ from bot.workflows.digests.subscriptions import (
     NotSubscribed,
     RepeatedArgument,
     SubscriptionError,
+    UnknownChannel,
     UnknownZone,
     UnreadableWord,
-    UnresolvableChannel,
 )
 
 USAGE = (
@@ -141,11 +141,9 @@ def error_text(error: SubscriptionError) -> str:
     if isinstance(error, UnknownZone):
         shown = _code(error.value) if error.value.strip() else "That"
         return f"{shown} isn't a time zone I know: give {ZONE_EXAMPLE}."
-    if isinstance(error, UnresolvableChannel):
-        return (
-            f"I can't tell which channel {_code(error.value)} is: type `#` and pick the channel "
-            "from the list Slack suggests."
-        )
+    if isinstance(error, UnknownChannel):
+        # The name passed the channel-name rules (letters, digits, - and _): shown as typed.
+        return f"I can't find #{error.value} — check the name, or invite me there first."
     if isinstance(error, RepeatedArgument):
         return f"Give one {error.value} only: {USAGE}."
     if isinstance(error, NotSubscribed):
@@ -166,8 +164,12 @@ def not_in_channel_text(channel_id: str) -> str:
 
 
 def not_a_channel_text() -> str:
+    return "Digests go to a channel: run this in one, or name it with `#channel`."
+
+
+def channel_lookup_failed_text(name: str, error: str) -> str:
     return (
-        "Digests go to a channel: run this in one, or name it with `#` and pick it from the list."
+        f"Slack didn't let me look up #{name} ({echo_user_text(error, 40)}); try again in a moment."
     )
 
 

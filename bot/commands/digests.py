@@ -2,10 +2,11 @@
 Monday summary on or off, and today's digest now, privately.
 
 Words are checked before the ack (pure parsing, no network): a bad time, zone or channel is the
-ack's own ephemeral line. ``subscribe`` then acks and asks Slack two things (the subscriber's
-time zone, when none was given, and whether the bot is in the channel, so it never promises a
-digest it cannot post) before storing anything; the others only read or write the store, which
-is committed before the ack carries the answer.
+ack's own ephemeral line. ``subscribe`` then acks and asks Slack what it needs (the channel's id
+when it was typed as ``#name``, the subscriber's time zone when none was given, and whether the
+bot is in the channel, so it never promises a digest it cannot post) before storing anything.
+The others only read or write the store, which is committed before the ack carries the answer;
+unless a channel was typed by name: then it is looked up after the ack, and the answer follows.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from slack_sdk.errors import SlackApiError
 from bot.blocks.digest_subscriptions import (
     build_subscription_list,
     channel_check_failed_text,
+    channel_lookup_failed_text,
     error_text,
     not_a_channel_text,
     not_in_channel_text,
@@ -32,11 +34,14 @@ from bot.commands.context import run_workflow
 from bot.commands.respond import tell
 from bot.commands.router import SubcommandCall, SubcommandRouter, split_subcommand
 from bot.slack import digest_content
+from bot.slack.channel_names import channel_id_for
 from bot.store.db import session_scope
 from bot.workflows.digests.subscriptions import (
     DEFAULT_TIME,
+    ChannelWord,
     NotSubscribed,
     SubscriptionError,
+    UnknownChannel,
     UnknownZone,
     check_zone,
     list_subscriptions,
@@ -75,7 +80,10 @@ def digest_command(call: SubcommandCall) -> None:
 def _subscribe(call: SubcommandCall, rest: str) -> None:
     args = parse_subscribe_args(rest)
     call.ack()
-    channel_id = args.channel_id or call.channel_id
+    word = ChannelWord(id=args.channel_id, name=args.channel_name)
+    channel_id = _channel_of(call, word if word.id or word.name else None)
+    if channel_id is None:
+        return
     problem = _channel_problem(call, channel_id)
     if problem is not None:
         tell(call.respond, problem)
@@ -98,13 +106,15 @@ def _subscribe(call: SubcommandCall, rest: str) -> None:
 
 
 def _unsubscribe(call: SubcommandCall, rest: str) -> None:
-    channel_id = parse_channel_only(rest) or call.channel_id
-    ended = run_workflow(
-        call.services, partial(unsubscribe, channel_id=channel_id, actor_id=call.user_id)
-    )
-    if not ended:
-        raise NotSubscribed(channel_id)
-    call.ack(response_type="ephemeral", text=unsubscribed_text(channel_id))
+    def act(channel_id: str) -> str:
+        ended = run_workflow(
+            call.services, partial(unsubscribe, channel_id=channel_id, actor_id=call.user_id)
+        )
+        if not ended:
+            raise NotSubscribed(channel_id)
+        return unsubscribed_text(channel_id)
+
+    _answer(call, parse_channel_only(rest), act)
 
 
 def _list(call: SubcommandCall, rest: str) -> None:
@@ -121,12 +131,17 @@ def _weekly(call: SubcommandCall, rest: str) -> None:
     if switch not in ("on", "off"):
         call.ack(response_type="ephemeral", text=weekly_usage_text())
         return
-    channel_id = parse_channel_only(channel_words) or call.channel_id
-    row = run_workflow(
-        call.services,
-        partial(set_weekly, channel_id=channel_id, weekly=switch == "on", actor_id=call.user_id),
-    )
-    call.ack(response_type="ephemeral", text=weekly_text(row))
+
+    def act(channel_id: str) -> str:
+        row = run_workflow(
+            call.services,
+            partial(
+                set_weekly, channel_id=channel_id, weekly=switch == "on", actor_id=call.user_id
+            ),
+        )
+        return weekly_text(row)
+
+    _answer(call, parse_channel_only(channel_words), act)
 
 
 def _now(call: SubcommandCall, rest: str) -> None:
@@ -152,6 +167,50 @@ VERBS: dict[str, Verb] = {
     "weekly": _weekly,
     "now": _now,
 }
+
+
+def _answer(call: SubcommandCall, word: ChannelWord | None, act: Callable[[str], str]) -> None:
+    """Carry out ``act`` on the channel ``word`` names (this channel for none) and answer with
+    its text. A picked channel or this one is all in the store, so the ack carries the answer (a
+    refusal raised here is the caller's ack too); a typed name is looked up in Slack first, so
+    after the ack, and the answer follows through the response_url.
+    """
+    if word is None or word.name is None:
+        here = word.id if word is not None and word.id else call.channel_id
+        call.ack(response_type="ephemeral", text=act(here))
+        return
+    call.ack()
+    named = _channel_of(call, word)
+    if named is None:
+        return
+    try:
+        text = act(named)
+    except SubscriptionError as refused:
+        text = error_text(refused)
+    tell(call.respond, text)
+
+
+def _channel_of(call: SubcommandCall, word: ChannelWord | None) -> str | None:
+    """The id of the channel ``word`` names (this channel for none). Only after the ack: a typed
+    ``#name`` is looked up in Slack. None when it names no channel the bot can see, or the
+    lookup failed; the person has been told which.
+    """
+    if word is None:
+        return call.channel_id
+    if word.id is not None or word.name is None:
+        return word.id
+    try:
+        found = channel_id_for(
+            word.name, call.client, call.services.channel_names, now=call.services.clock()
+        )
+    except SlackApiError as failed:
+        error = str(failed.response.get("error") or "")
+        call.logger.warning("conversations.list for #%s failed: %s", word.name, error)
+        tell(call.respond, channel_lookup_failed_text(word.name, error or "no answer"))
+        return None
+    if found is None:
+        tell(call.respond, error_text(UnknownChannel(word.name)))
+    return found
 
 
 def _zone_of(call: SubcommandCall) -> str:

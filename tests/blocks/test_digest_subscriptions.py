@@ -12,6 +12,7 @@ import pytest
 from bot.blocks.digest_subscriptions import (
     LIST_ROWS,
     build_subscription_list,
+    channel_lookup_failed_text,
     error_text,
     not_in_channel_text,
     subscribed_text,
@@ -25,9 +26,9 @@ from bot.workflows.digests.subscriptions import (
     NotSubscribed,
     RepeatedArgument,
     SubscriptionError,
+    UnknownChannel,
     UnknownZone,
     UnreadableWord,
-    UnresolvableChannel,
 )
 from slack_emulator.block_limits import check_message
 
@@ -107,7 +108,7 @@ def test_a_long_list_stays_within_slacks_limits_and_says_how_many_more() -> None
         (BadTime("9am"), "`9am` isn't a time I can use: give HH:MM, 24-hour"),
         (UnknownZone("Mars/Olympus"), "`Mars/Olympus` isn't a time zone I know"),
         (UnknownZone(""), "That isn't a time zone I know"),
-        (UnresolvableChannel("#news"), "pick the channel from the list Slack suggests"),
+        (UnknownChannel("news"), "I can't find #news — check the name, or invite me there first."),
         (RepeatedArgument("time"), "Give one time only"),
         (NotSubscribed("C0NEWS"), "<#C0NEWS> has no digest subscription"),
         (UnreadableWord("<#nope>"), "I can't read `&lt;#nope&gt;`"),
@@ -143,6 +144,12 @@ def test_not_in_channel_says_to_invite_the_bot() -> None:
     assert not_in_channel_text("C0LOUNGE") == (
         "I'm not in <#C0LOUNGE>, so I couldn't post its digest: invite me with "
         "`/invite @socialops` in <#C0LOUNGE> first."
+    )
+
+
+def test_a_failed_lookup_says_to_try_again() -> None:
+    assert channel_lookup_failed_text("news", "ratelimited") == (
+        "Slack didn't let me look up #news (ratelimited); try again in a moment."
     )
 
 

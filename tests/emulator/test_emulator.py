@@ -656,3 +656,61 @@ def test_conversations_history_is_newest_first_without_replies_and_metadata_on_r
     assert _error_of(client.conversations_history, channel="C0ELSEWHERE") == "not_in_channel"
     assert _error_of(client.conversations_history, channel="C0NOPE") == "channel_not_found"
     assert emu.violations == []
+
+
+# Listing channels
+
+
+def _listed(client: WebClient, **kwargs: Any) -> list[dict[str, Any]]:
+    """Every channel conversations.list gives, following the cursor to the end."""
+    channels: list[dict[str, Any]] = []
+    cursor = ""
+    while True:
+        page = client.conversations_list(cursor=cursor or None, **kwargs)
+        channels.extend(page["channels"])
+        cursor = page["response_metadata"]["next_cursor"]
+        if not cursor:
+            return channels
+
+
+def test_conversations_list_shows_public_channels_and_private_ones_the_bot_is_in(
+    emu: SlackEmulator, client: WebClient
+) -> None:
+    emu.add_channel("G0MINE", name="mine", is_private=True)
+    emu.add_channel("G0THEIRS", name="theirs", is_private=True, members=["U0AUTHOR"])
+    emu.add_channel("C0OLD", name="old", is_archived=True)
+    client.conversations_open(users="U0AUTHOR")
+    # Public channels only by default, the bot's or not, archived ones too.
+    public = {c["name"]: c for c in _listed(client)}
+    assert {"social-team", "lounge", "old"} <= set(public)
+    assert not ({"mine", "theirs"} & set(public))
+    assert public["lounge"]["is_member"] is False
+    assert public["social-team"]["is_member"] is True
+    assert public["old"]["is_archived"] is True
+    both = {
+        c["name"]
+        for c in _listed(client, types="public_channel,private_channel", exclude_archived=True)
+    }
+    assert "mine" in both
+    assert not ({"theirs", "old"} & both)
+    private = _listed(client, types="private_channel")
+    assert "G0MINE" in {c["id"] for c in private}
+    assert all(c["is_private"] and c["is_member"] and not c["is_mpim"] for c in private)
+    [dm] = _listed(client, types="im")
+    assert dm["is_im"] is True
+    assert _error_of(client.conversations_list, types="public_channel,nope") == "invalid_types"
+    assert _error_of(client.conversations_list, cursor="bogus") == "invalid_cursor"
+    assert emu.violations == []
+
+
+def test_conversations_list_pages_with_the_cursor(emu: SlackEmulator, client: WebClient) -> None:
+    for number in range(5):
+        emu.add_channel(f"C0PAGE{number}", name=f"page-{number}")
+    first = client.conversations_list(limit=3)
+    assert len(first["channels"]) == 3
+    assert first["response_metadata"]["next_cursor"]
+    names = [c["name"] for c in _listed(client, limit=3)]
+    assert len(names) == len(set(names))
+    assert {f"page-{n}" for n in range(5)} <= set(names)
+    # As on Slack, a page holds at most 1000.
+    assert len(client.conversations_list(limit=5000)["channels"]) == len(names)

@@ -5,6 +5,7 @@ unsubscribe), each change audited."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,16 +14,17 @@ from sqlmodel import select
 from bot.services import Services
 from bot.store.db import session_scope
 from bot.store.models import AuditEntry, DigestSubscription
+from bot.workflows.digests.schedule import due_slots
 from bot.workflows.digests.subscriptions import (
     SUBJECT_TYPE,
     BadTime,
+    ChannelWord,
     NotSubscribed,
     RepeatedArgument,
     SubscribeArgs,
     Subscribed,
     UnknownZone,
     UnreadableWord,
-    UnresolvableChannel,
     check_zone,
     list_subscriptions,
     next_due,
@@ -63,6 +65,10 @@ MARIA, PRIYA = "U0AUTHOR", "U0ADMIN"
             SubscribeArgs(channel_id="G0PRIV", local_time="00:00", timezone="Asia/Tokyo"),
         ),
         ("Etc/GMT+5 7:05", SubscribeArgs(local_time="07:05", timezone="Etc/GMT+5")),
+        # Typed names (how /social's unescaped text brings any channel): found later by name.
+        ("#marketing 08:00", SubscribeArgs(channel_name="marketing", local_time="08:00")),
+        ("UTC #Sales_EU-2", SubscribeArgs(channel_name="sales_eu-2", timezone="UTC")),
+        ("#" + "n" * 80, SubscribeArgs(channel_name="n" * 80)),
     ],
 )
 def test_subscribe_arguments_in_any_order(text: str, expected: SubscribeArgs) -> None:
@@ -115,7 +121,10 @@ def test_an_empty_zone_is_refused() -> None:
         ("../../etc/passwd", UnknownZone, "../../etc/passwd"),
         ("<!channel>", UnknownZone, "<!channel>"),
         ("{{ 7*7 }}", UnknownZone, "{{"),
-        ("#news", UnresolvableChannel, "#news"),
+        ("#news!", UnreadableWord, "#news!"),
+        ("#", UnreadableWord, "#"),
+        ("#" + "n" * 81, UnreadableWord, "#" + "n" * 81),
+        ("#news <#C0NEWS|news>", RepeatedArgument, "channel"),
         ("<#news>", UnreadableWord, "<#news>"),
         ("<#C0NEWS|news> <#C0LOUNGE|lounge>", RepeatedArgument, "channel"),
         ("08:00 09:00", RepeatedArgument, "time"),
@@ -131,9 +140,10 @@ def test_what_cannot_be_read_says_which_word(text: str, error: type[Exception], 
 
 def test_the_channel_of_unsubscribe_and_weekly() -> None:
     assert parse_channel_only("") is None
-    assert parse_channel_only(" <#C0NEWS|news> ") == NEWS
-    with pytest.raises(UnresolvableChannel):
-        parse_channel_only("#news")
+    assert parse_channel_only(" <#C0NEWS|news> ") == ChannelWord(id=NEWS)
+    assert parse_channel_only("#News") == ChannelWord(name="news")
+    with pytest.raises(UnreadableWord):
+        parse_channel_only("#news?")
     with pytest.raises(UnreadableWord):
         parse_channel_only("<#C0NEWS|news> extra")
     with pytest.raises(UnreadableWord):
@@ -157,6 +167,35 @@ def test_next_due_on_a_spring_forward_day_is_an_hour_later() -> None:
     due = next_due(local_time="02:30", timezone="America/New_York", now=before)
     assert due.astimezone(UTC) == datetime(2026, 3, 8, 7, 30, tzinfo=UTC)
     assert (due.hour, due.minute) == (3, 30)
+
+
+@pytest.mark.parametrize(
+    ("local_time", "zone", "now"),
+    [
+        ("09:00", "Europe/Berlin", NOW),
+        ("02:30", "America/New_York", datetime(2026, 3, 8, 5, 0, tzinfo=UTC)),  # skipped
+        ("02:30", "Europe/Berlin", datetime(2026, 3, 28, 23, 0, tzinfo=UTC)),  # skipped
+        ("02:30", "Europe/Berlin", datetime(2026, 10, 24, 22, 0, tzinfo=UTC)),  # twice
+        ("01:30", "America/New_York", datetime(2026, 11, 1, 4, 0, tzinfo=UTC)),  # twice
+        ("00:00", "Asia/Tokyo", datetime(2026, 11, 30, 15, 0, tzinfo=UTC)),  # due right now
+    ],
+)
+def test_the_promised_moment_is_the_one_the_clock_sends(
+    local_time: str, zone: str, now: datetime
+) -> None:
+    # A subscription made at `now`: the clock's first slot for it is the confirmation's moment.
+    promised = next_due(local_time=local_time, timezone=zone, now=now)
+    subscription = SimpleNamespace(
+        local_time=local_time, timezone=zone, weekly=False, active_since=now
+    )
+    [first] = [
+        slot
+        for moment in (promised - timedelta(minutes=1), promised)
+        for slot in due_slots(subscription, moment, timedelta(hours=3))
+    ]
+    # In UTC: a local time that happens twice never equals a moment in another zone (PEP 495).
+    assert first.due_at == promised.astimezone(UTC)
+    assert first.send
 
 
 # -- the store ------------------------------------------------------------------------------------

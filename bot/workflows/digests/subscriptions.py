@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -22,6 +22,7 @@ from bot.store.claims import insert_unless_taken
 from bot.store.models import DigestSubscription
 from bot.store.rows import lock_row
 from bot.workflows.audit import record_audit
+from bot.workflows.digests.schedule import due_moment, parse_local_time
 
 SUBJECT_TYPE = "digest_subscription"
 DEFAULT_TIME = "09:00"
@@ -32,6 +33,10 @@ ZONE_MAX_CHARS = 64
 _NOT_ZONES = frozenset({"localtime", "factory", "posixrules"})
 # A channel picked from Slack's autocomplete: <#C123ABC|name>, <#C123ABC|> or <#C123ABC>.
 _CHANNEL_MENTION = re.compile(r"<#(?P<id>[CG][A-Z0-9]{2,30})(?:\|(?P<name>[^>]*))?>")
+# A channel typed by name, as /social's unescaped text brings one (Slack's channel name rules:
+# lowercase letters, digits, hyphens and underscores, at most 80 characters). Names are lowercase
+# on Slack, so "#Marketing" can only mean #marketing.
+_CHANNEL_NAME = re.compile(r"#(?P<name>[a-z0-9_-]{1,80})")
 _HH_MM = re.compile(r"(?P<hour>[01]?\d|2[0-3]):(?P<minute>[0-5]\d)")
 # What a person means as a time, valid or not ("9", "9am", "24:00", "noon"): refused with the
 # format rather than read as a zone.
@@ -56,8 +61,8 @@ class UnknownZone(SubscriptionError):
     """Not an IANA time zone name."""
 
 
-class UnresolvableChannel(SubscriptionError):
-    """``#name`` typed out: the command text carries no channel id for it."""
+class UnknownChannel(SubscriptionError):
+    """A typed ``#name`` no channel the bot can see has (``value`` is the name, without ``#``)."""
 
 
 class UnreadableWord(SubscriptionError):
@@ -73,12 +78,22 @@ class NotSubscribed(SubscriptionError):
 
 
 @dataclass(frozen=True)
+class ChannelWord:
+    """A channel as typed: its id (a mention) or its name (``#name``, looked up in Slack later)."""
+
+    id: str | None = None
+    name: str | None = None
+
+
+@dataclass(frozen=True)
 class SubscribeArgs:
-    """What ``/social digest subscribe`` was given; None where the default applies."""
+    """What ``/social digest subscribe`` was given; None where the default applies (a channel
+    comes as ``channel_id`` or, typed by name, as ``channel_name``)."""
 
     channel_id: str | None = None
     local_time: str | None = None
     timezone: str | None = None
+    channel_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -93,11 +108,10 @@ class Subscribed:
 def parse_subscribe_args(text: str) -> SubscribeArgs:
     """``"<#C1|news> 08:30 Europe/Berlin"`` in any order → the three parts; each may be left out.
 
-    A word is a channel when it is a channel mention (or a typed ``#name``: refused, since only
-    a picked channel carries its id), a time when it looks like one (then it must be HH:MM), and
-    otherwise a time zone.
+    A word is a channel when it is a channel mention or a typed ``#name``, a time when it looks
+    like one (then it must be HH:MM), and otherwise a time zone.
     """
-    channel: str | None = None
+    channel: ChannelWord | None = None
     local_time: str | None = None
     zone: str | None = None
     for word in text.split():
@@ -113,10 +127,15 @@ def parse_subscribe_args(text: str) -> SubscribeArgs:
             if zone is not None:
                 raise RepeatedArgument("time zone")
             zone = check_zone(word)
-    return SubscribeArgs(channel_id=channel, local_time=local_time, timezone=zone)
+    return SubscribeArgs(
+        channel_id=channel.id if channel else None,
+        local_time=local_time,
+        timezone=zone,
+        channel_name=channel.name if channel else None,
+    )
 
 
-def parse_channel_only(text: str) -> str | None:
+def parse_channel_only(text: str) -> ChannelWord | None:
     """The optional channel of ``unsubscribe`` / ``weekly``; None for nothing (this channel)."""
     words = text.split()
     if not words:
@@ -126,13 +145,14 @@ def parse_channel_only(text: str) -> str | None:
     return parse_channel(words[0])
 
 
-def parse_channel(word: str) -> str:
-    """A channel mention's id; a typed ``#name`` or anything else is refused."""
+def parse_channel(word: str) -> ChannelWord:
+    """A channel mention's id, or a typed ``#name`` (lowercased); anything else is refused."""
     matched = _CHANNEL_MENTION.fullmatch(word)
     if matched is not None:
-        return matched.group("id")
-    if word.startswith("#") and "<" not in word:
-        raise UnresolvableChannel(word)
+        return ChannelWord(id=matched.group("id"))
+    named = _CHANNEL_NAME.fullmatch(word.lower())
+    if named is not None:
+        return ChannelWord(name=named.group("name"))
     raise UnreadableWord(word)
 
 
@@ -283,20 +303,18 @@ def list_subscriptions(*, session: Session) -> list[DigestSubscription]:
 
 
 def next_due(*, local_time: str, timezone: str, now: datetime) -> datetime:
-    """When the next daily digest falls due after ``now``, in the subscription's zone.
+    """When the next daily digest falls due at or after ``now``, in the subscription's zone.
 
-    The clock's rule: local date D at ``local_time`` with ``fold=0``, taken through UTC, so a
-    time skipped by a spring-forward change comes out an hour later and a repeated one at its
-    first occurrence.
+    The day's moment is the clock's own (``schedule.due_moment``, where the DST rule lives), so
+    the confirmation promises the moment the clock will send it.
     """
     zone = ZoneInfo(timezone)
-    at = time.fromisoformat(local_time)
+    at = parse_local_time(local_time)
     today: date = now.astimezone(zone).date()
     for offset in range(3):
-        day = today + timedelta(days=offset)
-        due = datetime.combine(day, at, tzinfo=zone).astimezone(UTC).astimezone(zone)
+        due = due_moment(today + timedelta(days=offset), at, zone)
         if due >= now:
-            return due
+            return due.astimezone(zone)
     raise AssertionError("a daily time falls due within three days")
 
 
