@@ -163,6 +163,15 @@ def not_in_channel_text(channel_id: str) -> str:
     )
 
 
+def cannot_post_text(kind: str, channel_id: str, why: str) -> str:
+    """The clock's DM to the subscriber when Slack will never take a digest's post."""
+    return (
+        f":warning: I could not post the {kind} digest in {channel_ref(channel_id)}: {why}. "
+        f"Invite me there (`/invite @socialops`), or stop it with "
+        f"`/social digest unsubscribe {channel_ref(channel_id)}`."
+    )
+
+
 def not_a_channel_text() -> str:
     return "Digests go to a channel: run this in one, or name it with `#channel`."
 

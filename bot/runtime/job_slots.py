@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
-import socket
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -25,11 +23,6 @@ log = logging.getLogger(__name__)
 
 # A job takes the process's Services first, then its own arguments (e.g. the Slack client).
 Job = Callable[..., object]
-
-
-def clock_owner() -> str:
-    """Who claims a run: host and pid, enough for an operator to find the process."""
-    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 class SlotTrigger(BaseTrigger):  # type: ignore[misc]

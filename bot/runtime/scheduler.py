@@ -14,8 +14,9 @@ from datetime import timedelta
 from apscheduler.schedulers.background import BackgroundScheduler
 from slack_sdk import WebClient
 
+from bot.core.clock import clock_owner
 from bot.runtime.event_replay import Dispatch, replay_owed_events
-from bot.runtime.job_slots import Job, SlotTrigger, clock_owner, once_per_slot
+from bot.runtime.job_slots import Job, SlotTrigger, once_per_slot
 from bot.runtime.stopping import StopRequest
 from bot.services import Services
 from bot.slack.approval_jobs import expire_drafts, repair_cards_and_notices, send_reminders

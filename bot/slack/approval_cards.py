@@ -14,8 +14,6 @@ mid-redraw) is behind its draft in the store, and the clock's sweep redraws it.
 from __future__ import annotations
 
 import logging
-import os
-import socket
 from datetime import timedelta
 
 from slack_sdk import WebClient
@@ -23,6 +21,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.blocks.approvals import build_approval_card, no_approvers_notice
 from bot.blocks.text import escape_mrkdwn
+from bot.core.clock import clock_owner
 from bot.core.slack_ids import is_user_group
 from bot.services import Services
 from bot.slack.redraws import Drawing, redraw_until_current
@@ -144,16 +143,12 @@ def tell_admins_once(client: WebClient, services: Services, notice_id: str, text
     now = services.clock()
     day = slot_start(now, ADMIN_NOTICE_EVERY)
     with session_scope(services.sessions) as session:
-        won = claim_run(session=session, job_id=notice_id, due_at=day, now=now, owner=_owner())
+        won = claim_run(session=session, job_id=notice_id, due_at=day, now=now, owner=clock_owner())
     if not won:
         return
     if tell_admins(client, services, text) == 0 and services.settings.admins:
         with session_scope(services.sessions) as session:
             release_run(session=session, job_id=notice_id, due_at=day)
-
-
-def _owner() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def tell_privately(client: WebClient, outcome: Outcome, user: str, text: str) -> None:

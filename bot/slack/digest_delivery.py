@@ -12,8 +12,6 @@ in the message's thread; it never holds up the text and is given up after a few 
 from __future__ import annotations
 
 import logging
-import os
-import socket
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -21,6 +19,8 @@ from zoneinfo import ZoneInfo
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot.blocks.digest_subscriptions import cannot_post_text
+from bot.core.clock import clock_owner
 from bot.services import Services
 from bot.slack.digest_content import compose_chart, compose_digest
 from bot.slack.notices import deliver_notices
@@ -56,10 +56,6 @@ def send_due_digests(services: Services, client: WebClient) -> int:
     return posted
 
 
-def _owner() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
 def _claim_due(services: Services, now: datetime) -> tuple[int, int]:
     """Claim every subscription's due slots, each in its own transaction; (claimed, skipped)."""
     grace = services.settings.digest_grace
@@ -70,7 +66,11 @@ def _claim_due(services: Services, now: datetime) -> tuple[int, int]:
         try:
             with session_scope(services.sessions) as session:
                 got = runs.claim_due(
-                    session=session, subscription=subscription, now=now, grace=grace, owner=_owner()
+                    session=session,
+                    subscription=subscription,
+                    now=now,
+                    grace=grace,
+                    owner=clock_owner(),
                 )
         except (ValueError, LookupError) as error:  # a row the subscribe checks would refuse
             log.warning("digest subscription %s not scheduled: %s", subscription.id, error)
@@ -196,11 +196,7 @@ def _cannot_post(
 ) -> None:
     """Slack will never take this post: skip the run and tell the subscriber what to do."""
     assert run.id is not None
-    text = (
-        f":warning: I could not post the {run.kind} digest in <#{run.channel_id}>: "
-        f"{PERMANENT_ERRORS[code]}. Invite me there (`/invite @socialops`), or stop it with "
-        f"`/social digest unsubscribe <#{run.channel_id}>`."
-    )
+    text = cannot_post_text(run.kind, run.channel_id, PERMANENT_ERRORS[code])
     with session_scope(services.sessions) as session:
         skipped = runs.mark_skipped(session=session, run_id=run.id, reason=f"Slack said {code}")
         notice = (
