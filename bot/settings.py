@@ -189,11 +189,33 @@ class Settings(BaseSettings):
     digest_grace: timedelta = Field(
         default=timedelta(hours=3), validation_alias=_env("SOCIALOPS_DIGEST_GRACE")
     )
+    # Crisis mode: who gives the extra approval every draft needs while a crisis (or drill)
+    # runs, and how often the war room hears a short status.
+    crisis_approvers: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, validation_alias=_env("SOCIALOPS_CRISIS_APPROVERS")
+    )
+    crisis_update_every: timedelta = Field(
+        default=timedelta(hours=4), validation_alias=_env("SOCIALOPS_CRISIS_UPDATE_EVERY")
+    )
+    # The spike detector reads these channels' messages (Events API) besides the reply requests
+    # and handoffs it handles, and alerts when the last hour's negative share is ``spike_ratio``
+    # times the previous 7 days' share, on at least ``spike_min_messages`` messages that hour.
+    monitored_channels: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, validation_alias=_env("SOCIALOPS_MONITORED_CHANNELS")
+    )
+    spike_ratio: float = Field(
+        default=2.0, ge=1.0, le=100.0, validation_alias=_env("SOCIALOPS_SPIKE_RATIO")
+    )
+    spike_min_messages: int = Field(
+        default=10, ge=1, le=100_000, validation_alias=_env("SOCIALOPS_SPIKE_MIN_MESSAGES")
+    )
 
     @field_validator(
         "approvers",
         "admins",
         "risk_approvers",
+        "crisis_approvers",
+        "monitored_channels",
         "risk_keywords",
         "banned_words",
         "brand_domains",
@@ -263,6 +285,8 @@ class Settings(BaseSettings):
         "handoff_sla_sales",
         "handoff_resolve_sla_support",
         "handoff_resolve_sla_sales",
+        "digest_grace",
+        "crisis_update_every",
         mode="before",
     )
     @classmethod
@@ -279,7 +303,7 @@ class Settings(BaseSettings):
             raise ValueError(f"must be at most {MAX_DURATION.days}d")
         return timedelta(seconds=seconds)
 
-    @field_validator("approvers", "admins", "risk_approvers")
+    @field_validator("approvers", "admins", "risk_approvers", "crisis_approvers")
     @classmethod
     def _check_user_or_group_ids(cls, value: list[str]) -> list[str]:
         for item in value:
@@ -289,6 +313,16 @@ class Settings(BaseSettings):
                     "use ids, not @names"
                 )
         return value
+
+    @field_validator("monitored_channels")
+    @classmethod
+    def _check_channel_ids(cls, value: list[str]) -> list[str]:
+        for item in value:
+            if not _CHANNEL_ID.match(item):
+                raise ValueError(
+                    f"'{item[:40]}' is not a Slack channel id (C…/G…); use ids, not #names"
+                )
+        return list(dict.fromkeys(value))
 
     @field_validator("approvals_channel", "support_channel", "sales_channel", "escalation_channel")
     @classmethod

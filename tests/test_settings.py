@@ -177,6 +177,30 @@ def test_approval_settings_parse_lists_durations_and_zones(monkeypatch: pytest.M
     assert "giveaway" in env_settings(monkeypatch).risk_keywords
 
 
+def test_crisis_and_digest_settings_parse_durations_ids_and_limits(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings = env_settings(
+        monkeypatch,
+        SOCIALOPS_DIGEST_GRACE="90m",
+        SOCIALOPS_CRISIS_APPROVERS="U0LEGAL, S0PR",
+        SOCIALOPS_CRISIS_UPDATE_EVERY="2h",
+        SOCIALOPS_MONITORED_CHANNELS="C0SOCIAL, G0VIP, C0SOCIAL",
+        SOCIALOPS_SPIKE_RATIO="3",
+        SOCIALOPS_SPIKE_MIN_MESSAGES="25",
+    )
+    # "90m" was refused before: the digest grace was not among the duration fields.
+    assert settings.digest_grace == timedelta(minutes=90)
+    assert settings.crisis_approvers == ["U0LEGAL", "S0PR"]
+    assert settings.crisis_update_every == timedelta(hours=2)
+    assert settings.monitored_channels == ["C0SOCIAL", "G0VIP"]
+    assert settings.spike_ratio == 3.0
+    assert settings.spike_min_messages == 25
+    fields = Settings.model_fields
+    assert fields["crisis_update_every"].default == timedelta(hours=4)
+    assert (fields["spike_ratio"].default, fields["spike_min_messages"].default) == (2.0, 10)
+
+
 @pytest.mark.parametrize(
     ("name", "value"),
     [
@@ -186,6 +210,11 @@ def test_approval_settings_parse_lists_durations_and_zones(monkeypatch: pytest.M
         ("SOCIALOPS_APPROVAL_EXPIRE_AFTER", "0h"),
         ("SOCIALOPS_BRAND_DOMAINS", "https://example.com/"),
         ("SOCIALOPS_RISK_APPROVERS", "@legal"),
+        ("SOCIALOPS_CRISIS_APPROVERS", "@legal"),
+        ("SOCIALOPS_CRISIS_UPDATE_EVERY", "often"),
+        ("SOCIALOPS_MONITORED_CHANNELS", "#social"),
+        ("SOCIALOPS_SPIKE_RATIO", "0.5"),
+        ("SOCIALOPS_SPIKE_MIN_MESSAGES", "0"),
     ],
 )
 def test_malformed_approval_settings_name_the_variable(
