@@ -62,6 +62,7 @@ STATE_LABELS: Mapping[str, str] = {
     DraftState.EXPIRED: ":alarm_clock: Expired",
     DraftState.SCHEDULED: ":calendar: Approved and scheduled",
     DraftState.PUBLISHED: ":rocket: Published",
+    DraftState.PAUSED: ":double_vertical_bar: Paused for a crisis",
 }
 
 

@@ -102,6 +102,12 @@ class Draft(SQLModel, table=True):
     submitted_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     last_reminded_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     published_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    # Written or pending while a crisis (or drill) ran: needs one more approval, from
+    # SOCIALOPS_CRISIS_APPROVERS, while that crisis lasts.
+    crisis_id: int | None = Field(default=None)
+    # The crisis that paused this approved or scheduled post, and the state a resume restores.
+    paused_by: int | None = Field(default=None)
+    paused_from: str | None = Field(default=None, max_length=32)
 
 
 class DraftApproval(SQLModel, table=True):
@@ -116,6 +122,7 @@ class DraftApproval(SQLModel, table=True):
     approver_id: str = Field(max_length=32)
     text_hash: str = Field(max_length=64)
     as_risk_approver: bool = Field(default=False)
+    as_crisis_approver: bool = Field(default=False)
     at: datetime = Field(sa_column=_timestamp_column())
     cancelled_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
 
@@ -276,6 +283,7 @@ class ReplySuggestion(SQLModel, table=True):
     sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     not_helpful_by: str | None = Field(default=None, max_length=32)
     edited_by: str | None = Field(default=None, max_length=32)  # who last changed the text
+    crisis_id: int | None = Field(default=None)  # made while this crisis ran: crisis templates only
     created_at: datetime = Field(sa_column=_timestamp_column(index=True))
 
 
@@ -349,3 +357,115 @@ class DigestRun(SQLModel, table=True):
     chart_done_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     chart_attempts: int = Field(default=0)
     skipped_reason: str | None = Field(default=None, max_length=256)
+
+
+class Crisis(SQLModel, table=True):
+    """One crisis or drill, from its start to its end.
+
+    ``running_key`` is "running" until the end and NULL after; being unique, it makes a second
+    start (another click, another process) find this row instead of making another. The war room
+    is recorded once made; ``war_room_fallback`` says it is the escalation channel because the
+    bot may not create channels.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)  # "crisis" | "drill"
+    reason: str = Field(sa_type=Text)  # the reason given at the start, or the drill's scenario
+    started_by: str = Field(max_length=32)
+    started_at: datetime = Field(sa_column=_timestamp_column(index=True))
+    running_key: str | None = Field(default=None, max_length=16, unique=True, index=True)
+    spike_id: int | None = Field(default=None)  # the spike alert it was started from, if any
+    war_room_channel: str | None = Field(default=None, max_length=32)
+    war_room_fallback: bool = Field(default=False)
+    room_note: str | None = Field(
+        default=None, max_length=256
+    )  # why the fallback, for the briefing
+    invited_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    room_attempts: int = Field(default=0)
+    room_lease_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    next_update_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    ended_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    ended_by: str | None = Field(default=None, max_length=32)
+    summary: str | None = Field(default=None, sa_type=Text)
+    updated_at: datetime = Field(sa_column=_timestamp_column())
+
+
+class CrisisRole(SQLModel, table=True):
+    """Who does what in a crisis: one role per person per crisis (assigning again replaces it)."""
+
+    __tablename__ = "crisis_role"
+    __table_args__ = (UniqueConstraint("crisis_id", "user_id", name="uq_crisis_role_person"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    crisis_id: int = Field(foreign_key="crisis.id")
+    user_id: str = Field(max_length=32)
+    role: str = Field(max_length=16)  # "lead" | "legal" | "pr" | "support"
+    assigned_by: str = Field(max_length=32)
+    assigned_at: datetime = Field(sa_column=_timestamp_column())
+
+
+class CrisisPost(SQLModel, table=True):
+    """A message crisis mode owes Slack: briefing, announcement, status, post-mortem, alert.
+
+    The unique ``key`` is inserted in the same transaction as the decision that owes the message;
+    the clock posts it under ``lease_until``, composing it from a fresh read, and records
+    ``message_ts``. ``version`` ahead of ``drawn_version`` means the posted message is redrawn.
+    """
+
+    __tablename__ = "crisis_post"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=96, unique=True, index=True)  # "crisis:7:briefing", "spike:3:alert"
+    kind: str = Field(max_length=16)  # briefing | announce | update | postmortem | alert | ...
+    crisis_id: int | None = Field(default=None, foreign_key="crisis.id", index=True)
+    spike_id: int | None = Field(default=None)
+    channel_id: str | None = Field(default=None, max_length=32)  # None: the crisis's war room
+    due_at: datetime = Field(sa_column=_timestamp_column())
+    created_at: datetime = Field(sa_column=_timestamp_column())
+    lease_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    attempts: int = Field(default=0)
+    last_error: str | None = Field(default=None, max_length=256)
+    posted_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), index=True))
+    message_ts: str | None = Field(default=None, max_length=32)
+    version: int = Field(default=1)
+    drawn_version: int | None = Field(default=None)
+    given_up_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+
+
+class Spike(SQLModel, table=True):
+    """A spike of negative customer messages: detected once, open until the share falls back.
+
+    ``open_key`` is "open" while the spike lasts and NULL after; unique, so one spike alerts once
+    however many messages (or clocks) see it.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    open_key: str | None = Field(default=None, max_length=16, unique=True, index=True)
+    detected_at: datetime = Field(sa_column=_timestamp_column(index=True))
+    ended_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    messages: int  # customer messages in the hour that tripped it
+    negative: int  # of which upset
+    baseline_messages: int  # the previous 7 days'
+    baseline_negative: int
+    examples: str = Field(default="[]", sa_type=Text)  # JSON list of excerpts
+    crisis_id: int | None = Field(default=None)  # the crisis started from its alert, if any
+
+
+class CustomerSignal(SQLModel, table=True):
+    """One customer message the bot handled, with its mood; one row per message.
+
+    ``source_key`` names the message ("C123:1700000000.0001" for a Slack message, else
+    "suggestion:42"), so a message seen as a reply request and again as a handoff counts once.
+    ``drill`` marks rehearsal traffic (made in a running drill's war room): never a spike.
+    """
+
+    __tablename__ = "customer_signal"
+
+    id: int | None = Field(default=None, primary_key=True)
+    source_key: str = Field(max_length=96, unique=True, index=True)
+    origin: str = Field(max_length=16)  # "suggestion" | "handoff" | "monitored"
+    at: datetime = Field(sa_column=_timestamp_column(index=True))
+    mood: str = Field(max_length=16)  # "upset" | "neutral" | "happy"
+    channel_id: str | None = Field(default=None, max_length=32)
+    excerpt: str = Field(sa_type=Text)  # the first 200 characters, for alert examples
+    drill: bool = Field(default=False)

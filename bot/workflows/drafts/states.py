@@ -15,6 +15,8 @@ class DraftState(StrEnum):
     EXPIRED = "expired"
     SCHEDULED = "scheduled"
     PUBLISHED = "published"
+    # Approved or scheduled, held by a crisis until resumed (back to ``draft.paused_from``).
+    PAUSED = "paused"
 
 
 # Nothing leaves these: the card stops offering buttons and the clock stops looking.
