@@ -18,8 +18,14 @@ from bot.store.models import AuditEntry, Crisis, CrisisPost, CrisisRole, Draft
 from bot.workflows import drafts
 from bot.workflows.checks import CheckPolicy
 from bot.workflows.crisis import lifecycle
-from bot.workflows.crisis.kinds import CrisisKind, PostKind
-from bot.workflows.crisis.outcomes import CrisisRefusal, EndOutcome, StartOutcome
+from bot.workflows.crisis.kinds import CrisisKind, PostKind, Role
+from bot.workflows.crisis.outcomes import (
+    CrisisRefusal,
+    EndOutcome,
+    ResumeOutcome,
+    RoleOutcome,
+    StartOutcome,
+)
 from bot.workflows.drafts import ApprovalPolicy, DraftInput, DraftState
 from tests.concurrency import race
 
@@ -319,3 +325,213 @@ def test_racing_ends_end_it_once(services: Services) -> None:
     outcomes = race(5, lambda i: end(services, summary=f"Over {i}"))
     assert sum(outcome.refused is None for outcome in outcomes) == 1
     assert [kind for kind, _ in posts(services)].count(PostKind.POSTMORTEM) == 1
+
+
+# -- roles -------------------------------------------------------------------------------------
+
+
+def assign(
+    services: Services, *, actor: str = ADMIN, user: str = LEGAL, role: Role = Role.LEGAL
+) -> RoleOutcome:
+    return act(
+        services,
+        lambda session: lifecycle.assign_role(
+            session=session, actor_id=actor, user_id=user, role=role, now=NOW, admins=ADMINS
+        ),
+    )
+
+
+def roles(services: Services) -> list[tuple[str, str]]:
+    def read(session: Session) -> list[tuple[str, str]]:
+        crisis = crises(services)[-1]
+        assert crisis.id is not None
+        return [(row.user_id, row.role) for row in lifecycle.roles_of(session, crisis.id)]
+
+    return act(services, read)
+
+
+def briefing_version(services: Services) -> int:
+    return act(
+        services,
+        lambda session: next(
+            post.version
+            for post in session.exec(select(CrisisPost))
+            if post.kind == PostKind.BRIEFING and post.crisis_id == crises(services)[-1].id
+        ),
+    )
+
+
+def test_an_admin_or_the_lead_gives_roles_and_a_second_role_replaces_the_first(
+    services: Services,
+) -> None:
+    start(services)
+    assert assign(services, user=LEGAL, role=Role.LEGAL).refused is None
+    # The lead (an admin here) makes the legal person a lead; that lead gives roles too.
+    assert assign(services, user=LEGAL, role=Role.LEAD).previous == "legal"
+    assert assign(services, actor=LEGAL, user=JONAS, role=Role.PR).refused is None
+    assert roles(services) == [(ADMIN, "lead"), (LEGAL, "lead"), (JONAS, "pr")]
+    crisis_id = str(crises(services)[0].id)
+    notes = [e.note for e in entries(services, "crisis", crisis_id) if e.action == "crisis_role"]
+    assert notes == [f"{LEGAL} as legal", f"{LEGAL} as lead (was legal)", f"{JONAS} as pr"]
+    assert briefing_version(services) == 4  # redrawn after each change
+
+
+def test_a_role_from_someone_who_is_neither_admin_nor_lead_is_denied_and_audited(
+    services: Services,
+) -> None:
+    start(services)
+    assign(services, user=JONAS, role=Role.PR)
+    outcome = assign(services, actor=JONAS, user=STRANGER, role=Role.SUPPORT)
+    assert outcome.refused == CrisisRefusal.NOT_LEAD
+    assert roles(services) == [(ADMIN, "lead"), (JONAS, "pr")]
+    denied = entries(services, "crisis", str(crises(services)[0].id))[-1]
+    assert (denied.action, denied.actor_id) == ("crisis_denied", JONAS)
+    assert denied.note == f"give {STRANGER} the role support"
+
+
+def test_a_role_needs_a_running_crisis(services: Services) -> None:
+    assert assign(services).refused == CrisisRefusal.NONE_RUNNING
+    start(services)
+    end(services)
+    assert assign(services).refused == CrisisRefusal.NONE_RUNNING
+
+
+# -- resuming ----------------------------------------------------------------------------------
+
+
+def resume(services: Services, draft_id: int, *, actor: str = ADMIN) -> ResumeOutcome:
+    return act(
+        services,
+        lambda session: lifecycle.resume(
+            session=session, actor_id=actor, draft_id=draft_id, now=NOW, admins=ADMINS
+        ),
+    )
+
+
+def resume_all(
+    services: Services, *, actor: str = ADMIN, crisis_id: int | None = None
+) -> ResumeOutcome:
+    return act(
+        services,
+        lambda session: lifecycle.resume_all(
+            session=session, actor_id=actor, crisis_id=crisis_id, now=NOW, admins=ADMINS
+        ),
+    )
+
+
+def test_resuming_one_post_puts_it_back_where_it_was_and_audits_it(services: Services) -> None:
+    approved = draft_in(services, DraftState.APPROVED, "Approved post")
+    scheduled = draft_in(services, DraftState.SCHEDULED, "Scheduled post")
+    start(services)
+
+    outcome = resume(services, scheduled)
+
+    assert outcome.resumed == (scheduled,)
+    draft = load(services, scheduled)
+    assert (draft.state, draft.paused_by, draft.paused_from) == ("scheduled", None, None)
+    resumed = entries(services, "draft", str(scheduled))[-1]
+    assert (resumed.action, resumed.from_state, resumed.to_state) == (
+        "resume",
+        "paused",
+        "scheduled",
+    )
+    assert load(services, approved).state == "paused"
+    assert briefing_version(services) == 2  # the briefing's list of paused posts is redrawn
+    # A second click on the same Resume button: said, not done twice.
+    again = resume(services, scheduled)
+    assert (again.refused, again.state) == (CrisisRefusal.NOT_PAUSED, "scheduled")
+
+
+def test_resume_all_after_the_end_resumes_every_post_that_crisis_paused(
+    services: Services,
+) -> None:
+    first = draft_in(services, DraftState.APPROVED, "First")
+    second = draft_in(services, DraftState.SCHEDULED, "Second")
+    started = start(services)
+    assert started.crisis is not None
+    end(services)
+
+    outcome = resume_all(services, crisis_id=started.crisis.id)
+
+    assert outcome.resumed == (first, second)
+    assert [load(services, d).state for d in (first, second)] == ["approved", "scheduled"]
+    assert resume_all(services, crisis_id=started.crisis.id).resumed == ()
+
+
+def test_the_lead_resumes_what_their_crisis_paused_a_stranger_is_denied(
+    services: Services,
+) -> None:
+    paused = draft_in(services, DraftState.APPROVED)
+    start(services)
+    assign(services, user=LEGAL, role=Role.LEAD)
+
+    denied = resume(services, paused, actor=STRANGER)
+    assert denied.refused == CrisisRefusal.NOT_LEAD
+    assert resume_all(services, actor=STRANGER).refused == CrisisRefusal.NOT_LEAD
+    assert load(services, paused).state == "paused"
+    crisis_id = str(crises(services)[0].id)
+    notes = [e.note for e in entries(services, "crisis", crisis_id) if e.action == "crisis_denied"]
+    assert notes == [f"resume post #{paused}", "resume all paused posts"]
+
+    assert resume_all(services, actor=LEGAL).resumed == (paused,)
+
+
+def test_resume_all_from_the_command_takes_every_paused_post_for_an_admin(
+    services: Services,
+) -> None:
+    early = draft_in(services, DraftState.APPROVED, "Early")
+    start(services)
+    end(services)
+    late = draft_in(services, DraftState.APPROVED, "Late")
+    start(services, reason="Second outage")
+    assert [d for d in (early, late) if load(services, d).state == "paused"] == [early, late]
+
+    outcome = resume_all(services)
+
+    assert outcome.resumed == (early, late)
+    assert len(outcome.crisis_ids) == 2
+
+
+def test_racing_resume_all_clicks_resume_each_post_once(services: Services) -> None:
+    ids = [draft_in(services, DraftState.APPROVED, f"Post {i}") for i in range(3)]
+    started = start(services)
+    assert started.crisis is not None
+    crisis_id = started.crisis.id
+
+    outcomes = race(5, lambda i: resume_all(services, crisis_id=crisis_id))
+
+    assert sorted(d for outcome in outcomes for d in outcome.resumed) == ids
+    for draft_id in ids:
+        actions = [e.action for e in entries(services, "draft", str(draft_id))]
+        assert actions.count("resume") == 1
+
+
+def test_resume_of_an_unknown_post_or_crisis_is_not_found(services: Services) -> None:
+    assert resume(services, 999).refused == CrisisRefusal.NOT_FOUND
+    assert resume_all(services, crisis_id=999).refused == CrisisRefusal.NOT_FOUND
+
+
+# -- status ------------------------------------------------------------------------------------
+
+
+def test_status_shows_the_running_crisis_then_the_last_one(services: Services) -> None:
+    assert act(services, lifecycle.status).crisis is None
+    paused = draft_in(services, DraftState.APPROVED, "Paused")
+    draft_in(services, DraftState.PENDING, "Waiting")  # stamped by the start
+    started = start(services)
+    assert started.crisis is not None
+    assign(services, user=LEGAL, role=Role.LEGAL)
+
+    shown = act(services, lifecycle.status)
+
+    assert shown.running
+    assert shown.crisis is not None
+    assert shown.roles == ((ADMIN, "lead"), (LEGAL, "legal"))
+    assert shown.waiting == 1
+    assert [d.id for d in shown.paused] == [paused]
+    end(services)
+    after = act(services, lifecycle.status)
+    assert not after.running
+    assert after.crisis is not None
+    assert after.crisis.summary == "Fixed"
+    assert [d.id for d in after.paused] == [paused]

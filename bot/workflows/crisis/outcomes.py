@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from bot.store.models import Crisis
+from bot.store.models import Crisis, Draft
 
 # The reason given at the start and the summary given at the end: a sentence or two, not an essay
 # (they are shown in every briefing, banner and report).
@@ -59,3 +59,14 @@ class ResumeOutcome:
     crisis_ids: tuple[int, ...] = field(default=())  # the crises whose messages list them
     state: str | None = None  # resume one: the state of a draft that was not paused
     refused: CrisisRefusal | None = None
+
+
+@dataclass(frozen=True)
+class CrisisStatus:
+    """``crisis`` is the running one (``running``) or, when none runs, the last one ended."""
+
+    crisis: Crisis | None = None
+    running: bool = False
+    roles: tuple[tuple[str, str], ...] = ()  # (user id, role), leads first
+    waiting: int = 0  # drafts it stamped still waiting for approval (only while it runs)
+    paused: tuple[Draft, ...] = ()  # every post still paused, by any crisis
