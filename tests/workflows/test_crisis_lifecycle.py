@@ -535,3 +535,19 @@ def test_status_shows_the_running_crisis_then_the_last_one(services: Services) -
     assert after.crisis is not None
     assert after.crisis.summary == "Fixed"
     assert [d.id for d in after.paused] == [paused]
+
+
+def test_a_paused_post_cannot_be_marked_published_until_resumed(services: Services) -> None:
+    paused = draft_in(services, DraftState.APPROVED)
+    start(services)
+
+    def publish(session: Session) -> drafts.Outcome:
+        return drafts.mark_published(
+            session=session, draft_id=paused, actor_id=JONAS, policy=POLICY, now=NOW
+        )
+
+    assert act(services, publish).refused == drafts.Refusal.WRONG_STATE
+    assert load(services, paused).state == "paused"
+    resume(services, paused)
+    assert act(services, publish).refused is None
+    assert load(services, paused).state == "published"

@@ -1,8 +1,8 @@
 """Pausing and resuming posts: approved or scheduled drafts held while a crisis runs.
 
 Each draft moves through the drafts' own locked transition (bot/workflows/drafts/transitions.py),
-so a publish or an edit at the same moment either happens first (and the post is not paused) or
-waits for the pause; every move is audited on the draft (``pause`` / ``resume``).
+so marking it published at the same moment either happens first (and the post is not paused)
+or waits for the pause and is refused; every move is audited on the draft (``pause`` / ``resume``).
 """
 
 from __future__ import annotations
@@ -50,8 +50,8 @@ def pause_all(session: Session, crisis: Crisis, *, now: datetime) -> tuple[int, 
 
 
 def resume_locked(session: Session, draft: Draft, *, actor_id: str, now: datetime) -> int | None:
-    """Move a locked, paused draft back to the state it was paused from; the crisis that paused
-    it. A scheduled post whose time passed while paused goes out on the clock's next publish."""
+    """Move a locked, paused draft back to the state it was paused from (its approvals and
+    scheduled time untouched); the crisis that paused it."""
     crisis_id = draft.paused_by
     to_state = DraftState(draft.paused_from or DraftState.APPROVED)
     transitions.transition(session, draft, to_state, now=now, paused_by=None, paused_from=None)
