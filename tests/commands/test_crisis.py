@@ -347,3 +347,24 @@ def test_the_resume_all_button_resumes_what_its_crisis_paused(crisis_bot: Runnin
         "No paused posts were left to resume."
     )
     assert_clean(crisis_bot)
+
+
+def test_with_no_admins_configured_the_start_says_why(
+    emulator: SlackEmulator, database_url: str
+) -> None:
+    settings = {**APPROVAL_SETTINGS, "admins": []}
+    with running_bot(emulator, database_url, **settings) as bot:
+        assert answer(bot, "start Outage") == (
+            "No admins are configured (SOCIALOPS_ADMINS), so nobody can start a crisis."
+        )
+        assert answer(bot, "end Over") == (
+            "No admins are configured (SOCIALOPS_ADMINS), so nobody can end a crisis."
+        )
+        assert rows(bot, Crisis) == []
+
+
+def test_a_stranger_is_denied_before_their_text_is_read(crisis_bot: RunningBot) -> None:
+    assert answer(crisis_bot, "start", user=JONAS) == (
+        "Only admins can start a crisis; your attempt was recorded."
+    )
+    assert [action for action, _, _ in crisis_actions(crisis_bot)] == ["crisis_denied"]
