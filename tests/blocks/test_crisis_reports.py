@@ -3,6 +3,7 @@ the composers reading a hand-built store (a status counts only its own window)."
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -24,6 +25,7 @@ from bot.workflows.crisis.report import (
     StatusFigures,
 )
 from slack_emulator.block_limits import check_message
+from tests.blocks.test_digests import quiet_figures, rendered
 from tests.workflows.test_crisis_report import audit, draft, signal, store
 from tests.workflows.test_crisis_timeline import crisis
 
@@ -226,3 +228,13 @@ def test_the_postmortem_composer_reads_the_ended_crisis(services: Services) -> N
     assert f"Post-mortem: crisis #{crisis_id}" in said
     assert "*Duration:* 1h 30m" in said
     assert "&lt;!channel&gt;" in said
+
+
+def test_the_digest_shows_the_crisis_line_escaped_even_on_a_quiet_day() -> None:
+    line = "running since Mon 30 Nov 08:30 (1h 30m): Recall <!channel> {{ 7*7 }}"
+    text = rendered(replace(quiet_figures(), crisis=line))
+    assert (
+        ":rotating_light: Crisis: running since Mon 30 Nov 08:30 (1h 30m): "
+        "Recall &lt;!channel&gt; {{ 7*7 }}" in text
+    )
+    assert "nothing to report" not in text  # a crisis is news
