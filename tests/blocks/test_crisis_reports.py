@@ -56,6 +56,7 @@ def report(**changes: Any) -> Postmortem:
         "ended_by": "U0ADMIN",
         "ended_at": START + 2 * HOUR,
         "until": START + 2 * HOUR,
+        "made_at": START + 2 * HOUR,
         "roles": (RoleLine("U0ADMIN", "lead"),),
         "hours": (
             HourFigures(START.replace(minute=0), 4, 3),

@@ -217,6 +217,7 @@ def test_a_running_crisis_reports_up_to_now_and_a_quiet_one_has_no_response(
     assert got.negative_share is None
     assert json.loads(render_postmortem(got, "json"))["running"] is True
     assert "still running" in to_markdown(got)
+    assert "## Still open at 2026-11-30 08:50 UTC" in to_markdown(got)
 
 
 def test_export_escapes_what_people_wrote(services: Services) -> None:

@@ -61,6 +61,7 @@ def to_json(report: Postmortem) -> str:
         "ended_by": report.ended_by,
         "ended_at": _iso(report.ended_at),
         "running": report.ended_at is None,
+        "made_at": _iso(report.made_at),
         "duration_minutes": int(report.duration.total_seconds() // 60),
         "roles": [{"user_id": r.user_id, "role": r.role} for r in report.roles],
         "messages": report.messages,
@@ -144,7 +145,7 @@ def to_markdown(report: Postmortem) -> str:
         for hour in report.hours
     ]
     lines += ["", "## Published", "", *_draft_list(report.published, "Nothing was published.")]
-    lines += ["", "## Still open", "", "### Pending drafts", ""]
+    lines += ["", f"## Still open at {_when(report.made_at)}", "", "### Pending drafts", ""]
     lines += _draft_list(report.pending, "None.")
     lines += ["", "### Paused posts", "", *_draft_list(report.paused, "None.")]
     lines += ["", "### Open handoffs", ""]

@@ -91,6 +91,7 @@ class Postmortem:
     ended_by: str | None
     ended_at: datetime | None  # None: still running (an export while it lasts)
     until: datetime  # the end, or the time the report was made
+    made_at: datetime  # what is "still open" is read at this time
     roles: tuple[RoleLine, ...]
     hours: tuple[HourFigures, ...]
     time_to_first_response: timedelta | None
@@ -163,6 +164,7 @@ def postmortem(session: Session, crisis: Crisis, now: datetime) -> Postmortem:
         ended_by=crisis.ended_by,
         ended_at=crisis.ended_at,
         until=until,
+        made_at=now,
         roles=tuple(
             RoleLine(user_id=role.user_id, role=role.role)
             for role in session.exec(
@@ -178,13 +180,13 @@ def postmortem(session: Session, crisis: Crisis, now: datetime) -> Postmortem:
             session,
             col(Draft.state) == DraftState.PENDING,
             _drafts_of(crisis),
-            order=col(Draft.submitted_at),
+            order=func.coalesce(col(Draft.submitted_at), col(Draft.created_at)),
         ),
         paused=_drafts(
             session,
             col(Draft.state) == DraftState.PAUSED,
             col(Draft.paused_by) == crisis.id,
-            order=col(Draft.scheduled_at),
+            order=func.coalesce(col(Draft.scheduled_at), col(Draft.updated_at)),
         ),
         handoffs_open=tuple(
             HandoffLine(
