@@ -58,7 +58,7 @@ class PausedPost:
 @dataclass(frozen=True)
 class HoldingStatement:
     template_id: str
-    text: str  # rendered with a neutral context; None-rendered ones carry their error instead
+    text: str  # rendered with a neutral context; one that failed is empty and says why in error
     error: str | None = None
 
 
@@ -190,7 +190,8 @@ def build_briefing(briefing: Briefing) -> tuple[str, list[Block]]:
     if facts.ended_at is not None:
         blocks.append(section(f":white_check_mark: *Ended* {slack_date(facts.ended_at)}."))
     if briefing.room_note:
-        blocks.append(section(f":information_source: {echo_user_text(briefing.room_note, 500)}"))
+        # The bot's own words (it links the fallback channel), not a person's: not escaped.
+        blocks.append(section(f":information_source: {briefing.room_note}"))
     blocks.append(section(_roles_line(briefing.roles)))
     blocks.append(section(approvers_line(facts)))
     blocks.append(divider())

@@ -38,8 +38,10 @@ from bot.slack import approvers
 from bot.slack.approval_cards import tell_admins_once
 from bot.slack.crisis_content import compose
 from bot.slack.crisis_message import CrisisMessage
+from bot.slack.notices import deliver_notices
 from bot.store.db import session_scope
 from bot.store.models import Crisis, CrisisPost
+from bot.workflows import notices
 from bot.workflows.crisis import delivery
 from bot.workflows.crisis.kinds import CrisisKind
 
@@ -483,24 +485,26 @@ def _failed(services: Services, post: CrisisPost, error: str) -> None:
 def _give_up(
     services: Services, client: WebClient, post: CrisisPost, channel: str, reason: str
 ) -> None:
-    """Slack will never take it: stop, log, and tell the admins (once per post)."""
+    """Slack will never take it: stop, log, and tell the admins once (a DM notice each, queued
+    in the give-up's own transaction, so a DM that fails is sent by the notice sweep)."""
     assert post.id is not None
-    with session_scope(services.sessions) as session:
-        first = delivery.give_up(
-            session=session, post_id=post.id, now=services.clock(), error=reason
-        )
-    log.warning("crisis post %s (%s) for %s given up: %s", post.id, post.kind, channel, reason)
-    if not first:
-        return
+    now = services.clock()
     code = reason.rsplit("Slack said ", 1)[-1]
-    why = PERMANENT_ERRORS.get(code, reason)
-    tell_admins_once(
-        client,
-        services,
-        f"crisis-post-given-up:{post.id}",
-        f"I could not post the crisis {post.kind} message in <#{channel}>: {why}. "
-        "Check the channel (or `/social crisis status`); I will not try again.",
+    text = (
+        f"I could not post the crisis {post.kind} message in <#{channel}>: "
+        f"{PERMANENT_ERRORS.get(code, reason)}. I will not try again; "
+        "`/social crisis status` shows the crisis."
     )
+    admins = approvers.expand(services.settings.admins, client, services.groups, now=now)
+    with session_scope(services.sessions) as session:
+        first = delivery.give_up(session=session, post_id=post.id, now=now, error=reason)
+        queued = [
+            notices.add_notice(session=session, recipient_id=admin, text=text, now=now).id
+            for admin in sorted(admins)
+            if first
+        ]
+    log.warning("crisis post %s (%s) for %s given up: %s", post.id, post.kind, channel, reason)
+    deliver_notices(client, services, [notice for notice in queued if notice is not None])
 
 
 def _describe(error: BaseException) -> str:
