@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.blocks.kit import Block, actions, button, confirm_dialog, context, divider, header, section
-from bot.blocks.text import echo_user_text
+from bot.blocks.text import echo_user_text, truncate_mrkdwn
 from bot.core.mrkdwn import slack_date
 
 RESUME_ACTION = "crisis_resume"
@@ -113,11 +113,8 @@ def _roles_line(roles: Sequence[tuple[str, str]]) -> str:
         return "*Roles:* none yet."
     ordered = sorted(by_role, key=lambda r: ROLE_ORDER.index(r) if r in ROLE_ORDER else 99)
     parts = [f"{role}: {', '.join(by_role[role])}" for role in ordered]
-    return (
-        "*Roles:* "
-        + " · ".join(parts)
-        + "\nAssign more with `/social crisis role @person legal|pr|support|lead`."
-    )
+    listed = truncate_mrkdwn("*Roles:* " + " · ".join(parts), SECTION_CHARS - 100)
+    return f"{listed}\nAssign more with `/social crisis role @person legal|pr|support|lead`."
 
 
 def _statement_blocks(statements: Sequence[HoldingStatement]) -> list[Block]:
@@ -198,7 +195,7 @@ def build_briefing(briefing: Briefing) -> tuple[str, list[Block]]:
     blocks.extend(_statement_blocks(briefing.statements))
     blocks.append(divider())
     blocks.extend(_paused_blocks(facts.id, briefing.paused, facts.drill))
-    return f"{title} — {facts.reason[:200]}", blocks
+    return f"{title} — {echo_user_text(facts.reason, EXCERPT_CHARS)}", blocks
 
 
 def build_announce(
