@@ -299,10 +299,17 @@ def test_a_failed_create_is_retried_next_tick_and_makes_one_room(
     crisis_id = open_crisis(services)
     assert tick(services, emulator) == 1  # the announcement goes; the briefing waits for a room
     assert the_crisis(services, crisis_id).war_room_channel is None
-    assert tick(services, emulator, START + timedelta(minutes=1)) == 1
+    [announce] = posted(emulator, APPROVALS)
+    assert "The war room is being set up." in str(announce["blocks"])
+    # The room is made: the briefing goes in, and the announcement is redrawn to link it.
+    assert tick(services, emulator, START + timedelta(minutes=1)) == 2
+    assert tick(services, emulator, START + timedelta(minutes=2)) == 0
     [room] = created_rooms(emulator)
     assert the_crisis(services, crisis_id).room_attempts == 2
     assert len(posted(emulator, room)) == 1
+    [announce] = posted(emulator, APPROVALS)
+    assert f"War room: <#{room}>." in str(announce["blocks"])
+    assert [(p.version, p.drawn_version) for p in all_posts(services)] == [(1, 1), (2, 2)]
 
 
 # -- posts ----------------------------------------------------------------------------------------

@@ -104,6 +104,18 @@ def record_room(
         )
         .returning(col(Crisis.id))
     ).first()
+    if recorded is not None:
+        # An announcement posted while the room was still being made says so; now it can link
+        # the room: redraw it.
+        session.execute(
+            update(CrisisPost)
+            .where(
+                col(CrisisPost.crisis_id) == crisis_id,
+                col(CrisisPost.kind) == str(PostKind.ANNOUNCE),
+                col(CrisisPost.posted_at).is_not(None),
+            )
+            .values(version=CrisisPost.version + 1)
+        )
     return recorded is not None
 
 
