@@ -637,3 +637,30 @@ def test_a_clock_killed_mid_post_leaves_one_briefing_after_another_clock_takes_o
         assert len(created_rooms(emulator)) == 1
     finally:
         services.close()
+
+
+def test_someone_given_a_role_later_is_invited_on_the_next_tick(
+    services: Services, emulator: SlackEmulator
+) -> None:
+    crisis_id = open_crisis(services)
+    assert tick(services, emulator) == 2
+    assert tick(services, emulator, START + timedelta(minutes=1)) == 0
+    room = the_crisis(services, crisis_id).war_room_channel
+    assert room is not None
+    assert SALES not in members(emulator, room)
+    with session_scope(services.sessions) as session:
+        session.add(
+            CrisisRole(
+                crisis_id=crisis_id,
+                user_id=SALES,
+                role="support",
+                assigned_by=ADMIN,
+                assigned_at=START + timedelta(minutes=2),
+            )
+        )
+    tick(services, emulator, START + timedelta(minutes=3))
+    tick(services, emulator, START + timedelta(minutes=4))
+    assert SALES in members(emulator, room)
+    invites = emulator.calls_to("conversations.invite")
+    assert [str(call.args["users"]) for call in invites][1:] == [SALES]
+    assert the_crisis(services, crisis_id).invited_at == START + timedelta(minutes=3)

@@ -128,13 +128,29 @@ def release_room(*, session: Session, crisis_id: int) -> None:
     )
 
 
+def _invites_owed() -> object:
+    """Nobody invited yet, or someone given a role since the last invitations."""
+    newer_role = (
+        select(CrisisRole.id)
+        .where(
+            col(CrisisRole.crisis_id) == col(Crisis.id),
+            col(CrisisRole.assigned_at) > col(Crisis.invited_at),
+        )
+        .exists()
+    )
+    return and_(
+        col(Crisis.war_room_channel).is_not(None),
+        col(Crisis.war_room_fallback).is_(False),
+        or_(col(Crisis.invited_at).is_(None), newer_role),
+    )
+
+
 def invites_owed(*, session: Session, now: datetime) -> list[int]:
-    """Crises whose war room exists but whose people were not invited yet."""
+    """Crises whose war room exists but whose people were not all invited yet."""
     found = session.exec(
         select(Crisis.id)
         .where(
-            col(Crisis.war_room_channel).is_not(None),
-            col(Crisis.invited_at).is_(None),
+            _invites_owed(),  # type: ignore[arg-type]
             _free(Crisis.room_lease_until, now),  # type: ignore[arg-type]
         )
         .order_by(col(Crisis.id))
@@ -145,13 +161,15 @@ def invites_owed(*, session: Session, now: datetime) -> list[int]:
 def take_invite_lease(
     *, session: Session, crisis_id: int, now: datetime, lease: timedelta = ROOM_LEASE
 ) -> Crisis | None:
-    """Hold the invitations of ``crisis_id``'s war room; None when done or held."""
+    """Hold the invitations of ``crisis_id``'s war room; None when done or held.
+
+    ``now`` becomes ``invited_at`` once done: a role given after it (even while the invites
+    run) is invited next tick."""
     taken = session.execute(
         update(Crisis)
         .where(
             col(Crisis.id) == crisis_id,
-            col(Crisis.war_room_channel).is_not(None),
-            col(Crisis.invited_at).is_(None),
+            _invites_owed(),  # type: ignore[arg-type]
             _free(Crisis.room_lease_until, now),  # type: ignore[arg-type]
         )
         .values(room_lease_until=now + lease)
@@ -170,20 +188,6 @@ def mark_invited(*, session: Session, crisis_id: int, now: datetime) -> None:
 
 def release_invites(*, session: Session, crisis_id: int) -> None:
     session.execute(update(Crisis).where(col(Crisis.id) == crisis_id).values(room_lease_until=None))
-
-
-def invite_again(*, session: Session, crisis_id: int) -> None:
-    """Someone new belongs in the war room (a role assigned): the clock invites again. Inviting
-    is idempotent (members are skipped), so asking twice costs a call, never a duplicate."""
-    session.execute(
-        update(Crisis)
-        .where(
-            col(Crisis.id) == crisis_id,
-            col(Crisis.war_room_fallback).is_(False),
-            col(Crisis.war_room_channel).is_not(None),
-        )
-        .values(invited_at=None)
-    )
 
 
 def role_holders(*, session: Session, crisis_id: int) -> list[str]:
