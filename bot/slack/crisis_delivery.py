@@ -43,7 +43,7 @@ from bot.store.db import session_scope
 from bot.store.models import Crisis, CrisisPost
 from bot.workflows import notices
 from bot.workflows.crisis import delivery
-from bot.workflows.crisis.kinds import CrisisKind
+from bot.workflows.crisis.kinds import CrisisKind, PostKind
 
 log = logging.getLogger(__name__)
 
@@ -380,8 +380,9 @@ def _post(
         log.warning("crisis post %s (%s) could not be composed: %r", post.id, post.kind, error)
         _failed(services, post, f"composing failed: {error!r}")
         return False
+    warn = _no_statement_warning(services, client, post, now)
     with session_scope(services.sessions) as session:
-        delivery.mark_posted(
+        first = delivery.mark_posted(
             session=session,
             post_id=post.id,
             now=now,
@@ -389,8 +390,35 @@ def _post(
             message_ts=ts,
             drawn_version=version,
         )
+        queued = [
+            notices.add_notice(session=session, recipient_id=admin, text=warn[1], now=now).id
+            for admin in warn[0]
+            if first
+        ]
     log.info("crisis post %s (%s) posted in %s", post.id, post.kind, channel)
+    deliver_notices(client, services, [notice for notice in queued if notice is not None])
     return True
+
+
+def _no_statement_warning(
+    services: Services, client: WebClient, post: CrisisPost, now: datetime
+) -> tuple[list[str], str]:
+    """Admins to DM, and what, when a briefing goes out with no holding statement: no reply
+    will be suggested while the crisis lasts, and someone should add a ``crisis: true``
+    template. Queued with the post's record, so it goes once per crisis."""
+    if post.kind != PostKind.BRIEFING:
+        return [], ""
+    with session_scope(services.sessions) as session:
+        templates = services.knowledge.get(session).templates
+    if any(template.crisis for template in templates):
+        return [], ""
+    text = (
+        f"Crisis #{post.crisis_id} has no holding statement: no response template is marked "
+        "`crisis: true`, so I will suggest no replies while it lasts. Add one to the "
+        "responses folder."
+    )
+    admins = approvers.expand(services.settings.admins, client, services.groups, now=now)
+    return sorted(admins), text
 
 
 def _send_new(client: WebClient, channel: str, post_id: int, message: CrisisMessage) -> str:

@@ -664,3 +664,35 @@ def test_someone_given_a_role_later_is_invited_on_the_next_tick(
     invites = emulator.calls_to("conversations.invite")
     assert [str(call.args["users"]) for call in invites][1:] == [SALES]
     assert the_crisis(services, crisis_id).invited_at == START + timedelta(minutes=3)
+
+
+def test_without_a_crisis_template_the_briefing_warns_and_the_admins_hear_once(
+    emulator: SlackEmulator, database_url: str, tmp_path: Path
+) -> None:
+    source = Path(crisis_briefing.__file__).parent.parent / "content" / "responses"
+    (tmp_path / "default-friendly.md.j2").write_text(
+        (source / "default-friendly.md.j2").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    services = build(emulator, database_url, responses_dir=str(tmp_path))
+    try:
+        crisis_id = open_crisis(services)
+        assert tick(services, emulator) == 2
+        with session_scope(services.sessions) as session:
+            redraw_post(session, kind=PostKind.BRIEFING, crisis_id=crisis_id)
+        assert tick(services, emulator, START + timedelta(minutes=1)) == 1  # the redraw
+        room = the_crisis(services, crisis_id).war_room_channel
+    finally:
+        services.close()
+    assert room is not None
+    [briefing] = posted(emulator, room)
+    assert "No response template is marked `crisis: true`" in str(briefing["blocks"])
+    [text] = dms_to(emulator, ADMIN)
+    assert f"Crisis #{crisis_id} has no holding statement" in text
+
+
+def test_with_a_crisis_template_nobody_is_warned(
+    services: Services, emulator: SlackEmulator
+) -> None:
+    open_crisis(services)
+    assert tick(services, emulator) == 2
+    assert dms_to(emulator, ADMIN) == []
