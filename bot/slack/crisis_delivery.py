@@ -33,6 +33,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlmodel import Session
 
+from bot.core.slack_ids import is_user_group
 from bot.services import Services
 from bot.slack import approvers
 from bot.slack.approval_cards import tell_admins_once
@@ -380,7 +381,11 @@ def _post(
         log.warning("crisis post %s (%s) could not be composed: %r", post.id, post.kind, error)
         _failed(services, post, f"composing failed: {error!r}")
         return False
-    warn = _no_statement_warning(services, client, post, now)
+    try:
+        warn = _no_statement_warning(services, client, post, now)
+    except Exception:  # the post is in Slack: record it whatever the warning's trouble
+        log.exception("crisis post %s: the missing-template warning could not be made", post.id)
+        warn = ([], "")
     with session_scope(services.sessions) as session:
         first = delivery.mark_posted(
             session=session,
@@ -417,8 +422,16 @@ def _no_statement_warning(
         "`crisis: true`, so I will suggest no replies while it lasts. Add one to the "
         "responses folder."
     )
-    admins = approvers.expand(services.settings.admins, client, services.groups, now=now)
-    return sorted(admins), text
+    return _admins(services, client, now), text
+
+
+def _admins(services: Services, client: WebClient, now: datetime) -> list[str]:
+    """The admins as user ids (groups expanded); the plain ids when Slack cannot be asked."""
+    try:
+        return sorted(approvers.expand(services.settings.admins, client, services.groups, now=now))
+    except (SlackClientError, OSError) as error:
+        log.warning("admins' groups not expanded (%s); telling the listed users", error)
+        return sorted(entry for entry in services.settings.admins if not is_user_group(entry))
 
 
 def _send_new(client: WebClient, channel: str, post_id: int, message: CrisisMessage) -> str:
@@ -523,7 +536,7 @@ def _give_up(
         f"{PERMANENT_ERRORS.get(code, reason)}. I will not try again; "
         "`/social crisis status` shows the crisis."
     )
-    admins = approvers.expand(services.settings.admins, client, services.groups, now=now)
+    admins = _admins(services, client, now)
     with session_scope(services.sessions) as session:
         first = delivery.give_up(session=session, post_id=post.id, now=now, error=reason)
         queued = [

@@ -696,3 +696,32 @@ def test_with_a_crisis_template_nobody_is_warned(
     open_crisis(services)
     assert tick(services, emulator) == 2
     assert dms_to(emulator, ADMIN) == []
+
+
+def test_a_fallback_room_the_bot_is_not_in_is_joined_before_posting(
+    emulator: SlackEmulator, database_url: str
+) -> None:
+    services = build(emulator, database_url, escalation_channel="C0LOUNGE")
+    try:
+        emulator.refuse("conversations.create")
+        # Slack refuses a post in a channel the bot is not in (chat:write without .public).
+        emulator.inject("chat.postMessage", status=200, error="not_in_channel")
+        crisis_id = open_crisis(services)
+        assert tick(services, emulator) == 2
+        assert the_crisis(services, crisis_id).war_room_channel == "C0LOUNGE"
+    finally:
+        services.close()
+    assert [c.args["channel"] for c in emulator.calls_to("conversations.join")] == ["C0LOUNGE"]
+    assert len(posted(emulator, "C0LOUNGE")) == 1
+    assert BOT in members(emulator, "C0LOUNGE")
+
+
+def test_a_post_still_refused_after_joining_is_given_up(
+    services: Services, emulator: SlackEmulator
+) -> None:
+    open_crisis(services)
+    emulator.inject("chat.postMessage", status=200, error="not_in_channel", times=2)
+    tick(services, emulator)
+    briefing, _ = all_posts(services)
+    assert (briefing.given_up_at, briefing.last_error) == (START, "Slack said not_in_channel")
+    assert len(emulator.calls_to("conversations.join")) == 1
