@@ -3,7 +3,8 @@
 Point ``slack_sdk.WebClient(base_url=emulator.api_url, token=emulator.bot_token)`` at it. Every
 call is recorded (``calls``, ``calls_to``, ``wait_for``), checked against Slack's OpenAPI spec and
 Block Kit limits (``violations``), and answered as Slack would, from an in-memory workspace.
-Faults (429 with Retry-After, 5xx, slow answers, error codes) can be injected per method.
+Faults (429 with Retry-After, 5xx, slow answers, error codes) can be injected per method, and a
+method can be refused for good (``refuse``: a workspace that does not let apps create channels).
 Like Slack, ``views.open`` and ``views.push`` take a trigger id once and only within 3 s of its
 click (``expired_trigger_id``, ``exchanged_trigger_id``); ``clock`` is the wall clock it is
 measured on, as trigger ids from ``slack_emulator.payloads`` carry their click's epoch time.
@@ -52,7 +53,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from slack_emulator.block_limits import BlockViolation, check_message, check_view
-from slack_emulator.emulator_args import MethodError
+from slack_emulator.emulator_args import InviteRefused, MethodError
 from slack_emulator.emulator_faults import Fault, FaultPlan
 from slack_emulator.emulator_files import receive_upload
 from slack_emulator.emulator_http import LoopbackServer, Reply, decode_arguments, error_reply
@@ -133,6 +134,7 @@ class SlackEmulator:
         self._calls: list[RecordedCall] = []
         self._violations: list[str] = []
         self._faults = FaultPlan()
+        self._refusals: dict[str, str] = {}  # method -> the error every call gets
         self._server: LoopbackServer | None = None
         self._thread: threading.Thread | None = None
         # Socket Mode binds its own loopback port, lazily, on the first apps.connections.open.
@@ -250,11 +252,12 @@ class SlackEmulator:
                 self._recorded.wait(remaining)
 
     def reset(self) -> None:
-        """Forget calls, faults, violations, messages, views and Socket Mode acks; keep users,
-        channels and open Socket Mode connections."""
+        """Forget calls, faults, refusals, violations, messages, views and Socket Mode acks; keep
+        users, channels and open Socket Mode connections."""
         with self._lock:
             self._calls.clear()
             self._violations.clear()
+            self._refusals.clear()
             self._workspace.clear_activity()
         self._faults.clear()
         self._socket.reset()
@@ -323,6 +326,17 @@ class SlackEmulator:
         are served in the order injected.
         """
         self._faults.add(method, Fault(status, retry_after, delay, error, times))
+
+    def refuse(self, method: str, error: str = "restricted_action") -> None:
+        """Answer every call to ``method`` with ``error`` until ``allow``: a workspace policy
+        (admins who do not let apps create channels), not a passing fault."""
+        with self._lock:
+            self._refusals[method] = error
+
+    def allow(self, method: str) -> None:
+        """Stop refusing ``method``."""
+        with self._lock:
+            self._refusals.pop(method, None)
 
     def faults_waiting(self, method: str) -> int:
         """How many calls to ``method`` an injected fault still waits for: 0 once the last one
@@ -455,6 +469,10 @@ class SlackEmulator:
         fault_reply = self._faults.apply(method)
         if fault_reply is not None:
             return args, fault_reply
+        with self._lock:
+            refusal_error = self._refusals.get(method)
+        if refusal_error is not None:
+            return args, error_reply(refusal_error)
         if method == SOCKET_MODE_METHOD:
             return args, self._open_socket_connection(header_token, body_token)
         handler = METHODS.get(method)
@@ -478,7 +496,10 @@ class SlackEmulator:
                 # workspace objects it shows (a view, a message) may change.
                 return args, Reply(200, copy.deepcopy(handler(self._workspace, args)))
             except MethodError as refused:
-                return args, error_reply(refused.error, *refused.messages)
+                reply = error_reply(refused.error, *refused.messages)
+                if isinstance(refused, InviteRefused):
+                    reply.body["errors"] = refused.problems
+                return args, reply
 
     def _open_socket_connection(self, header_token: str | None, body_token: str | None) -> Reply:
         error = connections_open_error(

@@ -17,6 +17,14 @@ class MethodError(Exception):
         self.messages = list(messages)
 
 
+class InviteRefused(MethodError):
+    """conversations.invite refused for some users: Slack lists each in ``errors``."""
+
+    def __init__(self, error: str, problems: list[dict[str, Any]]) -> None:
+        super().__init__(error)
+        self.problems = problems
+
+
 def text_arg(args: Mapping[str, Any], name: str) -> str:
     """An argument as text; "" when absent."""
     value = args.get(name)

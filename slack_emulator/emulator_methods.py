@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from slack_emulator.emulator_args import (
+    InviteRefused,
     MethodError,
     channel_arg,
     flag_arg,
@@ -37,6 +38,8 @@ Handler = Callable[[Workspace, dict[str, Any]], dict[str, Any]]
 # conversations.create: lowercase letters, digits, hyphens and underscores, at most 80 characters.
 CHANNEL_NAME_PATTERN = re.compile(r"[a-z0-9_-]+")
 CHANNEL_NAME_MAX = 80
+# conversations.invite takes at most this many users a call.
+INVITE_MAX = 1000
 # Message-content arguments: a message needs at least one of them (else Slack says no_text).
 CONTENT_ARGUMENTS = ("text", "blocks", "attachments", "markdown_text")
 STORED_MESSAGE_FIELDS = ("blocks", "attachments", "metadata")
@@ -66,6 +69,8 @@ def auth_test(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
 def chat_post_message(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
     """Store a message from the bot and answer with its ts."""
     channel = channel_arg(ws, args)
+    if channel.is_archived:
+        raise MethodError("is_archived")
     _require_content(args)
     extra = {name: args[name] for name in STORED_MESSAGE_FIELDS if name in args}
     if args.get("thread_ts"):
@@ -182,22 +187,68 @@ def conversations_create(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
 
 
 def conversations_invite(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
-    """Add members to a channel the bot is in."""
+    """Add members to a channel the bot is in, up to 1000 a call.
+
+    As on Slack, one user who cannot be invited (already a member, unknown) fails the whole call
+    with an ``errors`` list naming each; with ``force`` the valid ones are invited and the call
+    succeeds, still listing the others.
+    """
     channel = channel_arg(ws, args)
     users = ids_arg(args, "users")
     if not users:
         raise MethodError("no_user")
+    if len(users) > INVITE_MAX:
+        raise MethodError("too_many_users")
+    if channel.is_archived:
+        raise MethodError("is_archived")
     if ws.bot_user_id not in channel.members:
         raise MethodError("not_in_channel")
+    problems: list[dict[str, Any]] = []
+    valid: list[str] = []
     for user in users:
         if user == ws.bot_user_id:
-            raise MethodError("cant_invite_self")
-        if user not in ws.users:
-            raise MethodError("user_not_found")
-    if all(user in channel.members for user in users):
-        raise MethodError("already_in_channel")
-    channel.members.extend(user for user in users if user not in channel.members)
-    return {"ok": True, "channel": channel.to_api(ws.bot_user_id)}
+            error = "cant_invite_self"
+        elif user not in ws.users:
+            error = "user_not_found"
+        elif user in channel.members:
+            error = "already_in_channel"
+        else:
+            valid.append(user)
+            continue
+        problems.append({"user": user, "ok": False, "error": error})
+    if problems and not (flag_arg(args, "force") and valid):
+        raise InviteRefused(problems[0]["error"], problems)
+    channel.members.extend(user for user in valid if user not in channel.members)
+    answer: dict[str, Any] = {"ok": True, "channel": channel.to_api(ws.bot_user_id)}
+    if problems:
+        answer["errors"] = problems
+    return answer
+
+
+def conversations_join(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
+    """The bot joins a public channel (a private one it is not in is channel_not_found)."""
+    channel = channel_arg(ws, args)
+    if channel.is_archived:
+        raise MethodError("is_archived")
+    if channel.is_im or channel.is_mpim:
+        raise MethodError("method_not_supported_for_channel_type")
+    answer: dict[str, Any] = {"ok": True}
+    if ws.bot_user_id in channel.members:
+        answer["warning"] = "already_in_channel"
+        answer["response_metadata"] = {"warnings": ["already_in_channel"]}
+    else:
+        channel.members.append(ws.bot_user_id)
+    answer["channel"] = channel.to_api(ws.bot_user_id)
+    return answer
+
+
+def conversations_unarchive(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
+    """Bring an archived channel back."""
+    channel = channel_arg(ws, args)
+    if not channel.is_archived:
+        raise MethodError("not_archived")
+    channel.is_archived = False
+    return {"ok": True}
 
 
 def conversations_info(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
@@ -393,6 +444,8 @@ METHODS: Mapping[str, Handler] = {
     "conversations.open": conversations_open,
     "conversations.create": conversations_create,
     "conversations.invite": conversations_invite,
+    "conversations.join": conversations_join,
+    "conversations.unarchive": conversations_unarchive,
     "conversations.info": conversations_info,
     "conversations.replies": conversations_replies,
     "conversations.history": conversations_history,

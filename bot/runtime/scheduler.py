@@ -21,6 +21,7 @@ from bot.runtime.stopping import StopRequest
 from bot.services import Services
 from bot.slack.approval_jobs import expire_drafts, repair_cards_and_notices, send_reminders
 from bot.slack.card_posting import post_missing_cards
+from bot.slack.crisis_delivery import run_crisis_clock
 from bot.slack.digest_delivery import send_due_digests
 from bot.slack.handoff_packets import repair_handoff_packets
 from bot.slack.handoff_timers import fire_handoff_timers
@@ -53,6 +54,11 @@ HANDOFF_SLA_EVERY = timedelta(minutes=1)
 DIGEST_JOB_ID = "digests"
 # A digest goes out within a minute of its local time; the run at start-up is the catch-up.
 DIGEST_EVERY = timedelta(minutes=1)
+CRISIS_JOB_ID = "crisis"
+# War rooms, briefings, status updates and redraws: a listener delivers right after its decision
+# (crisis_delivery.deliver_soon); this tick is the catch-up after a crash or a Slack outage, and
+# how late a status update may be.
+CRISIS_EVERY = timedelta(minutes=1)
 REPLAY_JOB_ID = "event-replay"
 # An event claimed and never finished waits at least its lease (45 s) before this picks it up.
 REPLAY_EVERY = timedelta(minutes=1)
@@ -107,6 +113,7 @@ def build_scheduler(
         every(HANDOFF_SLA_EVERY, fire_handoff_timers, HANDOFF_SLA_JOB_ID, client)
         every(PACKET_RETRY_EVERY, repair_handoff_packets, PACKETS_JOB_ID, client)
         every(DIGEST_EVERY, send_due_digests, DIGEST_JOB_ID, client)
+        every(CRISIS_EVERY, run_crisis_clock, CRISIS_JOB_ID, client)
     if replay is not None:
         every(REPLAY_EVERY, replay_owed_events, REPLAY_JOB_ID, replay)
     return scheduler

@@ -4,6 +4,7 @@ ack's body, or the click's response_url), and the store checked after each."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -133,16 +134,19 @@ def test_an_admin_starts_a_crisis_that_pauses_posts_and_a_second_start_points_at
     [started] = rows(crisis_bot, Crisis)
     assert (started.kind, started.started_by, started.running_key) == ("crisis", ADMIN, "running")
     assert [(r.user_id, r.role) for r in rows(crisis_bot, CrisisRole)] == [(ADMIN, "lead")]
-    assert [(p.kind, p.channel_id) for p in rows(crisis_bot, CrisisPost)] == [
-        ("briefing", None),
-        ("announce", "C0APPROVALS"),
-    ]
+    # The briefing's channel is the war room, filled in once the room exists (deliver_soon may
+    # already have made it after the ack): only the announcement's is fixed at the start.
+    owed = rows(crisis_bot, CrisisPost)
+    assert [p.kind for p in owed] == ["briefing", "announce"]
+    assert owed[1].channel_id == "C0APPROVALS"
     # The admins were a user group: Slack was asked who is in it.
     assert crisis_bot.emulator.calls_to("usergroups.users.list")
 
     again = answer(crisis_bot, "start Something else")
     assert again.startswith("A crisis is already running since <!date^")
-    assert "— see its war room, being set up now: Checkout is down for everyone" in again
+    assert re.search(
+        r"— see (its war room, being set up now|<#C\w+>): Checkout is down for everyone", again
+    ), again
     assert len(rows(crisis_bot, Crisis)) == 1
     assert_clean(crisis_bot)
 

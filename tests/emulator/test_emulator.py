@@ -714,3 +714,54 @@ def test_conversations_list_pages_with_the_cursor(emu: SlackEmulator, client: We
     assert {f"page-{n}" for n in range(5)} <= set(names)
     # As on Slack, a page holds at most 1000.
     assert len(client.conversations_list(limit=5000)["channels"]) == len(names)
+
+
+def test_conversations_invite_fails_whole_unless_forced(client: WebClient) -> None:
+    channel = client.conversations_create(name="invite-force")["channel"]["id"]
+    client.conversations_invite(channel=channel, users=[AUTHOR])
+    with pytest.raises(SlackApiError) as refused:
+        client.conversations_invite(channel=channel, users=[AUTHOR, APPROVER, "U0NOBODY"])
+    assert refused.value.response["error"] == "already_in_channel"
+    assert [e["user"] for e in refused.value.response["errors"]] == [AUTHOR, "U0NOBODY"]
+    members = client.conversations_members(channel=channel)["members"]
+    assert APPROVER not in members  # nothing invited when one failed
+    answer = client.conversations_invite(
+        channel=channel, users=[AUTHOR, APPROVER, "U0NOBODY"], force=True
+    )
+    assert [e["error"] for e in answer["errors"]] == ["already_in_channel", "user_not_found"]
+    assert APPROVER in client.conversations_members(channel=channel)["members"]
+
+
+def test_join_unarchive_and_archived_channels(emu: SlackEmulator, client: WebClient) -> None:
+    assert "UBOTSOCIAL" not in client.conversations_members(channel="C0LOUNGE")["members"]
+    assert client.conversations_join(channel="C0LOUNGE")["channel"]["is_member"] is True
+    assert client.conversations_join(channel="C0LOUNGE")["warning"] == "already_in_channel"
+    emu.add_channel("C0OLD", name="old-room", is_archived=True)
+    assert _error_of(client.chat_postMessage, channel="C0OLD", text="hi") == "is_archived"
+    assert _error_of(client.conversations_join, channel="C0OLD") == "is_archived"
+    client.conversations_unarchive(channel="C0OLD")
+    assert _error_of(client.conversations_unarchive, channel="C0OLD") == "not_archived"
+    assert client.chat_postMessage(channel="C0OLD", text="back")["ok"] is True
+
+
+def test_a_refused_method_stays_refused_until_allowed(
+    emu: SlackEmulator, client: WebClient
+) -> None:
+    emu.refuse("conversations.create", "restricted_action")
+    for _ in range(3):
+        assert _error_of(client.conversations_create, name="nope") == "restricted_action"
+    emu.allow("conversations.create")
+    assert client.conversations_create(name="nope")["ok"] is True
+    emu.refuse("conversations.create")
+    emu.reset()  # a new test starts with a workspace that allows everything
+    assert client.conversations_create(name="nope-2")["ok"] is True
+
+
+def test_message_metadata_is_kept_and_shown_in_history_on_request(client: WebClient) -> None:
+    metadata = {"event_type": "socialops_crisis", "event_payload": {"post_id": 7}}
+    posted = client.chat_postMessage(channel=SOCIAL, text="briefing", metadata=metadata)
+    client.chat_update(channel=SOCIAL, ts=posted["ts"], text="briefing v2")
+    [shown] = client.conversations_history(channel=SOCIAL, include_all_metadata=True)["messages"]
+    assert (shown["text"], shown["metadata"]) == ("briefing v2", metadata)
+    [plain] = client.conversations_history(channel=SOCIAL)["messages"]
+    assert "metadata" not in plain

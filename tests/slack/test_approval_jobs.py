@@ -15,6 +15,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from bot.runtime.job_slots import SlotTrigger
 from bot.runtime.scheduler import (
     CARDS_JOB_ID,
+    CRISIS_JOB_ID,
     DIGEST_JOB_ID,
     EXPIRE_JOB_ID,
     HANDOFF_SLA_JOB_ID,
@@ -117,6 +118,7 @@ def test_jobs_have_stable_ids(services_at: Services, emulator: SlackEmulator) ->
         HANDOFF_SLA_JOB_ID,
         PACKETS_JOB_ID,
         DIGEST_JOB_ID,
+        CRISIS_JOB_ID,
     }
     without_slack = build_scheduler(services_at)
     assert {
@@ -126,6 +128,7 @@ def test_jobs_have_stable_ids(services_at: Services, emulator: SlackEmulator) ->
         HANDOFF_SLA_JOB_ID,
         PACKETS_JOB_ID,
         DIGEST_JOB_ID,
+        CRISIS_JOB_ID,
     }.isdisjoint(job.id for job in without_slack.get_jobs())
     # The event replay runs where the clock has a bolt app to replay through.
     replaying = build_scheduler(services_at, client_of(emulator), replay=lambda body: None)
