@@ -38,6 +38,7 @@ def test_the_table_is_in_the_documented_order() -> None:
     decisions = {Act.APPROVE, Act.DECIDE}
     assert [(rule.code, set(rule.acts)) for rule in RULES] == [
         (Refusal.NO_APPROVERS, decisions),
+        (Refusal.NO_CRISIS_APPROVERS, {Act.APPROVE}),
         (Refusal.SELF_APPROVAL, decisions),
         (Refusal.NOT_AUTHORIZED, decisions),
         (Refusal.NOT_AUTHOR, {Act.EDIT, Act.CHANGE, Act.WITHDRAW}),
