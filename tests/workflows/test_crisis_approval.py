@@ -120,7 +120,8 @@ def test_two_ordinary_approvals_still_wait_for_a_crisis_approver(services: Servi
         approvers=frozenset({JONAS, "U0OTHER"}), crisis_approvers=POLICY.crisis_approvers
     )
     outcome = approve(services, draft_id, "U0OTHER", policy)
-    assert outcome.progress is not None and outcome.progress.crisis_needed
+    assert outcome.progress is not None
+    assert outcome.progress.crisis_needed
     assert state_of(services, draft_id) == DraftState.PENDING
     outcome = approve(services, draft_id, LEGAL)
     assert state_of(services, draft_id) == DraftState.APPROVED
@@ -158,7 +159,8 @@ def test_a_drill_asks_for_the_extra_approval_too(services: Services) -> None:
     start_crisis(services, CrisisKind.DRILL)
     draft_id = create(services)
     outcome = approve(services, draft_id, JONAS)
-    assert outcome.progress is not None and outcome.progress.crisis_kind == CrisisKind.DRILL
+    assert outcome.progress is not None
+    assert outcome.progress.crisis_kind == CrisisKind.DRILL
     assert state_of(services, draft_id) == DraftState.PENDING
 
 
@@ -182,7 +184,8 @@ def test_with_no_crisis_approvers_an_approval_during_a_crisis_is_refused(
     draft_id = create(services)
     outcome = approve(services, draft_id, JONAS, ApprovalPolicy(approvers=frozenset({JONAS})))
     assert outcome.refused == Refusal.NO_CRISIS_APPROVERS
-    assert outcome.detail is not None and "crisis approver" in outcome.detail
+    assert outcome.detail is not None
+    assert "crisis approver" in outcome.detail
     with session_scope(services.sessions) as session:
         actions = [
             e.action
@@ -219,7 +222,8 @@ def test_the_end_lifts_the_requirement_and_approves_what_is_complete(services: S
             )
         ).one()
     assert entry.actor_id == PRIYA
-    assert entry.note is not None and "crisis ended" in entry.note
+    assert entry.note is not None
+    assert "crisis ended" in entry.note
 
 
 def test_the_lift_leaves_other_crises_drafts_alone(services: Services) -> None:
