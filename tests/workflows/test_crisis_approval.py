@@ -17,6 +17,7 @@ from bot.store.models import AuditEntry, Crisis, Draft, DraftApproval
 from bot.workflows import drafts
 from bot.workflows.crisis.kinds import RUNNING, CrisisKind
 from bot.workflows.drafts import ApprovalPolicy, DraftState, Refusal, lift_crisis_approval
+from bot.workflows.home import home_queue
 from tests.concurrency import race
 from tests.workflows.test_drafts import AUTHOR, CHECKS, JONAS, NOW, PRIYA, create, state_of
 
@@ -260,3 +261,30 @@ def test_an_approval_racing_the_end_is_never_stranded(services: Services) -> Non
 
     race(2, lambda i: (end, approval)[i]())
     assert state_of(services, draft_id) == DraftState.APPROVED
+
+
+# -- who sees what waits for them ------------------------------------------------------------------
+
+
+def test_a_crisis_approver_finds_the_stamped_drafts_on_their_home(services: Services) -> None:
+    before = create(services)
+    start_crisis(services)
+    stamped = create(services)
+    with session_scope(services.sessions) as session:
+        legal = home_queue(session, user_id=LEGAL, policy=POLICY)
+        jonas = home_queue(session, user_id=JONAS, policy=POLICY)
+    assert legal.can_approve
+    assert [d.id for d in legal.to_approve.rows] == [stamped]
+    assert legal.crisis_kind == CrisisKind.CRISIS
+    assert [d.id for d in jonas.to_approve.rows] == [before, stamped]
+    assert jonas.progress[stamped].crisis_needed
+    assert not jonas.progress[before].in_crisis
+
+
+def test_outside_a_crisis_a_crisis_approver_has_nothing_to_approve(services: Services) -> None:
+    create(services)
+    with session_scope(services.sessions) as session:
+        legal = home_queue(session, user_id=LEGAL, policy=POLICY)
+    assert not legal.can_approve
+    assert legal.to_approve.rows == ()
+    assert legal.crisis_kind is None
