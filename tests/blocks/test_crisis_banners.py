@@ -165,7 +165,7 @@ def test_a_full_home_with_the_banner_stays_within_100_blocks() -> None:
 
 def test_the_queue_carries_the_banner_and_marks_what_waits_for_a_crisis_approver() -> None:
     waiting = [draft(id=4), draft(id=5)]
-    progress = {
+    progress: dict[int | None, Progress] = {
         4: in_crisis(),
         5: Progress(given=(), required=1, risk_needed=False),
     }
