@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from bot.runtime.cli_content import audit_cli, drafts_cli, faq_cli, suggest
+from bot.runtime.cli_crisis import crisis_cli
 from bot.runtime.cli_report import report
 from bot.runtime.cli_support import (
     EXIT_USAGE,
@@ -35,6 +36,7 @@ cli.add_typer(db_cli, name="db")
 cli.add_typer(drafts_cli, name="drafts")
 cli.add_typer(audit_cli, name="audit")
 cli.add_typer(faq_cli, name="faq")
+cli.add_typer(crisis_cli, name="crisis")
 
 
 @cli.command()

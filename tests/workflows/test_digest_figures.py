@@ -8,10 +8,11 @@ from zoneinfo import ZoneInfo
 
 from bot.services import Services
 from bot.store.db import session_scope
-from bot.store.models import AuditEntry, Draft, FaqGap, FaqRecord, Handoff, ReplySuggestion
+from bot.store.models import AuditEntry, Crisis, Draft, FaqGap, FaqRecord, Handoff, ReplySuggestion
 from bot.workflows import drafts, replies
 from bot.workflows.checks import CheckPolicy
 from bot.workflows.digests.figures import DigestFigures, PendingDraft, build_figures
+from bot.workflows.digests.history import daily_rows
 from bot.workflows.drafts import ApprovalPolicy, DraftInput
 from bot.workflows.replies import CustomerMessage, Suggestion
 
@@ -652,3 +653,93 @@ def test_a_handoff_open_since_last_week_makes_the_day_not_quiet(services: Servic
     loud = figures(services)
     assert loud.handoffs.opened == 0
     assert not loud.is_quiet
+
+
+# -- crisis mode: the crisis line, and drills left out ------------------------------------------
+
+
+def stored(services: Services, row: Crisis | Draft) -> int:
+    with session_scope(services.sessions) as session:
+        session.add(row)
+        session.flush()
+        assert row.id is not None
+        return row.id
+
+
+def crisis(kind: str, started_at: datetime, **values: object) -> Crisis:
+    fields: dict[str, object] = {
+        "kind": kind,
+        "reason": "Recall <!channel>",
+        "started_by": "U0ADMIN",
+        "started_at": started_at,
+        "updated_at": started_at,
+    }
+    fields.update(values)
+    return Crisis(**fields)  # type: ignore[arg-type]
+
+
+def test_drafts_and_suggestions_of_a_drill_are_not_counted(services: Services) -> None:
+    at = START + timedelta(hours=2)
+    drill = stored(services, crisis("drill", at - timedelta(hours=1), ended_at=at + TINY))
+    real = stored(services, crisis("crisis", START - timedelta(days=3), ended_at=START - TINY))
+    rehearsed = stored(services, draft(submitted_at=at))
+    rehearsed_approved = stored(services, draft(state="approved", submitted_at=at))
+    counted = stored(services, draft(submitted_at=at, text="Real"))
+    with session_scope(services.sessions) as session:
+        for draft_id in (rehearsed, rehearsed_approved):
+            row = session.get(Draft, draft_id)
+            assert row is not None
+            row.crisis_id = drill
+        row = session.get(Draft, counted)
+        assert row is not None
+        row.crisis_id = real  # a real crisis's draft is real work
+    add(
+        services,
+        entry(at, "submit", "draft", "pending", subject_id=str(rehearsed)),
+        entry(at, "submit", "draft", "pending", subject_id=str(rehearsed_approved)),
+        entry(at + TINY, "approve", "pending", "approved", subject_id=str(rehearsed_approved)),
+        entry(at, "submit", "draft", "pending", subject_id=str(counted)),
+        suggestion(at, crisis_id=drill, faq_id="shipping", text="Soon", mood="upset"),
+        suggestion(at, crisis_id=real, faq_id="returns", text="Yes", mood="happy"),
+    )
+    got = figures(services)
+    assert (got.approvals.submitted, got.approvals.approved) == (1, 0)
+    assert got.approvals.median_time_to_approve is None
+    assert got.approvals.pending == 1
+    assert [p.draft_id for p in got.approvals.oldest_pending] == [counted]
+    assert (got.replies.suggestions, got.replies.answered_from_faq) == (1, 1)
+    assert [c.key for c in got.replies.top_entries] == ["returns"]
+    assert got.replies.moods == {"happy": 1}
+    assert got.crisis is None  # the real one ended before the window; a drill is never shown
+    with session_scope(services.sessions) as session:
+        days = daily_rows(
+            session=session, first_day=START.date(), last_day=END.date(), tz=UTC_ZONE, now=NOW
+        )
+    assert sum(row.submitted for row in days) == 1
+    assert sum(row.suggestions for row in days) == 1
+
+
+def test_the_crisis_line_shows_real_crises_of_the_window(services: Services) -> None:
+    add(services, crisis("drill", START + timedelta(hours=1)))
+    assert figures(services).crisis is None
+    assert figures(services).is_quiet  # a drill is no news for the digest
+    add(
+        services,
+        crisis(
+            "crisis",
+            START - timedelta(hours=5),
+            ended_at=START + timedelta(hours=1),
+            summary="Back up & running",
+        ),
+        crisis("crisis", START - timedelta(days=2), ended_at=START - TINY),  # before the window
+    )
+    ended = figures(services)
+    assert ended.crisis is not None
+    assert ended.crisis.startswith("ended Sun 29 Nov 10:00 after 6h: Back up & running")
+    assert not ended.is_quiet
+    add(services, crisis("crisis", NOW - timedelta(minutes=90), running_key="running"))
+    both = figures(services, tz=ZoneInfo("Europe/Berlin"))
+    assert both.crisis == (
+        "running since Mon 30 Nov 08:30 (1h 30m): Recall <!channel>; "
+        "ended Sun 29 Nov 11:00 after 6h: Back up & running"
+    )

@@ -2,7 +2,8 @@
 
 Every figure is counted from the store (drafts, the audit trail, handoffs, reply suggestions,
 FAQ gaps) with queries on indexed time columns, so a digest costs the same on a store of a year
-as on one of a day.
+as on one of a day. A drill's drafts and suggestions are left out (``windows.Drills``), and the
+crisis line names real crises only: a rehearsal is no news.
 """
 
 from __future__ import annotations
@@ -12,12 +13,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlmodel import Session, col
 
-from bot.store.models import Draft, FaqGap, FaqRecord, Handoff, ReplySuggestion
+from bot.store.models import Crisis, Draft, FaqGap, FaqRecord, Handoff, ReplySuggestion
+from bot.workflows.crisis.export import duration_text
+from bot.workflows.crisis.kinds import CrisisKind
 from bot.workflows.digests import windows
 from bot.workflows.digests.history import day_bounds
+from bot.workflows.digests.windows import Drills
 from bot.workflows.drafts.states import PUBLISHABLE_STATES, DraftState
 from bot.workflows.handoffs.states import LIVE_STATES
 
@@ -102,7 +106,7 @@ class DigestFigures:
     scheduled_today: dict[str, int]  # posts scheduled for the local day of ``end``, by network
     handoffs: HandoffFigures
     replies: ReplyFigures
-    crisis: str | None = None  # the crisis state, once crisis mode exists
+    crisis: str | None = None  # real crises running or ended in the window (plain text)
     notes: tuple[str, ...] = field(default=())
 
     @property
@@ -123,6 +127,7 @@ class DigestFigures:
             or h.sla_breaches
             or any(h.open_by_team.values())
             or r.suggestions
+            or self.crisis
         )
 
 
@@ -131,10 +136,11 @@ def build_figures(
 ) -> DigestFigures:
     """The digest of ``[start, end)``, with the queues as they are at ``now``; "today" (the posts
     scheduled) is the local day of ``end`` in ``tz``."""
-    counts = windows.approval_counts(session=session, start=start, end=end)
-    pending = _pending_by_age(session, now)
+    drills = windows.read_drills(session)
+    counts = windows.approval_counts(session=session, start=start, end=end, drills=drills)
+    pending = _pending_by_age(session, now, drills)
     handoffs = windows.handoff_counts(session=session, start=start, end=end, now=now)
-    replies = windows.reply_counts(session=session, start=start, end=end)
+    replies = windows.reply_counts(session=session, start=start, end=end, drills=drills)
     return DigestFigures(
         start=start,
         end=end,
@@ -147,7 +153,7 @@ def build_figures(
             pending_under_24h=pending[1],
             pending_older=pending[2],
             median_time_to_approve=counts.median_time_to_approve,
-            oldest_pending=_oldest_pending(session),
+            oldest_pending=_oldest_pending(session, drills),
         ),
         scheduled_today=_scheduled_on_local_day(session, end, tz),
         handoffs=HandoffFigures(
@@ -163,14 +169,15 @@ def build_figures(
             suggestions=replies.suggestions,
             answered_from_faq=replies.answered_from_faq,
             sent_for_approval=replies.sent_for_approval,
-            top_entries=_top_entries(session, start, end),
+            top_entries=_top_entries(session, start, end, drills),
             top_gaps=_top_gaps(session, start, end),
-            moods=windows.mood_counts(session=session, start=start, end=end),
+            moods=windows.mood_counts(session=session, start=start, end=end, drills=drills),
         ),
+        crisis=crisis_line(session=session, start=start, end=end, now=now, tz=tz),
     )
 
 
-def _pending_by_age(session: Session, now: datetime) -> tuple[int, int, int]:
+def _pending_by_age(session: Session, now: datetime, drills: Drills) -> tuple[int, int, int]:
     """Pending drafts now: waited under 4 h, 4 h up to 24 h, 24 h or more (the state index)."""
     since = func.coalesce(col(Draft.submitted_at), col(Draft.created_at))
     bucket = case(
@@ -179,13 +186,15 @@ def _pending_by_age(session: Session, now: datetime) -> tuple[int, int, int]:
         else_=2,
     )
     rows = session.execute(
-        select(bucket, func.count()).where(col(Draft.state) == DraftState.PENDING).group_by(bucket)
+        select(bucket, func.count())
+        .where(col(Draft.state) == DraftState.PENDING, drills.draft_is_real())
+        .group_by(bucket)
     ).all()
     counts = dict(rows)
     return counts.get(0, 0), counts.get(1, 0), counts.get(2, 0)
 
 
-def _oldest_pending(session: Session) -> tuple[PendingDraft, ...]:
+def _oldest_pending(session: Session, drills: Drills) -> tuple[PendingDraft, ...]:
     rows = session.execute(
         select(
             col(Draft.id),
@@ -194,7 +203,7 @@ def _oldest_pending(session: Session) -> tuple[PendingDraft, ...]:
             col(Draft.submitted_at),
             col(Draft.created_at),
         )
-        .where(col(Draft.state) == DraftState.PENDING)
+        .where(col(Draft.state) == DraftState.PENDING, drills.draft_is_real())
         .order_by(func.coalesce(col(Draft.submitted_at), col(Draft.created_at)), col(Draft.id))
         .limit(OLDEST_SHOWN)
     ).all()
@@ -230,7 +239,9 @@ def _open_by_team(session: Session) -> dict[str, int]:
     return {team: n for team, n in sorted(rows)}
 
 
-def _top_entries(session: Session, start: datetime, end: datetime) -> tuple[Count, ...]:
+def _top_entries(
+    session: Session, start: datetime, end: datetime, drills: Drills
+) -> tuple[Count, ...]:
     """The FAQ entries that answered most suggestions of the window; ties by entry id."""
     uses = func.count().label("uses")
     rows = session.execute(
@@ -240,6 +251,7 @@ def _top_entries(session: Session, start: datetime, end: datetime) -> tuple[Coun
             col(ReplySuggestion.created_at) < end,
             col(ReplySuggestion.faq_id).is_not(None),
             col(ReplySuggestion.text).is_not(None),
+            drills.suggestion_is_real(),
         )
         .group_by(col(ReplySuggestion.faq_id))
         .order_by(uses.desc(), col(ReplySuggestion.faq_id))
@@ -271,3 +283,43 @@ def _top_gaps(session: Session, start: datetime, end: datetime) -> tuple[Count, 
     return tuple(
         Count(key=gap.key, label=gap.example, count=gap.count, gap_id=gap.id) for gap in gaps
     )
+
+
+def crisis_line(
+    *, session: Session, start: datetime, end: datetime, now: datetime, tz: ZoneInfo
+) -> str | None:
+    """Real crises running now or ended in the window, newest first, as plain text (the digest
+    escapes it): ``running since Mon 30 Nov 08:30 (1h 30m): <reason>``, ``ended … after 6h:
+    <summary>``. Drills are left out. The crisis table is a handful of rows."""
+    rows = session.execute(
+        select(Crisis)
+        .where(
+            col(Crisis.kind) == CrisisKind.CRISIS,
+            or_(
+                col(Crisis.ended_at).is_(None),
+                and_(col(Crisis.ended_at) >= start, col(Crisis.ended_at) < end),
+            ),
+            col(Crisis.started_at) <= now,
+        )
+        .order_by(col(Crisis.started_at).desc(), col(Crisis.id).desc())
+    ).scalars()
+    parts: list[str] = []
+    for crisis in rows:
+        if crisis.ended_at is None:
+            since = _local(crisis.started_at, tz)
+            took = duration_text(now - crisis.started_at)
+            parts.append(f"running since {since} ({took}): {_one_line(crisis.reason)}")
+        else:
+            took = duration_text(crisis.ended_at - crisis.started_at)
+            said = crisis.summary or crisis.reason
+            parts.append(f"ended {_local(crisis.ended_at, tz)} after {took}: {_one_line(said)}")
+    return "; ".join(parts) or None
+
+
+def _local(at: datetime, tz: ZoneInfo) -> str:
+    local = at.astimezone(tz)
+    return f"{local:%a} {local.day} {local:%b %H:%M}"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())

@@ -54,17 +54,20 @@ def daily_rows(
     moment = now or datetime.now(UTC)
     rows: list[DayRow] = []
     day = first_day
+    drills = windows.read_drills(session)  # once, not once a day
     while day <= last_day:
-        rows.append(_day_row(session, day, tz, moment))
+        rows.append(_day_row(session, day, tz, moment, drills))
         day += timedelta(days=1)
     return rows
 
 
-def _day_row(session: Session, day: date, tz: ZoneInfo, now: datetime) -> DayRow:
+def _day_row(
+    session: Session, day: date, tz: ZoneInfo, now: datetime, drills: windows.Drills
+) -> DayRow:
     start, end = day_bounds(day, tz)
-    approvals = windows.approval_counts(session=session, start=start, end=end)
+    approvals = windows.approval_counts(session=session, start=start, end=end, drills=drills)
     handoffs = windows.handoff_counts(session=session, start=start, end=end, now=now)
-    replies = windows.reply_counts(session=session, start=start, end=end)
+    replies = windows.reply_counts(session=session, start=start, end=end, drills=drills)
     return DayRow(
         day=day,
         submitted=approvals.submitted,

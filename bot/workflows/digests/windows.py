@@ -4,6 +4,9 @@ Every query is a range on an indexed time column (the audit's (action, at), the 
 created/claimed/closed/claim-due/resolve-due times, the suggestion's created_at) and aggregates in
 SQL, so its cost follows the window's rows, not the store's. Medians read only the window's rows
 (and, for the time to approve, the trails of the drafts approved in it, by subject id).
+
+A drill is a rehearsal: the drafts it stamped and the suggestions made while it ran (their
+``crisis_id`` names a drill) are left out of every count, so practising never shows as work done.
 """
 
 from __future__ import annotations
@@ -12,13 +15,14 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import and_, case, exists, func, or_, select, true
 from sqlalchemy.orm import Mapped
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 
 from bot.knowledge.sentiment import read_mood
-from bot.store.models import AuditEntry, Draft, Handoff, ReplySuggestion
+from bot.store.models import AuditEntry, Crisis, Draft, Handoff, ReplySuggestion
+from bot.workflows.crisis.kinds import CrisisKind
 from bot.workflows.drafts.states import DraftState
 from bot.workflows.drafts.transitions import SUBJECT as DRAFT_SUBJECT
 from bot.workflows.handoffs.states import HandoffState
@@ -26,6 +30,7 @@ from bot.workflows.handoffs.states import HandoffState
 # The audit actions that put a draft in front of approvers, or decide it (bot/workflows/drafts/).
 SUBMIT_ACTIONS = ("submit", "edit")
 DECISION_ACTIONS = ("approve", "reject", "expire")
+DRILL = CrisisKind.DRILL.value
 _CHUNK = 500  # ids per IN list: well within SQLite's and PostgreSQL's limits on parameters
 
 
@@ -55,6 +60,42 @@ class ReplyCounts:
     sent_for_approval: int
 
 
+@dataclass(frozen=True)
+class Drills:
+    """What the drills left behind: their crisis ids, and the drafts they stamped (as audit
+    subject ids). Read once per digest (or per report), and small: drills are rehearsals."""
+
+    crisis_ids: tuple[int, ...]
+    draft_subjects: tuple[str, ...]
+
+    def draft_is_real(self) -> ColumnElement[bool]:
+        """A condition on ``Draft``: not stamped by a drill."""
+        return _not_in(col(Draft.crisis_id), self.crisis_ids)
+
+    def suggestion_is_real(self) -> ColumnElement[bool]:
+        return _not_in(col(ReplySuggestion.crisis_id), self.crisis_ids)
+
+    def subject_is_real(self) -> ColumnElement[bool]:
+        """A condition on ``AuditEntry``: not about a draft a drill stamped."""
+        if not self.draft_subjects:
+            return true()
+        return col(AuditEntry.subject_id).not_in(self.draft_subjects)
+
+
+def read_drills(session: Session) -> Drills:
+    ids = tuple(session.execute(select(col(Crisis.id)).where(col(Crisis.kind) == DRILL)).scalars())
+    if not ids:
+        return Drills(crisis_ids=(), draft_subjects=())
+    drafts = session.execute(select(col(Draft.id)).where(col(Draft.crisis_id).in_(ids))).scalars()
+    return Drills(crisis_ids=ids, draft_subjects=tuple(str(draft_id) for draft_id in drafts))
+
+
+def _not_in(column: Mapped[int | None], ids: tuple[int, ...]) -> ColumnElement[bool]:
+    if not ids:
+        return true()
+    return or_(column.is_(None), column.not_in(ids))
+
+
 def median(values: list[timedelta]) -> timedelta | None:
     """The middle value; with an even count the mean of the two middle ones; None for none."""
     if not values:
@@ -82,8 +123,11 @@ def _enters_pending(action: str, from_state: str | None, to_state: str | None) -
     )
 
 
-def approval_counts(*, session: Session, start: datetime, end: datetime) -> ApprovalCounts:
+def approval_counts(
+    *, session: Session, start: datetime, end: datetime, drills: Drills | None = None
+) -> ApprovalCounts:
     """Drafts submitted, approved, rejected and expired in the window, from the audit trail."""
+    drills = drills if drills is not None else read_drills(session)
     rows = session.execute(
         select(
             col(AuditEntry.action),
@@ -95,6 +139,7 @@ def approval_counts(*, session: Session, start: datetime, end: datetime) -> Appr
             col(AuditEntry.action).in_(SUBMIT_ACTIONS + DECISION_ACTIONS),
             _in(col(AuditEntry.at), start, end),
             col(AuditEntry.subject_type) == DRAFT_SUBJECT,
+            drills.subject_is_real(),
         )
         .group_by(col(AuditEntry.action), col(AuditEntry.from_state), col(AuditEntry.to_state))
     ).all()
@@ -115,11 +160,13 @@ def approval_counts(*, session: Session, start: datetime, end: datetime) -> Appr
         approved=counts["approved"],
         rejected=counts["rejected"],
         expired=counts["expired"],
-        median_time_to_approve=median(_approval_waits(session, start, end)),
+        median_time_to_approve=median(_approval_waits(session, start, end, drills)),
     )
 
 
-def _approval_waits(session: Session, start: datetime, end: datetime) -> list[timedelta]:
+def _approval_waits(
+    session: Session, start: datetime, end: datetime, drills: Drills
+) -> list[timedelta]:
     """Submitted → approved for each approval in the window.
 
     The submission is the draft's last entry into pending before the approval, read from the
@@ -133,6 +180,7 @@ def _approval_waits(session: Session, start: datetime, end: datetime) -> list[ti
             _in(col(AuditEntry.at), start, end),
             col(AuditEntry.subject_type) == DRAFT_SUBJECT,
             col(AuditEntry.to_state) == DraftState.APPROVED,
+            drills.subject_is_real(),
             or_(
                 col(AuditEntry.from_state).is_(None),
                 col(AuditEntry.from_state) != DraftState.APPROVED,
@@ -242,8 +290,11 @@ def sla_breaches(*, session: Session, start: datetime, end: datetime, now: datet
     return int(claim) + int(resolve)
 
 
-def reply_counts(*, session: Session, start: datetime, end: datetime) -> ReplyCounts:
+def reply_counts(
+    *, session: Session, start: datetime, end: datetime, drills: Drills | None = None
+) -> ReplyCounts:
     """Suggestions made in the window; of which answered from the FAQ, and sent for approval."""
+    drills = drills if drills is not None else read_drills(session)
     answered = and_(
         col(ReplySuggestion.faq_id).is_not(None), col(ReplySuggestion.text).is_not(None)
     )
@@ -252,29 +303,33 @@ def reply_counts(*, session: Session, start: datetime, end: datetime) -> ReplyCo
             func.count(),
             func.coalesce(func.sum(case((answered, 1), else_=0)), 0),
             func.count(col(ReplySuggestion.draft_id)),
-        ).where(_in(col(ReplySuggestion.created_at), start, end))
+        ).where(_in(col(ReplySuggestion.created_at), start, end), drills.suggestion_is_real())
     ).one()
     return ReplyCounts(suggestions=made, answered_from_faq=int(from_faq), sent_for_approval=sent)
 
 
-def mood_counts(*, session: Session, start: datetime, end: datetime) -> dict[str, int]:
+def mood_counts(
+    *, session: Session, start: datetime, end: datetime, drills: Drills | None = None
+) -> dict[str, int]:
     """The customer messages handled in the window by mood: suggestions, and handoffs opened.
 
     A handoff whose message is already counted as a suggestion of the window (the one it was
     made from, or its holding reply) is not counted twice. Suggestions older than the mood
     column are read again from their text.
     """
+    drills = drills if drills is not None else read_drills(session)
     moods: Counter[str] = Counter()
     in_window = _in(col(ReplySuggestion.created_at), start, end)
+    real = drills.suggestion_is_real()
     for mood, n in session.execute(
         select(col(ReplySuggestion.mood), func.count())
-        .where(in_window, col(ReplySuggestion.mood).is_not(None))
+        .where(in_window, real, col(ReplySuggestion.mood).is_not(None))
         .group_by(col(ReplySuggestion.mood))
     ).all():
         moods[mood] += n
     for text in session.execute(
         select(col(ReplySuggestion.customer_text)).where(
-            in_window, col(ReplySuggestion.mood).is_(None)
+            in_window, real, col(ReplySuggestion.mood).is_(None)
         )
     ).scalars():
         moods[read_mood(text).mood] += 1

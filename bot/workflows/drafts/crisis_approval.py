@@ -22,7 +22,8 @@ from bot.workflows.drafts.states import DraftState
 from bot.workflows.drafts.transitions import lock, touch
 
 # Where a draft still waits for (or will wait for) approvals; approved and later never needed it.
-OPEN_STATES = (DraftState.DRAFT, DraftState.PENDING, DraftState.CHANGES_REQUESTED)
+# The lifecycle's start stamps the drafts in these states, and its status counts them.
+WAITING_STATES = (DraftState.PENDING, DraftState.DRAFT, DraftState.CHANGES_REQUESTED)
 LIFTED_NOTE = "The crisis ended, so its extra approval was no longer needed."
 
 
@@ -36,7 +37,7 @@ def lift_crisis_approval(session: Session, crisis_id: int, now: datetime) -> lis
     actor = (crisis.ended_by if crisis is not None else None) or CLOCK_ACTOR
     statement = (
         select(Draft.id)
-        .where(Draft.crisis_id == crisis_id, col(Draft.state).in_(OPEN_STATES))
+        .where(Draft.crisis_id == crisis_id, col(Draft.state).in_(WAITING_STATES))
         .order_by(col(Draft.id))
     )
     approved: list[int] = []
@@ -44,7 +45,7 @@ def lift_crisis_approval(session: Session, crisis_id: int, now: datetime) -> lis
         assert draft_id is not None
         draft = lock(session, draft_id)
         # Read again under the lock: a decision may have moved it since the ids were taken.
-        if draft is None or draft.state not in OPEN_STATES or draft.crisis_id != crisis_id:
+        if draft is None or draft.state not in WAITING_STATES or draft.crisis_id != crisis_id:
             continue
         # The crisis is over whatever its row says yet in this transaction: no extra approval.
         progress = progress_from(draft, active_approvals(session, draft), crisis_kind=None)
