@@ -17,6 +17,7 @@ from bot.blocks.approvals import (
     networks_line,
     text_sections,
 )
+from bot.blocks.crisis_banner import crisis_banner
 from bot.blocks.kit import (
     actions,
     button,
@@ -46,12 +47,20 @@ def build_queue_message(
     can_approve: bool,
     now: datetime,
     zone: ZoneInfo,
+    crisis_kind: str | None = None,
+    crisis_approvers: Sequence[str] = (),
 ) -> dict[str, Any]:
+    """The waiting drafts; ``crisis_kind`` (a crisis or drill runs) puts its banner on top."""
+    banner = [crisis_banner(crisis_kind, crisis_approvers)] if crisis_kind else []
     if not drafts:
-        return ephemeral_message("Nothing is waiting for approval.")
+        empty = ephemeral_message("Nothing is waiting for approval.")
+        if banner:
+            empty["blocks"] = [*banner, section(empty["text"])]
+        return empty
     shown = drafts[:QUEUE_MAX_DRAFTS]
     blocks: list[dict[str, Any]] = [
-        section(f"*{len(drafts)} draft(s) waiting for approval*, oldest first")
+        *banner,
+        section(f"*{len(drafts)} draft(s) waiting for approval*, oldest first"),
     ]
     blocks.extend(section(queue_row_text(d, progress.get(d.id), now=now)) for d in shown)
     if len(drafts) > len(shown):
@@ -79,6 +88,8 @@ def queue_row_text(draft: Draft, given: Progress | None, *, now: datetime) -> st
     """One waiting draft as the queue and the App Home show it: who, where, how long, how far."""
     waited = age_text(now - (draft.submitted_at or draft.created_at))
     count = f"{len(given.given)} of {given.required}" if given else "?"
+    if given is not None and given.crisis_needed:
+        count += " (one from a crisis approver)"
     return (
         f"*#{draft.id}* {draft.kind} by <@{draft.author_id}> · {networks_line(draft)} · "
         f"waiting {waited} · approvals {count}\n{echo_user_text(draft.text, 200)}"

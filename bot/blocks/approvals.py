@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
+from bot.blocks.crisis_banner import crisis_approvers_text, crisis_banner
 from bot.blocks.kit import (
     actions,
     button,
@@ -90,7 +91,10 @@ def build_approval_card(
     warnings: Sequence[Finding] = (),
     zone: ZoneInfo,
     approvers_configured: bool = True,
+    crisis_approvers: Sequence[str] = (),
 ) -> dict[str, Any]:
+    """The card; ``crisis_approvers`` (as configured) are named while the crisis that stamped
+    the draft runs (``progress.crisis_kind``), in its banner and its approvals line."""
     title = _title(draft)
     facts = [
         f"*{STATE_LABELS.get(draft.state, draft.state)}* · by <@{draft.author_id}>",
@@ -100,17 +104,16 @@ def build_approval_card(
         facts.append(f"*Campaign:* {echo_user_text(draft.campaign, 128)}")
     if draft.link:
         facts.append(f"*Link:* {echo_user_text(draft.link, 300)}")
-    blocks: list[dict[str, Any]] = [
-        header(title),
-        section("\n".join(facts)),
-        *_text_sections(draft),
-    ]
+    blocks: list[dict[str, Any]] = [header(title)]
+    if progress.crisis_kind is not None and draft.state not in FINAL_STATES:
+        blocks.append(crisis_banner(progress.crisis_kind, crisis_approvers))
+    blocks += [section("\n".join(facts)), *_text_sections(draft)]
     if draft.previous_text is not None:
         blocks.append(section("*What changed:*\n" + render_diff(draft.previous_text, draft.text)))
     if warnings:
         lines = "\n".join(f":warning: {escape_mrkdwn(w.message)}" for w in warnings[:10])
         blocks.append(section(truncate_mrkdwn(lines, SECTION_CHARS)))
-    blocks.append(context(_progress_line(draft, progress)))
+    blocks.append(context(_progress_line(draft, progress, crisis_approvers)))
     if draft.last_note and draft.state in (
         DraftState.CHANGES_REQUESTED,
         DraftState.REJECTED,
@@ -186,12 +189,14 @@ def _publish_groups(draft: Draft) -> list[tuple[list[str], str]]:
     return [(networks, text) for text, networks in groups.items()] or [([], draft.text)]
 
 
-def _progress_line(draft: Draft, progress: Progress) -> str:
+def _progress_line(draft: Draft, progress: Progress, crisis_approvers: Sequence[str] = ()) -> str:
     given = ", ".join(f"<@{user}>" for user in progress.given) or "none yet"
     line = f"Approvals: {len(progress.given)} of {progress.required} ({given})"
     if progress.risk_needed:
         topics = ", ".join(split_list(draft.risky_topics))
         line += f" · a risk approver must approve (topics: {escape_mrkdwn(topics)})"
+    if progress.crisis_needed:
+        line += f" · crisis mode: one must come from {crisis_approvers_text(crisis_approvers)}"
     return line
 
 

@@ -26,6 +26,7 @@ from bot.blocks.approvals import (
     card_buttons,
     networks_line,
 )
+from bot.blocks.crisis_banner import crisis_banner
 from bot.blocks.handoff_buttons import handoff_actions
 from bot.blocks.handoff_lists import row_text
 from bot.blocks.help import HelpEntry
@@ -118,12 +119,17 @@ def build_home_view(
     entries: Sequence[HelpEntry],
     *,
     notice: str | None = None,
+    crisis_kind: str | None = None,
+    crisis_approvers: Sequence[str] = (),
 ) -> dict[str, Any]:
     """The Home tab view published on ``app_home_opened`` and after each action taken from it.
 
-    ``notice`` (already safe mrkdwn) is the outcome of the last action taken here, shown on top.
+    ``notice`` (already safe mrkdwn) is the outcome of the last action taken here, shown on top;
+    ``crisis_kind`` (a crisis or drill runs) puts its banner under the title.
     """
     top: list[Block] = [header("socialops")]
+    if crisis_kind is not None:
+        top.append(crisis_banner(crisis_kind, crisis_approvers))
     if notice:
         top.append(section(truncate_mrkdwn(notice, 2_900)))
     bottom = [divider(), _help(entries)]

@@ -7,8 +7,10 @@ cut so a section never passes Slack's 3,000 characters.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
+from bot.blocks.crisis_banner import crisis_banner
 from bot.blocks.kit import (
     actions,
     button,
@@ -35,6 +37,8 @@ EDIT_INPUT_MAX = 3_000
 ADD_TO_FAQ_ACTION = "faq_gap_add"
 
 QUOTE_CHARS = 600  # enough of the customer's message to recognise it
+# What crisis mode means for a suggestion, after the banner.
+CRISIS_SUGGESTION_MEANS = "replies use pre-approved crisis templates only, with no model polish"
 DRAFT_CHARS = 2_800
 
 
@@ -71,8 +75,12 @@ def build_suggestion_message(
     edited_by: str | None = None,
     sent_draft_id: int | None = None,
     not_helpful_by: str | None = None,
+    crisis_kind: str | None = None,
+    crisis_approvers: Sequence[str] = (),
 ) -> dict[str, Any]:
     """The suggested reply with its sources (citations), confidence and buttons.
+
+    ``crisis_kind``: made while a crisis or drill ran, so it carries the crisis banner.
 
     ``fit_problem`` is why Send for approval would refuse the text as it is (too long for the
     network): it is said here, before anyone clicks, with Edit as the way out.
@@ -92,7 +100,8 @@ def build_suggestion_message(
         facts.append("polished by the model" if polished else "template text")
     if mood == "upset" and not edited_by:
         facts.append("the customer sounds upset")
-    blocks: list[dict[str, Any]] = [
+    blocks: list[dict[str, Any]] = _banner(crisis_kind, crisis_approvers)
+    blocks += [
         section("*Suggested reply to:*\n" + _quote(customer_text)),
         section(echo_user_text(text, DRAFT_CHARS)),
         context(" · ".join(facts)),
@@ -164,10 +173,33 @@ def build_reply_edit_modal(
     )
 
 
+def _banner(crisis_kind: str | None, crisis_approvers: Sequence[str]) -> list[dict[str, Any]]:
+    if crisis_kind is None:
+        return []
+    return [crisis_banner(crisis_kind, crisis_approvers, more=CRISIS_SUGGESTION_MEANS)]
+
+
 def build_abstention_message(
-    *, suggestion_id: int, customer_text: str, gap_id: int | None
+    *,
+    suggestion_id: int,
+    customer_text: str,
+    gap_id: int | None,
+    note: str | None = None,
+    crisis_kind: str | None = None,
+    crisis_approvers: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """No FAQ entry answers this well enough, so the bot says so instead of guessing."""
+    """No FAQ entry answers this well enough, so the bot says so instead of guessing; in crisis
+    mode ``note`` says why nothing is suggested (no crisis template fits)."""
+    if crisis_kind is not None:
+        return message(
+            "No crisis template for this message",
+            [
+                *_banner(crisis_kind, crisis_approvers),
+                section("*Suggested reply to:*\n" + _quote(customer_text)),
+                section(":mag: " + echo_user_text(note or "No crisis template fits.", 500)),
+                actions("reply_actions", [button("Hand off", HAND_OFF_ACTION, str(suggestion_id))]),
+            ],
+        )
     text = (
         ":mag: The FAQ has no answer for this that I'm confident about, so I haven't guessed. "
         + (

@@ -47,12 +47,13 @@ from bot.commands.respond import problems_text
 from bot.commands.router import SubcommandCall, SubcommandRouter
 from bot.services import Services
 from bot.slack.approval_cards import redraw_if_behind, tell_privately
-from bot.slack.approvers import approval_policy, decision_policy
+from bot.slack.approvers import approval_policy, crisis_approver_entries, decision_policy
 from bot.slack.decisions import Decision, after_decision, commit_decision
 from bot.slack.home import from_home, refresh_home
 from bot.store.db import session_scope
 from bot.workflows import drafts
 from bot.workflows.audit import audit_trail
+from bot.workflows.crisis.queries import running
 from bot.workflows.drafts import ApprovalPolicy
 from bot.workflows.drafts.parsing import InputError, calendar_window, parse_draft_id
 
@@ -121,12 +122,19 @@ def queue_message(services: Services, client: WebClient, user_id: str) -> dict[s
         progress: dict[int | None, drafts.Progress] = {
             d.id: drafts.progress_of(session, d) for d in waiting
         }
+        crisis = running(session)
+    # A crisis approver decides too while a crisis runs (on the drafts it stamped).
+    deciders = policy.approvers | policy.risk_approvers
+    if crisis is not None:
+        deciders |= policy.crisis_approvers
     return build_queue_message(
         waiting,
         progress,
-        can_approve=user_id in policy.approvers | policy.risk_approvers,
+        can_approve=user_id in deciders,
         now=services.clock(),
         zone=services.settings.zone,
+        crisis_kind=crisis.kind if crisis is not None else None,
+        crisis_approvers=crisis_approver_entries(services.settings),
     )
 
 

@@ -38,9 +38,10 @@ from bot.commands.router import SubcommandCall, SubcommandRouter
 from bot.knowledge.sentiment import mood_of
 from bot.knowledge.templates import TemplateFileError
 from bot.services import Services
+from bot.slack.approvers import crisis_approver_entries
 from bot.slack.card_posting import post_card_or_leave_to_clock
 from bot.store.db import session_scope
-from bot.store.models import Draft, ReplySuggestion
+from bot.store.models import Crisis, Draft, ReplySuggestion
 from bot.workflows import replies
 from bot.workflows.drafts import DraftInvalid
 from bot.workflows.replies import CustomerMessage, SendRefused, Suggestion, UnknownNetwork
@@ -130,6 +131,7 @@ def _suggest(
     try:
         with session_scope(services.sessions) as session:
             knowledge = services.knowledge.get(session)
+            crisis = replies.crisis_mode(session)
     except TemplateFileError as error:
         log.error("response templates cannot be used: %s", error)
         surface.show(
@@ -143,6 +145,7 @@ def _suggest(
         drafter=services.drafter,
         voice=_voice(services),
         network=network,
+        crisis=crisis,
     )
     with session_scope(services.sessions) as session:
         row, gap_id = replies.save_suggestion(
@@ -187,9 +190,16 @@ def message_for(
     gap_id: int | None = None,
 ) -> dict[str, Any]:
     assert row.id is not None
+    crisis_kind = _crisis_kind(services, row)
+    crisis_approvers = crisis_approver_entries(services.settings)
     if row.text is None:
         return build_abstention_message(
-            suggestion_id=row.id, customer_text=row.customer_text, gap_id=gap_id
+            suggestion_id=row.id,
+            customer_text=row.customer_text,
+            gap_id=gap_id,
+            note=row.note,
+            crisis_kind=crisis_kind,
+            crisis_approvers=crisis_approvers,
         )
     network = network_of(services, row)
     problem = None
@@ -214,7 +224,18 @@ def message_for(
         edited_by=row.edited_by,
         sent_draft_id=row.draft_id,
         not_helpful_by=row.not_helpful_by,
+        crisis_kind=crisis_kind,
+        crisis_approvers=crisis_approvers,
     )
+
+
+def _crisis_kind(services: Services, row: ReplySuggestion) -> str | None:
+    """The kind of the crisis or drill the suggestion was made in, for its banner."""
+    if row.crisis_id is None:
+        return None
+    with session_scope(services.sessions) as session:
+        crisis = session.get(Crisis, row.crisis_id)
+        return crisis.kind if crisis is not None else None
 
 
 # -- entry points ---------------------------------------------------------------------------------
@@ -345,6 +366,7 @@ def _click_another(call: ButtonCall[int]) -> None:
         raise StaleControl(BROKEN_BUTTON)
     with session_scope(services.sessions) as session:
         knowledge = services.knowledge.get(session)
+        crisis = replies.crisis_mode(session)
     suggestion = replies.compose(
         knowledge,
         CustomerMessage(row.customer_text, row.customer_handle),
@@ -353,6 +375,7 @@ def _click_another(call: ButtonCall[int]) -> None:
         network=network_of(services, row),
         option=row.option + 1,
         ranked=replies.ranked_of(row),
+        crisis=crisis,
     )
     with session_scope(services.sessions) as session:
         moved = replies.replace_option(

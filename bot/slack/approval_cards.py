@@ -24,6 +24,7 @@ from bot.blocks.text import escape_mrkdwn
 from bot.core.clock import clock_owner
 from bot.core.slack_ids import is_user_group
 from bot.services import Services
+from bot.slack.approvers import crisis_approver_entries
 from bot.slack.redraws import Drawing, redraw_until_current
 from bot.store.db import session_scope
 from bot.store.models import Draft
@@ -49,6 +50,7 @@ def card_message(services: Services, draft: Draft) -> dict[str, object]:
         warnings=drafts.warnings_for(draft, services.check_policy),
         zone=settings.zone,
         approvers_configured=bool(settings.approvers),
+        crisis_approvers=crisis_approver_entries(settings),
     )
 
 

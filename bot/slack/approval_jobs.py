@@ -16,6 +16,7 @@ from slack_sdk.errors import SlackApiError
 from bot.blocks.approvals import expired_notice, reminder_text
 from bot.services import Services
 from bot.slack.approval_cards import redraw_card, refresh_card
+from bot.slack.approvers import crisis_approver_entries
 from bot.slack.notices import deliver_notices, deliver_undelivered
 from bot.store.db import session_scope
 from bot.store.models import Draft
@@ -26,7 +27,8 @@ log = logging.getLogger(__name__)
 
 def waiting_on(services: Services, draft: Draft) -> list[str]:
     """Who the reminder mentions: the configured approvers (ids or groups) not yet heard from,
-    and the risk approvers while a risk approval is missing."""
+    the risk approvers while a risk approval is missing, and the crisis approvers (the admins
+    standing in) while a running crisis's extra approval is."""
     with session_scope(services.sessions) as session:
         progress = drafts.progress_of(session, draft)
     settings = services.settings
@@ -37,6 +39,12 @@ def waiting_on(services: Services, draft: Draft) -> list[str]:
         ]
     if progress.risk_needed:
         people += [a for a in settings.risk_approvers if a not in people]
+    if progress.crisis_needed:
+        people += [
+            a
+            for a in crisis_approver_entries(settings)
+            if a not in people and a not in progress.given and a != draft.author_id
+        ]
     return people
 
 

@@ -1,5 +1,6 @@
-"""Who may approve, as user ids: SOCIALOPS_APPROVERS and SOCIALOPS_RISK_APPROVERS with their user
-groups expanded through ``usergroups.users.list``, cached for a few minutes per process.
+"""Who may approve, as user ids: SOCIALOPS_APPROVERS, SOCIALOPS_RISK_APPROVERS and
+SOCIALOPS_CRISIS_APPROVERS (the admins when unset) with their user groups expanded through
+``usergroups.users.list``, cached for a few minutes per process.
 
 Group membership changes rarely and a click must stay fast, so members are cached; a failed
 lookup keeps the last known members (or none: deny by default) rather than failing the click.
@@ -92,6 +93,12 @@ def expand(
     return frozenset(users)
 
 
+def crisis_approver_entries(settings: Settings) -> list[str]:
+    """Who gives a crisis's extra approval, as configured (ids or groups): the crisis approvers,
+    or the admins standing in when none are set, so a crisis never waits on nobody."""
+    return list(settings.crisis_approvers) or list(settings.admins)
+
+
 def approval_policy(
     settings: Settings,
     client: WebClient,
@@ -103,6 +110,9 @@ def approval_policy(
     return ApprovalPolicy(
         approvers=expand(settings.approvers, client, cache, now=now, max_age=max_age),
         risk_approvers=expand(settings.risk_approvers, client, cache, now=now, max_age=max_age),
+        crisis_approvers=expand(
+            crisis_approver_entries(settings), client, cache, now=now, max_age=max_age
+        ),
     )
 
 

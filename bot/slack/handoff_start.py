@@ -272,6 +272,7 @@ def record(
             voice=brand_voice(services),
             network=network,
             faq_id=source.faq_id,
+            crisis=replies.crisis_mode(session),
         )
         holding, _ = replies.save_suggestion(
             session=session,

@@ -18,9 +18,10 @@ from sqlmodel import Session
 from bot.blocks.help import HelpEntry
 from bot.blocks.home import HomeSection, build_home_view, draft_sections, handoff_sections
 from bot.services import Services
-from bot.slack.approvers import approval_policy
+from bot.slack.approvers import approval_policy, crisis_approver_entries
 from bot.slack.teams import teams_of
 from bot.store.db import session_scope
+from bot.workflows.crisis.queries import running
 from bot.workflows.drafts import ApprovalPolicy
 from bot.workflows.handoffs.queries import Scope, list_handoffs, waiting_for_team
 from bot.workflows.home import home_queue
@@ -70,7 +71,14 @@ def publish_home(
     teams = teams_of(client, services, user_id)
     with session_scope(services.sessions) as session:
         sections = home_sections(session, services, user_id, policy, teams)
-    view = build_home_view(sections, help_entries, notice=notice)
+        crisis = running(session)
+    view = build_home_view(
+        sections,
+        help_entries,
+        notice=notice,
+        crisis_kind=crisis.kind if crisis is not None else None,
+        crisis_approvers=crisis_approver_entries(services.settings),
+    )
     client.views_publish(user_id=user_id, view=view)
 
 

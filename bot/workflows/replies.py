@@ -4,6 +4,10 @@ No Slack here. The listeners (mention, shortcut, `/social reply`) and `socialops
 :func:`compose` to get a reply, and the Slack side stores it with :func:`save_suggestion` so its
 buttons can find it again. Composing needs no database session: a model call can take seconds
 and no transaction should stay open that long.
+
+While a crisis or drill runs (the caller reads it: :func:`crisis_mode`), a reply comes only from
+a template marked ``crisis: true``, as written (no model polish): nothing unapproved goes out in
+a crisis. With no crisis template that fits, the bot suggests nothing and says why.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import update
@@ -27,6 +31,7 @@ from bot.llm import Drafter, Polished, PolishRequest
 from bot.store.models import Draft, ReplySuggestion
 from bot.workflows import faq_gaps
 from bot.workflows.checks import CheckPolicy
+from bot.workflows.crisis.queries import running
 from bot.workflows.drafts import DraftInput, create_draft
 
 # How many ranked entries "Another option" may walk through.
@@ -80,6 +85,29 @@ class CustomerMessage:
 
 
 @dataclass(frozen=True)
+class CrisisMode:
+    """The crisis or drill running while a reply is suggested: crisis templates only, no polish."""
+
+    crisis_id: int
+    kind: str  # "crisis" | "drill"
+
+
+def crisis_mode(session: Session) -> CrisisMode | None:
+    """The crisis mode replies are suggested under now, if a crisis or drill runs."""
+    crisis = running(session)
+    if crisis is None or crisis.id is None:
+        return None
+    return CrisisMode(crisis.id, crisis.kind)
+
+
+NO_CRISIS_TEMPLATE = (
+    "Crisis mode allows only pre-approved crisis templates (crisis: true), and none fits this "
+    "message, so I haven't suggested anything."
+)
+CRISIS_TEXT = "Crisis mode: a pre-approved crisis template, as written (no model polish)."
+
+
+@dataclass(frozen=True)
 class Suggestion:
     """A reply ready to show, or an abstention (``text`` is None) when the FAQ has no answer."""
 
@@ -92,6 +120,7 @@ class Suggestion:
     polished: bool = False
     note: str | None = None  # why the template text was used instead of the model's
     mood: Mood = "neutral"  # how the customer sounds; it chose the template
+    crisis_id: int | None = None  # made while this crisis or drill ran: a crisis template or none
 
     @property
     def abstained(self) -> bool:
@@ -147,12 +176,23 @@ def compose(
     network: str,
     option: int = 0,
     ranked: Sequence[Match] | None = None,
+    crisis: CrisisMode | None = None,
 ) -> Suggestion:
     """The reply for ``message`` from its ``option``-th best FAQ entry (0: the best).
 
     ``ranked`` re-uses an earlier ranking ("Another option") so the choices do not shift under
-    the user; entries deleted since are skipped.
+    the user; entries deleted since are skipped. ``crisis``: a crisis template or nothing.
     """
+    if crisis is not None:
+        return compose_in_crisis(
+            knowledge,
+            message,
+            voice=voice,
+            network=network,
+            crisis=crisis,
+            option=option,
+            ranked=ranked,
+        )
     if ranked is None:
         result = knowledge.matcher.match(message.text, limit=MAX_OPTIONS)
         if result.abstained:
@@ -202,6 +242,100 @@ def compose(
         note=note or polished.note,
         mood=mood,
     )
+
+
+def compose_in_crisis(
+    knowledge: Knowledge,
+    message: CustomerMessage,
+    *,
+    voice: BrandVoice,
+    network: str,
+    crisis: CrisisMode,
+    option: int = 0,
+    ranked: Sequence[Match] | None = None,
+) -> Suggestion:
+    """The reply while a crisis runs: a ``crisis: true`` template as written, or an abstention
+    with a note. The FAQ still picks the entry (a crisis template may serve it), but a message
+    the FAQ cannot answer still gets the holding statement: in a crisis that is the answer."""
+    if ranked is None:
+        result = knowledge.matcher.match(message.text, limit=MAX_OPTIONS)
+        ranked = () if result.abstained else result.matches
+    usable = tuple(m for m in ranked if m.entry_id in knowledge.entries)
+    option = option % len(usable) if usable else 0
+    match = usable[option] if usable else None
+    entry = knowledge.entries[match.entry_id] if match else None
+    mood = mood_of(message.text)
+    template = choose_crisis_template(knowledge.templates, entry, network=network, mood=mood)
+    confidence = round(min(match.coverage, 1.0), 2) if match else 0.0
+    faq_id = entry.id if entry else None
+    abstain = Suggestion(
+        None,
+        usable,
+        option,
+        faq_id,
+        None,
+        confidence,
+        note=NO_CRISIS_TEMPLATE,
+        mood=mood,
+        crisis_id=crisis.crisis_id,
+    )
+    if template is None:
+        return abstain
+    context = {
+        "customer_name": message.handle.lstrip("@") if message.handle else "there",
+        "customer_handle": message.handle or "",
+        "answer": entry.answer.strip() if entry else "",
+        "faq_id": faq_id or "",
+        "team": "",
+        "mood": mood,
+        "brand": {"name": voice.name, "sign_off": voice.sign_off, "emoji": voice.emoji},
+    }
+    try:
+        text = render(template, context).strip()
+    except TemplateFileError as error:
+        # Never fall back to the FAQ answer: in a crisis only approved statements go out.
+        return replace(
+            abstain, note=f"Crisis template {template.id} failed ({error}); " + NO_CRISIS_TEMPLATE
+        )
+    return Suggestion(
+        text=text,
+        ranked=usable,
+        option=option,
+        faq_id=faq_id,
+        template_id=template.id,
+        confidence=confidence,
+        polished=False,
+        note=CRISIS_TEXT,
+        mood=mood,
+        crisis_id=crisis.crisis_id,
+    )
+
+
+def choose_crisis_template(
+    templates: Sequence[ResponseTemplate],
+    entry: FaqEntry | None,
+    *,
+    network: str,
+    mood: Mood = "neutral",
+) -> ResponseTemplate | None:
+    """The crisis template for this entry (by id, tag or handoff team), else one for any message
+    (serving ``crisis`` or ``*``); within each, one for the customer's mood first."""
+    fits = [
+        t
+        for t in templates
+        if t.crisis
+        and (not t.networks or network in t.networks)
+        and (not t.moods or mood in t.moods)
+    ]
+    intents = (
+        {entry.id, *entry.tags, *([entry.handoff] if entry.handoff else [])} if entry else set()
+    )
+    specific = [t for t in fits if intents & set(t.serves)]
+    general = [t for t in fits if {"crisis", "*"} & set(t.serves)]
+    for group in (specific, general):
+        if group:
+            return min(group, key=lambda t: (not t.moods, t.id))
+    return None
 
 
 def choose_template(
@@ -305,7 +439,8 @@ def save_suggestion(
     _apply(row, suggestion)
     session.add(row)
     gap = None
-    if suggestion.abstained:
+    # A crisis abstention is for want of a crisis template, not an answer missing from the FAQ.
+    if suggestion.abstained and suggestion.crisis_id is None:
         gap = faq_gaps.record_gap(session=session, text=message.text, now=now)
     session.flush()
     return row, gap.id if gap else None
@@ -435,4 +570,5 @@ def _values(suggestion: Suggestion) -> dict[str, object]:
         "polished": suggestion.polished,
         "note": suggestion.note,
         "edited_by": None,
+        "crisis_id": suggestion.crisis_id,
     }

@@ -536,7 +536,9 @@ def test_deliveries_racing_without_slot_claims_still_make_one_room_and_one_of_ea
         )
     finally:
         other.close()
-    assert sum(sent) == 3
+    # Three posts, plus a redraw of the announcement when one racer posted it before another
+    # made the room (it is redrawn to link the room): which happens first is the race's choice.
+    assert sum(sent) == 3 + len(emulator.calls_to("chat.update"))
     [room] = created_rooms(emulator)
     assert len(emulator.calls_to("conversations.invite")) == 1
     assert [m["text"].split(" ")[0] for m in posted(emulator, room)].count("Status") == 1

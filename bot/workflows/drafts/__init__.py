@@ -31,6 +31,7 @@ This module is the package's public face: callers write ``drafts.approve(...)``.
     parsing      what people type (quick form, ids, weeks, CSV cells) into DraftInput
     csv_import   many drafts from a CSV file: all checked, then all stored, or none
     import_keys  the stable key of an imported row, so a row is imported once
+    crisis_approval  lift_crisis_approval: a crisis's end lifts its extra approval
 
 ``parsing`` and ``csv_import`` are not re-exported: only the listeners and the CLI read them.
 """
@@ -49,6 +50,7 @@ from bot.workflows.drafts.cards import (
 from bot.workflows.drafts.checking import KINDS, MAX_TEXT_CHARS, check_draft, warnings_for
 from bot.workflows.drafts.clock import claim_reminders, expire_overdue
 from bot.workflows.drafts.create import attach_card, create_draft
+from bot.workflows.drafts.crisis_approval import lift_crisis_approval
 from bot.workflows.drafts.decide import (
     MAX_NOTE_CHARS,
     approve,
@@ -58,7 +60,13 @@ from bot.workflows.drafts.decide import (
 )
 from bot.workflows.drafts.inputs import DraftInput, DraftInvalid, split_list, text_hash
 from bot.workflows.drafts.outcome import Outcome, Refusal
-from bot.workflows.drafts.policy import ApprovalPolicy, Progress, active_approvals, progress_of
+from bot.workflows.drafts.policy import (
+    ApprovalPolicy,
+    Progress,
+    active_approvals,
+    progress_of,
+    stamping_crisis,
+)
 from bot.workflows.drafts.publish import mark_published
 from bot.workflows.drafts.publish_texts import content_hash, publish_texts
 from bot.workflows.drafts.queries import get_draft, pending_drafts, planned_posts
@@ -105,6 +113,7 @@ __all__ = [
     "edit",
     "expire_overdue",
     "get_draft",
+    "lift_crisis_approval",
     "mark_published",
     "pending_drafts",
     "planned_posts",
@@ -114,6 +123,7 @@ __all__ = [
     "release_card_post",
     "request_changes",
     "split_list",
+    "stamping_crisis",
     "text_hash",
     "warnings_for",
     "withdraw",

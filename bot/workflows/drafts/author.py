@@ -10,7 +10,7 @@ from sqlmodel import Session, col
 from bot.store.models import Draft, DraftApproval
 from bot.workflows.checks import CheckPolicy, CheckReport
 from bot.workflows.drafts.checking import check_draft
-from bot.workflows.drafts.create import required_approvals
+from bot.workflows.drafts.create import required_approvals, running_crisis_id
 from bot.workflows.drafts.inputs import DraftInput, DraftInvalid, split_list
 from bot.workflows.drafts.outcome import NOT_FOUND, Outcome
 from bot.workflows.drafts.policy import progress_of
@@ -82,7 +82,8 @@ def edit(
 def _replace_text(
     session: Session, draft: Draft, text: str, new_hash: str, report: CheckReport, now: datetime
 ) -> None:
-    """The new text, pending again; its risk decides again how many approvals it needs."""
+    """The new text, pending again; its risk decides again how many approvals it needs, and a
+    crisis running now stamps it (submitted again during a crisis: its extra approval too)."""
     # Approvals were given to the old text; they do not carry over to the new one.
     session.execute(
         update(DraftApproval)
@@ -103,6 +104,7 @@ def _replace_text(
         previous_text=draft.text,
         required_approvals=required_approvals(report),
         risky_topics=",".join(report.risky_topics) or None,
+        crisis_id=running_crisis_id(session) or draft.crisis_id,
         # A draft already pending keeps its place in the queue (and its expiry clock).
         submitted_at=now if draft.state != DraftState.PENDING else draft.submitted_at,
         last_reminded_at=None,

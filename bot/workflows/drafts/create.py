@@ -11,6 +11,7 @@ from bot.core.networks import in_order
 from bot.store.claims import insert_unless_taken
 from bot.store.models import Draft
 from bot.workflows.checks import CheckPolicy, CheckReport
+from bot.workflows.crisis.queries import running
 from bot.workflows.drafts.checking import check_draft
 from bot.workflows.drafts.inputs import DraftInput, DraftInvalid
 from bot.workflows.drafts.publish_texts import content_hash, encode_network_texts
@@ -33,7 +34,7 @@ def create_draft(
     report = check_draft(draft, policy=checks, now=now)
     if not report.ok:
         raise DraftInvalid(report.errors)
-    row = _new_row(draft, report, now)
+    row = _new_row(draft, report, now, crisis_id=running_crisis_id(session))
     session.add(row)
     session.flush()
     _record_creation(session, row, draft, now, submit=submit)
@@ -50,7 +51,7 @@ def create_imported_draft(
     report = check_draft(draft, policy=checks, now=now)
     if not report.ok:
         raise DraftInvalid(report.errors)
-    row = _new_row(draft, report, now)
+    row = _new_row(draft, report, now, crisis_id=running_crisis_id(session))
     row.import_key = import_key
     draft_id = insert_unless_taken(
         session=session, table=Draft, values=row.model_dump(exclude={"id"})
@@ -63,7 +64,15 @@ def create_imported_draft(
     return stored
 
 
-def _new_row(draft: DraftInput, report: CheckReport, now: datetime) -> Draft:
+def running_crisis_id(session: Session) -> int | None:
+    """The crisis or drill running now, whose extra approval a draft written now needs."""
+    crisis = running(session)
+    return crisis.id if crisis is not None else None
+
+
+def _new_row(
+    draft: DraftInput, report: CheckReport, now: datetime, *, crisis_id: int | None
+) -> Draft:
     return Draft(
         kind=draft.kind,
         state=DraftState.DRAFT,
@@ -80,6 +89,7 @@ def _new_row(draft: DraftInput, report: CheckReport, now: datetime) -> Draft:
         scheduled_at=draft.scheduled_at,
         required_approvals=required_approvals(report),
         risky_topics=",".join(report.risky_topics) or None,
+        crisis_id=crisis_id,
         created_at=now,
         updated_at=now,
     )

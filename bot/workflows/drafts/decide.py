@@ -9,7 +9,7 @@ from sqlmodel import Session
 from bot.store.models import Draft, DraftApproval
 from bot.workflows import faq
 from bot.workflows.drafts.outcome import NOT_FOUND, Outcome, Refusal
-from bot.workflows.drafts.policy import ApprovalPolicy, progress_of
+from bot.workflows.drafts.policy import ApprovalPolicy, progress_of, stamping_crisis
 from bot.workflows.drafts.refusals import Act, Attempt, screen
 from bot.workflows.drafts.states import DraftState
 from bot.workflows.drafts.transitions import audit, lock, touch, transition
@@ -35,12 +35,17 @@ def approve(
     if refused is not None:
         return refused
     as_risk = bool(draft.risky_topics) and actor_id in policy.risk_approvers
+    # Read under the draft's lock: a crisis ending now lifts the requirement after this commits
+    # (its lift locks each draft), so it sees this approval and finishes what it completes.
+    in_crisis = stamping_crisis(session, draft) is not None
+    as_crisis = in_crisis and actor_id in policy.crisis_approvers
     session.add(
         DraftApproval(
             draft_id=draft_id,
             approver_id=actor_id,
             text_hash=draft.text_hash,
             as_risk_approver=as_risk,
+            as_crisis_approver=as_crisis,
             at=now,
         )
     )
@@ -51,15 +56,17 @@ def approve(
         audit(session, draft, now, actor_id, "approve", draft.state, draft.state)
         return Outcome(draft, progress, draft.state, draft.state)
     from_state = draft.state
-    _approve_fully(session, draft, actor_id, now)
+    approve_fully(session, draft, actor_id, now)
     return Outcome(draft, progress, from_state, draft.state)
 
 
-def _approve_fully(session: Session, draft: Draft, actor_id: str, now: datetime) -> None:
+def approve_fully(
+    session: Session, draft: Draft, actor_id: str, now: datetime, *, note: str | None = None
+) -> None:
     """The last approval needed: approved, and scheduled straight away when it has a time."""
     from_state = draft.state
     transition(session, draft, DraftState.APPROVED, now=now)
-    audit(session, draft, now, actor_id, "approve", from_state, DraftState.APPROVED)
+    audit(session, draft, now, actor_id, "approve", from_state, DraftState.APPROVED, note=note)
     if draft.kind == "reply" and draft.id is not None:
         # Matching improves with use: the question this reply answered teaches its FAQ entry.
         faq.learn_from_approved_reply(session=session, draft_id=draft.id, now=now)

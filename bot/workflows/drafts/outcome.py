@@ -16,6 +16,8 @@ class Refusal(StrEnum):
     NOT_FOUND = "not_found"
     NOT_AUTHORIZED = "not_authorized"
     NO_APPROVERS = "no_approvers"
+    # A running crisis's extra approval, and nobody configured to give it.
+    NO_CRISIS_APPROVERS = "no_crisis_approvers"
     SELF_APPROVAL = "self_approval"
     NOT_AUTHOR = "not_author"
     WRONG_STATE = "wrong_state"

@@ -13,6 +13,10 @@ the first rule that applies and matches. The order is the policy, read top to bo
 4. freshness — the card the approver clicked must show the current text;
 5. repetition — an approver approves a text once.
 
+Configuration includes crisis mode: while the crisis that stamped a draft runs, its extra
+approval needs somebody to give it, so with no crisis approvers (nor admins standing in) an
+approval is refused rather than recorded towards a draft that could never be approved.
+
 So an author who clicks Approve on their own already-approved draft hears "you wrote this",
 and a stranger who tries to withdraw a rejected draft hears "only the author".
 
@@ -32,7 +36,7 @@ from sqlmodel import Session
 
 from bot.store.models import Draft
 from bot.workflows.drafts.outcome import Outcome, Refusal
-from bot.workflows.drafts.policy import ApprovalPolicy, progress_of
+from bot.workflows.drafts.policy import ApprovalPolicy, progress_of, stamping_crisis
 from bot.workflows.drafts.states import (
     DECIDABLE_STATES,
     EDITABLE_STATES,
@@ -76,6 +80,11 @@ class Attempt:
         return self.policy
 
     @property
+    def in_crisis(self) -> bool:
+        """The crisis (or drill) that stamped the draft still runs: the extra approval applies."""
+        return stamping_crisis(self.session, self.draft) is not None
+
+    @property
     def by_author(self) -> bool:
         return self.actor_id == self.draft.author_id
 
@@ -98,11 +107,19 @@ def _nobody_can_decide(a: Attempt) -> bool:
 
 
 def _may_not_decide(a: Attempt) -> bool:
-    return not a.approval_policy.may_approve(a.actor_id, a.draft)
+    policy = a.approval_policy
+    # Only a crisis approver who is not also an approver needs the crisis looked up.
+    if policy.may_approve(a.actor_id, a.draft):
+        return False
+    return not (a.actor_id in policy.crisis_approvers and a.in_crisis)
 
 
 def _neither_author_nor_approver(a: Attempt) -> bool:
     return not a.by_author and not a.approval_policy.may_approve(a.actor_id, a.draft)
+
+
+def _no_crisis_approver(a: Attempt) -> bool:
+    return not a.approval_policy.crisis_approvers and a.in_crisis
 
 
 def _stale(a: Attempt) -> bool:
@@ -124,6 +141,15 @@ RULES: tuple[Rule, ...] = (
         DECISIONS,
         _nobody_can_decide,
         lambda a: "No approvers are configured, so nobody can decide yet.",
+    ),
+    Rule(
+        Refusal.NO_CRISIS_APPROVERS,
+        frozenset({Act.APPROVE}),
+        _no_crisis_approver,
+        lambda a: (
+            "Crisis mode needs one more approval from a crisis approver, and none is configured "
+            "(SOCIALOPS_CRISIS_APPROVERS, or admins)."
+        ),
     ),
     # 2. identity
     Rule(

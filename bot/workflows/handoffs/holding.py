@@ -6,28 +6,47 @@ A holding template serves the situation ``holding`` and the team it speaks for
 replies never use a holding template (``replies.choose_template`` skips them), so adding one
 changes no answer to an FAQ question. No template fitting the network and mood: a plain line
 stands in, with a note saying so, as the FAQ answer stands in for a missing reply template.
+
+While a crisis or drill runs the holding reply too comes only from a ``crisis: true`` template
+(one serving ``holding`` and the team first, then any that fits); with none, no plain line
+stands in: the suggestion abstains with a note, so nothing unapproved goes out in a crisis.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from bot.knowledge.library import Knowledge
 from bot.knowledge.sentiment import Mood, mood_of
 from bot.knowledge.templates import HOLDING, ResponseTemplate, TemplateFileError, render
-from bot.workflows.replies import BrandVoice, CustomerMessage, Suggestion
+from bot.workflows.replies import (
+    CRISIS_TEXT,
+    NO_CRISIS_TEMPLATE,
+    BrandVoice,
+    CrisisMode,
+    CustomerMessage,
+    Suggestion,
+    choose_crisis_template,
+)
 
 
 def choose_holding_template(
-    templates: Sequence[ResponseTemplate], *, team: str, network: str, mood: Mood
+    templates: Sequence[ResponseTemplate],
+    *,
+    team: str,
+    network: str,
+    mood: Mood,
+    crisis: bool = False,
 ) -> ResponseTemplate | None:
     """The holding template for ``team`` (before one for any team); within each, one written for
-    the customer's mood before one for any mood; crisis templates are crisis mode's."""
+    the customer's mood before one for any mood; crisis templates are crisis mode's, and in crisis
+    mode only they are."""
     fits = [
         t
         for t in templates
         if HOLDING in t.serves
-        and not t.crisis
+        and t.crisis == crisis
         and (not t.networks or network in t.networks)
         and (not t.moods or mood in t.moods)
     ]
@@ -45,10 +64,22 @@ def compose_holding(
     voice: BrandVoice,
     network: str,
     faq_id: str | None,
+    crisis: CrisisMode | None = None,
 ) -> Suggestion:
     """The holding reply for ``message`` handed to ``team`` (template text, never the model's:
     it promises only that the team has it)."""
     mood = mood_of(message.text)
+    if crisis is not None:
+        return _crisis_holding(
+            knowledge,
+            message,
+            team=team,
+            voice=voice,
+            network=network,
+            faq_id=faq_id,
+            crisis=crisis,
+            mood=mood,
+        )
     template = choose_holding_template(knowledge.templates, team=team, network=network, mood=mood)
     name = message.handle.lstrip("@") if message.handle else "there"
     fallback = (
@@ -82,3 +113,50 @@ def compose_holding(
         mood=mood,
         note=note,
     )
+
+
+def _crisis_holding(
+    knowledge: Knowledge,
+    message: CustomerMessage,
+    *,
+    team: str,
+    voice: BrandVoice,
+    network: str,
+    faq_id: str | None,
+    crisis: CrisisMode,
+    mood: Mood,
+) -> Suggestion:
+    """The holding reply in crisis mode: a crisis template as written, or an abstention."""
+    entry = knowledge.entries.get(faq_id) if faq_id else None
+    template = choose_holding_template(
+        knowledge.templates, team=team, network=network, mood=mood, crisis=True
+    ) or choose_crisis_template(knowledge.templates, entry, network=network, mood=mood)
+    abstain = Suggestion(
+        text=None,
+        ranked=(),
+        option=0,
+        faq_id=faq_id,
+        template_id=None,
+        confidence=0.0,
+        mood=mood,
+        note=NO_CRISIS_TEMPLATE,
+        crisis_id=crisis.crisis_id,
+    )
+    if template is None:
+        return abstain
+    context = {
+        "customer_name": message.handle.lstrip("@") if message.handle else "there",
+        "customer_handle": message.handle or "",
+        "answer": entry.answer.strip() if entry else "",
+        "faq_id": faq_id or "",
+        "team": team,
+        "mood": mood,
+        "brand": {"name": voice.name, "sign_off": voice.sign_off, "emoji": voice.emoji},
+    }
+    try:
+        text = render(template, context).strip()
+    except TemplateFileError as error:
+        return replace(
+            abstain, note=f"Crisis template {template.id} failed ({error}); {NO_CRISIS_TEMPLATE}"
+        )
+    return replace(abstain, text=text, template_id=template.id, confidence=1.0, note=CRISIS_TEXT)
