@@ -20,6 +20,7 @@ from slack_sdk import WebClient
 from bot.blocks.errors import unexpected_error_text
 from bot.commands import (
     approvals,
+    crisis,
     digest_actions,
     digests,
     fallbacks,
@@ -104,6 +105,7 @@ def create_app(settings: Settings, services: Services, *, verify_token: bool = T
     handoff_lists.register(router, surfaces)
     handoff_start.register(app)
     digests.register(router)
+    crisis.register(app, router)
     monitoring.register(app)
     shortcuts.register(
         app, skip=frozenset({replies.DRAFT_REPLY_SHORTCUT, handoff_start.HAND_OFF_SHORTCUT})
