@@ -34,6 +34,7 @@ from bot.commands import (
     reply_edits,
     shortcuts,
     social,
+    spike_actions,
 )
 from bot.commands.context import SERVICES_KEY
 from bot.commands.events import EVENT_CLAIM_KEY, EventClaim
@@ -107,6 +108,7 @@ def create_app(settings: Settings, services: Services, *, verify_token: bool = T
     digests.register(router)
     crisis.register(app, router)
     monitoring.register(app)
+    spike_actions.register(app)
     shortcuts.register(
         app, skip=frozenset({replies.DRAFT_REPLY_SHORTCUT, handoff_start.HAND_OFF_SHORTCUT})
     )
