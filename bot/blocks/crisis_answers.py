@@ -102,6 +102,8 @@ def refusal_text(
 ) -> str:
     """One line for each refusal; ``verb`` is start, drill, end, role, resume or resume_all."""
     doing, ask, noun = _ASK.get(verb, ("do that", USAGE, "text"))
+    if refused == CrisisRefusal.NO_ADMINS:
+        return f"No admins are configured (SOCIALOPS_ADMINS), so nobody can {doing}."
     if refused == CrisisRefusal.NOT_ADMIN:
         return f"Only admins can {doing}; your attempt was recorded."
     if refused == CrisisRefusal.NOT_LEAD:

@@ -18,6 +18,7 @@ from bot.workflows.drafts import ApprovalPolicy, DraftInput, DraftState
 from slack_emulator.emulator import SlackEmulator
 from slack_emulator.signed_client import BotResponse
 from tests.commands.test_approvals import wait_until
+from tests.concurrency import race
 from tests.conftest import APPROVAL_SETTINGS, running_bot
 from tests.harness import RunningBot
 
@@ -346,4 +347,40 @@ def test_the_resume_all_button_resumes_what_its_crisis_paused(crisis_bot: Runnin
     assert click(crisis_bot, "crisis_resume_all", str(ended.id)) == (
         "No paused posts were left to resume."
     )
+    assert_clean(crisis_bot)
+
+
+def test_with_no_admins_configured_the_start_says_why(
+    emulator: SlackEmulator, database_url: str
+) -> None:
+    settings = {**APPROVAL_SETTINGS, "admins": []}
+    with running_bot(emulator, database_url, **settings) as bot:
+        assert answer(bot, "start Outage") == (
+            "No admins are configured (SOCIALOPS_ADMINS), so nobody can start a crisis."
+        )
+        assert answer(bot, "end Over") == (
+            "No admins are configured (SOCIALOPS_ADMINS), so nobody can end a crisis."
+        )
+        assert rows(bot, Crisis) == []
+
+
+def test_a_stranger_is_denied_before_their_text_is_read(crisis_bot: RunningBot) -> None:
+    assert answer(crisis_bot, "start", user=JONAS) == (
+        "Only admins can start a crisis; your attempt was recorded."
+    )
+    assert [action for action, _, _ in crisis_actions(crisis_bot)] == ["crisis_denied"]
+
+
+def test_ten_admins_clicking_start_at_once_make_one_crisis(crisis_bot: RunningBot) -> None:
+    """Ten signed `/social crisis start` requests in flight together, as two admins and a few
+    double clicks would send them: one starts it, the other nine are pointed at it."""
+    approved = draft_in(crisis_bot, DraftState.APPROVED)
+
+    texts = race(10, lambda i: answer(crisis_bot, f"start Outage {i}"))
+
+    assert sum(text.startswith(":rotating_light: Crisis mode is on") for text in texts) == 1
+    assert sum(text.startswith("A crisis is already running since") for text in texts) == 9
+    assert len(rows(crisis_bot, Crisis)) == 1
+    assert state_of(crisis_bot, approved) == "paused"
+    assert [p.kind for p in rows(crisis_bot, CrisisPost)] == ["briefing", "announce"]
     assert_clean(crisis_bot)

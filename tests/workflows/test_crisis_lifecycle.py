@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 
 from bot.services import Services
 from bot.store.db import session_scope
-from bot.store.models import AuditEntry, Crisis, CrisisPost, CrisisRole, Draft
+from bot.store.models import AuditEntry, Crisis, CrisisPost, CrisisRole, Draft, Spike
 from bot.workflows import drafts
 from bot.workflows.checks import CheckPolicy
 from bot.workflows.crisis import lifecycle
@@ -551,3 +551,77 @@ def test_a_paused_post_cannot_be_marked_published_until_resumed(services: Servic
     resume(services, paused)
     assert act(services, publish).refused is None
     assert load(services, paused).state == "published"
+
+
+def test_who_is_asked_before_what_so_a_stranger_is_denied_whatever_they_typed(
+    services: Services,
+) -> None:
+    """Like the drafts' refusal table: a person who may never start or end a crisis hears that,
+    and the attempt is audited, even with an empty or overlong text."""
+    assert start(services, actor=STRANGER, reason="").refused == CrisisRefusal.NOT_ADMIN
+    assert start(services, actor=STRANGER, reason="z" * 900).refused == CrisisRefusal.NOT_ADMIN
+    assert end(services, actor=STRANGER, summary="").refused == CrisisRefusal.NOT_ADMIN
+    denied = entries(services, "crisis", "none")
+    assert [e.note for e in denied] == [
+        "start a crisis: ",
+        "start a crisis: " + "z" * 500 + "…",
+        "end: ",
+    ]
+
+
+def test_with_no_admins_configured_nobody_starts_a_crisis_and_it_says_why(
+    services: Services,
+) -> None:
+    def start_without_admins(session: Session) -> StartOutcome:
+        return lifecycle.start(
+            session=session,
+            actor_id=ADMIN,
+            kind=CrisisKind.CRISIS,
+            reason="Outage",
+            now=NOW,
+            admins=frozenset(),
+            update_every=EVERY,
+            approvals_channel=APPROVALS,
+        )
+
+    assert act(services, start_without_admins).refused == CrisisRefusal.NO_ADMINS
+    assert crises(services) == []
+    assert [e.action for e in entries(services, "crisis", "none")] == ["crisis_denied"]
+
+
+def test_a_start_from_a_spike_alert_links_the_spike_to_the_crisis(services: Services) -> None:
+    def open_spike(session: Session) -> int:
+        spike = Spike(
+            open_key="open",
+            detected_at=NOW,
+            messages=12,
+            negative=9,
+            baseline_messages=100,
+            baseline_negative=10,
+            examples="[]",
+        )
+        session.add(spike)
+        session.flush()
+        assert spike.id is not None
+        return spike.id
+
+    spike_id = act(services, open_spike)
+    outcome = act(
+        services,
+        lambda session: lifecycle.start(
+            session=session,
+            actor_id=ADMIN,
+            kind=CrisisKind.CRISIS,
+            reason="Negative spike: 9 of 12 messages in the last hour",
+            now=NOW,
+            admins=ADMINS,
+            update_every=EVERY,
+            approvals_channel=APPROVALS,
+            spike_id=spike_id,
+        ),
+    )
+    assert outcome.crisis is not None
+    assert outcome.crisis.spike_id == spike_id
+    spike = act(services, lambda session: session.get(Spike, spike_id))
+    assert spike is not None
+    assert spike.crisis_id == outcome.crisis.id

@@ -19,7 +19,7 @@ from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from bot.store.claims import insert_first, insert_unless_taken
-from bot.store.models import Crisis, CrisisPost, CrisisRole, Draft
+from bot.store.models import Crisis, CrisisPost, CrisisRole, Draft, Spike
 from bot.workflows.audit import record_audit
 from bot.workflows.crisis.kinds import RUNNING, CrisisKind, PostKind, Role
 from bot.workflows.crisis.outcomes import (
@@ -51,6 +51,19 @@ def check_text(text: str) -> CrisisRefusal | None:
     return None
 
 
+def check_admin(admins: Collection[str], actor_id: str) -> CrisisRefusal | None:
+    """Start, drill and end are for admins; with none configured, nobody (and it says why)."""
+    if not admins:
+        return CrisisRefusal.NO_ADMINS
+    return None if actor_id in admins else CrisisRefusal.NOT_ADMIN
+
+
+def _cut(text: str) -> str:
+    """What was typed, for the audit note: at most MAX_TEXT_CHARS, marked when cut."""
+    text = text.strip()
+    return text if len(text) <= MAX_TEXT_CHARS else text[:MAX_TEXT_CHARS] + "…"
+
+
 def deny(session: Session, *, actor_id: str, now: datetime, tried: str) -> None:
     """Audit a refused crisis control (``tried`` says what), against the running crisis if any."""
     current = running(session)
@@ -61,7 +74,7 @@ def deny(session: Session, *, actor_id: str, now: datetime, tried: str) -> None:
         action="crisis_denied",
         subject_type=SUBJECT,
         subject_id=str(current.id) if current is not None else NO_CRISIS,
-        note=tried[: MAX_TEXT_CHARS + 40],
+        note=tried,
     )
 
 
@@ -100,12 +113,15 @@ def start(
     stamps every draft waiting for approval, so it needs the extra approval while it runs. The
     briefing (war room) and the announcement (approvals channel) are owed in this transaction.
     """
+    # Who before what (as in the drafts' refusal table): a person who may never start one is
+    # told so, and audited, whatever they typed.
+    refusal = check_admin(admins, actor_id)
+    if refusal is not None:
+        deny(session, actor_id=actor_id, now=now, tried=f"start a {kind}: {_cut(reason)}")
+        return StartOutcome(refused=refusal)
     refusal = check_text(reason)
     if refusal is not None:
         return StartOutcome(refused=refusal)
-    if actor_id not in admins:
-        deny(session, actor_id=actor_id, now=now, tried=f"start a {kind}: {reason.strip()}")
-        return StartOutcome(refused=CrisisRefusal.NOT_ADMIN)
     crisis_id = insert_unless_taken(
         session=session,
         table=Crisis,
@@ -125,6 +141,9 @@ def start(
     if crisis_id is None:
         # Another start won (or one was running): that one is the answer, whatever its kind.
         return StartOutcome(crisis=running(session), started=False)
+    if spike_id is not None:
+        # The alert it was started from points at it (the spike's report, the alert's redraw).
+        session.execute(update(Spike).where(col(Spike.id) == spike_id).values(crisis_id=crisis_id))
     crisis = session.get(Crisis, crisis_id)
     assert crisis is not None
     assert crisis.id is not None
@@ -177,12 +196,13 @@ def end(
 ) -> EndOutcome:
     """End the running crisis or drill: the post-mortem (war room) and the end message
     (approvals channel) are owed; the extra approval lifts; paused posts stay paused."""
+    refusal = check_admin(admins, actor_id)
+    if refusal is not None:
+        deny(session, actor_id=actor_id, now=now, tried=f"end: {_cut(summary)}")
+        return EndOutcome(refused=refusal)
     refusal = check_text(summary)
     if refusal is not None:
         return EndOutcome(refused=refusal)
-    if actor_id not in admins:
-        deny(session, actor_id=actor_id, now=now, tried=f"end: {summary.strip()}")
-        return EndOutcome(refused=CrisisRefusal.NOT_ADMIN)
     current = running(session)
     if current is None:
         return EndOutcome(refused=CrisisRefusal.NONE_RUNNING)

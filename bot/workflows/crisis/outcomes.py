@@ -18,6 +18,7 @@ MAX_TEXT_CHARS = 500
 
 class CrisisRefusal(StrEnum):
     NOT_ADMIN = "not_admin"  # start, drill, end: admins only
+    NO_ADMINS = "no_admins"  # start, drill, end: SOCIALOPS_ADMINS is empty, so nobody may
     NOT_LEAD = "not_lead"  # roles and resume: admins or the crisis's lead
     NONE_RUNNING = "none_running"  # end, role: there is no crisis to act on
     EMPTY = "empty"  # no reason / summary given
