@@ -1,13 +1,12 @@
 """Crisis mode started from a spike alert's button: the lifecycle's ``start``, with the spike's
-figures as the reason, and the alert told so (in the same transaction)."""
+figures as the reason, and the alert redrawn (in the same transaction)."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from bot.store.models import Spike
 from bot.workflows.crisis import lifecycle
@@ -59,11 +58,7 @@ def start_from_spike(
         approvals_channel=approvals_channel,
         spike_id=spike_id,
     )
-    if outcome.started and outcome.crisis is not None:
-        session.execute(
-            update(Spike)
-            .where(col(Spike.id) == spike_id, col(Spike.crisis_id).is_(None))
-            .values(crisis_id=outcome.crisis.id)
-        )
+    if outcome.started:
+        # ``start`` linked the spike to the crisis; the alert shows that instead of its button.
         redraw_alert(session, spike_id=spike_id)
     return outcome
