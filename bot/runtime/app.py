@@ -29,10 +29,12 @@ from bot.commands import (
     handoff_start,
     handoffs,
     home,
+    monitoring,
     replies,
     reply_edits,
     shortcuts,
     social,
+    spike_actions,
 )
 from bot.commands.context import SERVICES_KEY
 from bot.commands.events import EVENT_CLAIM_KEY, EventClaim
@@ -105,6 +107,8 @@ def create_app(settings: Settings, services: Services, *, verify_token: bool = T
     handoff_start.register(app)
     digests.register(router)
     crisis.register(app, router)
+    monitoring.register(app)
+    spike_actions.register(app)
     shortcuts.register(
         app, skip=frozenset({replies.DRAFT_REPLY_SHORTCUT, handoff_start.HAND_OFF_SHORTCUT})
     )
@@ -133,6 +137,11 @@ def _dedupe_events(services: Services) -> Callable[..., BoltResponse | None]:
         if body.get("type") != "event_callback" or not isinstance(event_id, str):
             return next()
         event_type = str(body.get("event", {}).get("type", "unknown"))
+        if event_type == "message" and not monitoring.is_monitored_message(
+            body, services.settings.monitored_channels
+        ):
+            # Every channel the bot is in sends its messages; only monitored ones are acted on.
+            return next()
         # Unique per delivery, so only this delivery can release what it claimed.
         claim = EventClaim(event_id=event_id, claimed_by=f"{worker}:{uuid.uuid4().hex[:12]}")
         with session_scope(services.sessions) as session:

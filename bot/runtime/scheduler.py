@@ -25,6 +25,7 @@ from bot.slack.crisis_delivery import run_crisis_clock
 from bot.slack.digest_delivery import send_due_digests
 from bot.slack.handoff_packets import repair_handoff_packets
 from bot.slack.handoff_timers import fire_handoff_timers
+from bot.slack.spike_checks import check_spikes
 from bot.store.db import session_scope
 from bot.workflows.events import purge_processed_events
 from bot.workflows.job_runs import purge_job_runs
@@ -62,6 +63,9 @@ CRISIS_EVERY = timedelta(minutes=1)
 REPLAY_JOB_ID = "event-replay"
 # An event claimed and never finished waits at least its lease (45 s) before this picks it up.
 REPLAY_EVERY = timedelta(minutes=1)
+SPIKE_JOB_ID = "spike_check"
+# A spike is alerted within a minute of the message that made the hour qualify.
+SPIKE_EVERY = timedelta(minutes=1)
 
 
 def purge_old_events(services: Services) -> int:
@@ -106,6 +110,8 @@ def build_scheduler(
 
     every(PURGE_EVERY, purge_old_events, PURGE_EVENTS_JOB_ID)
     every(APPROVAL_CHECK_EVERY, expire_drafts, EXPIRE_JOB_ID, client)
+    # Without a client a spike is still recorded, and its alert owed for a clock that has one.
+    every(SPIKE_EVERY, check_spikes, SPIKE_JOB_ID, client)
     if client is not None:
         every(APPROVAL_CHECK_EVERY, send_reminders, REMIND_JOB_ID, client)
         every(CARD_RETRY_EVERY, post_missing_cards, CARDS_JOB_ID, client)

@@ -32,6 +32,7 @@ from bot.store.models import Draft, ReplySuggestion
 from bot.workflows import faq_gaps
 from bot.workflows.checks import CheckPolicy
 from bot.workflows.crisis.queries import running
+from bot.workflows.crisis.signals import record_suggestion_signal
 from bot.workflows.drafts import DraftInput, create_draft
 
 # How many ranked entries "Another option" may walk through.
@@ -443,6 +444,7 @@ def save_suggestion(
     if suggestion.abstained and suggestion.crisis_id is None:
         gap = faq_gaps.record_gap(session=session, text=message.text, now=now)
     session.flush()
+    record_suggestion_signal(session=session, row=row, now=now)  # the spike detector's count
     return row, gap.id if gap else None
 
 

@@ -24,6 +24,7 @@ from bot.runtime.scheduler import (
     REMIND_JOB_ID,
     REPAIR_JOB_ID,
     REPLAY_JOB_ID,
+    SPIKE_JOB_ID,
     build_scheduler,
 )
 from bot.services import Services
@@ -119,6 +120,7 @@ def test_jobs_have_stable_ids(services_at: Services, emulator: SlackEmulator) ->
         PACKETS_JOB_ID,
         DIGEST_JOB_ID,
         CRISIS_JOB_ID,
+        SPIKE_JOB_ID,
     }
     without_slack = build_scheduler(services_at)
     assert {
@@ -130,6 +132,8 @@ def test_jobs_have_stable_ids(services_at: Services, emulator: SlackEmulator) ->
         DIGEST_JOB_ID,
         CRISIS_JOB_ID,
     }.isdisjoint(job.id for job in without_slack.get_jobs())
+    # The spike detector needs no Slack: the alert it owes waits for a clock that has a client.
+    assert SPIKE_JOB_ID in {job.id for job in without_slack.get_jobs()}
     # The event replay runs where the clock has a bolt app to replay through.
     replaying = build_scheduler(services_at, client_of(emulator), replay=lambda body: None)
     assert REPLAY_JOB_ID in {job.id for job in replaying.get_jobs()}

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from bot.knowledge.faq_files import HANDOFF_TEAMS
 from bot.store.models import Handoff
 from bot.workflows.audit import record_audit
+from bot.workflows.crisis.signals import record_handoff_signal
 from bot.workflows.handoffs.sla import TeamSla, timers_for
 from bot.workflows.handoffs.states import PRIORITIES, SUBJECT, HandoffState
 
@@ -77,6 +78,21 @@ def live_handoff_for(session: Session, source_key: str) -> Handoff | None:
 
 
 def start_handoff(
+    *, session: Session, request: HandoffRequest, sla: TeamSla, now: datetime
+) -> Started:
+    """Store a new open handoff, or return the one this message already has; either way the
+    customer's message is counted once for the spike detector."""
+    started = _start_handoff(session=session, request=request, sla=sla, now=now)
+    record_handoff_signal(
+        session=session,
+        handoff=started.handoff,
+        holding_suggestion_id=request.holding_suggestion_id,
+        now=now,
+    )
+    return started
+
+
+def _start_handoff(
     *, session: Session, request: HandoffRequest, sla: TeamSla, now: datetime
 ) -> Started:
     """Store a new open handoff, or return the one this message already has.
