@@ -115,15 +115,15 @@ def every_minute(services: Services, minutes: int, start: datetime = NOW) -> lis
 
 
 def test_the_rule_needs_volume_a_ratio_and_more_than_the_baseline() -> None:
-    quiet = Volume(messages=200, negative=10)  # smoothed 11/202, about 5.4%
-    assert qualifies(Volume(10, 2), quiet, POLICY)  # 20% is at least twice 5.4%
+    quiet = Volume(messages=200, negative=10)  # with the prior 13/220, about 5.9%
+    assert qualifies(Volume(10, 2), quiet, POLICY)  # 20% is at least twice 5.9%
     assert not qualifies(Volume(9, 9), quiet, POLICY)  # too few messages, however upset
-    assert not qualifies(Volume(100, 10), quiet, POLICY)  # 10% is under twice 5.4%
-    # An empty week is 1/2 smoothed: only an hour that is all upset reaches twice that.
-    assert qualifies(Volume(10, 10), Volume(0, 0), POLICY)
-    assert not qualifies(Volume(10, 9), Volume(0, 0), POLICY)
+    assert not qualifies(Volume(100, 10), quiet, POLICY)  # 10% is under twice 5.9%
+    # An empty week is the prior's 15%: a new installation alerts on an hour 30% upset.
+    assert qualifies(Volume(10, 3), Volume(0, 0), POLICY)
+    assert not qualifies(Volume(10, 2), Volume(0, 0), POLICY)
     # A ratio of 1 still needs the hour to be worse than the week, not equal to it.
-    grim = Volume(messages=98, negative=49)  # smoothed exactly 50%
+    grim = Volume(messages=100, negative=57)  # with the prior 60/120, exactly 50%
     assert not qualifies(Volume(10, 5), grim, SpikePolicy(ratio=1.0, min_messages=10))
     assert qualifies(Volume(10, 6), grim, SpikePolicy(ratio=1.0, min_messages=10))
 
@@ -228,6 +228,32 @@ def test_a_new_spike_after_the_first_ended_alerts_again(services: Services) -> N
     assert len(audited(services)) == 2
 
 
+def test_a_new_installation_alerts_on_a_plainly_bad_hour(services: Services) -> None:
+    # No history at all: 4 upset of 10 is a bad hour. The first rule, (upset + 1) / (all + 2),
+    # made an empty week 50% and so needed every message of the hour upset.
+    add(services, at=NOW, upset=4, calm=6)
+    assert look(services).opened is not None
+
+
+def test_an_hour_hovering_at_the_threshold_alerts_once(services: Services) -> None:
+    quiet_week(services)  # about 5.9%: the threshold is 11.8%, the close below 8.9%
+    add(services, at=NOW, upset=2, calm=10)  # 2 of 12, 16.7%: a spike
+    assert look(services).opened is not None
+    # Calm messages bring the hour to 10%: under the threshold, not calm enough to close.
+    a_minute_later = NOW + timedelta(minutes=1)
+    add(services, at=a_minute_later, calm=8)
+    assert look(services, a_minute_later).closed is None
+    # Upset again (4 of 22, 18%): the same spike, not a second alert.
+    two_minutes_later = NOW + timedelta(minutes=2)
+    add(services, at=two_minutes_later, upset=2)
+    assert look(services, two_minutes_later).opened is None
+    assert len(spikes(services)) == 1
+    assert len(alerts(services)) == 1
+    # Once the hour is plainly calm the spike ends.
+    add(services, at=two_minutes_later + timedelta(seconds=30), calm=40)
+    assert look(services, two_minutes_later + timedelta(minutes=1)).closed is not None
+
+
 def test_the_baseline_is_the_week_before_the_hour(services: Services) -> None:
     # A grim week (50% upset) more than 7 days ago does not count; a quiet one inside does.
     add(services, at=NOW - timedelta(days=8, hours=1), upset=500, calm=500)
@@ -243,8 +269,8 @@ def test_the_settings_move_the_threshold(services: Services) -> None:
     quiet_week(services)
     add(services, at=NOW, upset=6, calm=6)  # 50% of 12
     assert look(services, policy=replace(POLICY, min_messages=13)).opened is None
-    assert look(services, policy=replace(POLICY, ratio=10.0)).opened is None
-    assert look(services, policy=replace(POLICY, ratio=9.0)).opened is not None
+    assert look(services, policy=replace(POLICY, ratio=9.0)).opened is None  # 53%
+    assert look(services, policy=replace(POLICY, ratio=8.0)).opened is not None  # 47%
 
 
 def test_no_alert_channel_still_opens_the_spike_once(services: Services) -> None:

@@ -1,13 +1,17 @@
 """The spike detector: the last hour's negative share against the previous 7 days'.
 
 A spike is an hour in which at least ``min_messages`` customer messages arrived and the share of
-upset ones is at least ``ratio`` times the baseline share (and above it). The baseline is
-smoothed, ``(negative + 1) / (messages + 2)``, so an empty week is neither a division by zero
-nor a reason to alert on the first upset message.
+upset ones is at least ``ratio`` times the baseline share (and above it). The baseline is the
+week's share with a prior of ``PRIOR_MESSAGES`` messages at a typical ``PRIOR_SHARE`` upset
+mixed in: an empty week is neither a division by zero nor a reason to alert on the first upset
+message, a new installation still alerts on a plainly bad hour (30% upset at ratio 2), and a
+week of real history outweighs the prior.
 
 A spike is one ``Spike`` row, opened once (its unique ``open_key``: two clocks, or two runs,
-open it once and owe one alert) and closed when the last hour no longer qualifies; only then
-can a new one open. Rehearsal traffic (``drill`` signals) never counts, and nothing is detected
+open it once and owe one alert) and closed when the last hour has clearly calmed down: below
+half the minimum volume, or below the midpoint between the baseline and the threshold. The gap
+between opening and closing keeps an hour hovering at the threshold from alerting again and
+again; only after a close can a new spike open. Rehearsal traffic (``drill`` signals) never counts, and nothing is detected
 while a real crisis runs: the team is already on it.
 """
 
@@ -30,6 +34,10 @@ from bot.workflows.crisis.queries import running_crisis
 WINDOW = timedelta(hours=1)
 BASELINE = timedelta(days=7)
 MAX_EXAMPLES = 3
+# The prior mixed into the baseline: 20 messages at 15% upset, a common share for a brand's
+# mentions. Enough to keep one message from deciding; small against a week of real traffic.
+PRIOR_MESSAGES = 20
+PRIOR_SHARE = 0.15
 SUBJECT = "spike"
 ACTOR = "socialops"  # the audit's actor for what the clock does on its own
 
@@ -53,17 +61,28 @@ class Volume:
 
     @property
     def smoothed_share(self) -> float:
-        """The share with one upset and one calm message added: defined and humble on little data."""
-        return (self.negative + 1) / (self.messages + 2)
+        """The share with the prior mixed in: defined, and typical, on little data."""
+        prior_negative = PRIOR_SHARE * PRIOR_MESSAGES
+        return (self.negative + prior_negative) / (self.messages + PRIOR_MESSAGES)
 
 
 def qualifies(hour: Volume, baseline: Volume, policy: SpikePolicy) -> bool:
-    """Whether ``hour`` is a spike against ``baseline``."""
+    """Whether ``hour`` is a spike against ``baseline``: the test that opens one."""
     base = baseline.smoothed_share
     return (
         hour.messages >= policy.min_messages
         and hour.share > base
         and hour.share >= policy.ratio * base
+    )
+
+
+def still_spiking(hour: Volume, baseline: Volume, policy: SpikePolicy) -> bool:
+    """Whether an open spike goes on: a lower bar than opening, so it does not flap."""
+    base = baseline.smoothed_share
+    return (
+        hour.messages >= max(1, policy.min_messages // 2)
+        and hour.share > base
+        and hour.share >= (1 + policy.ratio) / 2 * base
     )
 
 
@@ -124,11 +143,13 @@ def detect(
     hour = volume(session, since=hour_start, until=now)
     baseline = volume(session, since=hour_start - BASELINE, until=hour_start)
     current = open_spike(session)
-    if not qualifies(hour, baseline, policy):
-        if current is None or not close_spike(session, spike_id=current.id, now=now):
+    if current is not None:
+        if still_spiking(hour, baseline, policy):
+            return Detection(hour, baseline)
+        if not close_spike(session, spike_id=current.id, now=now):
             return Detection(hour, baseline)
         return Detection(hour, baseline, closed=current.id)
-    if current is not None:
+    if not qualifies(hour, baseline, policy):
         return Detection(hour, baseline)
     spike_id = insert_unless_taken(
         session=session,
