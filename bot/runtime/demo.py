@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from slack_sdk import WebClient
+from sqlmodel import select
 
 from bot.blocks.approvals import APPROVE_ACTION
 from bot.blocks.digests import DIGEST_APPROVE_ACTION
@@ -26,6 +27,7 @@ from bot.blocks.handoff_buttons import CLAIM_ACTION, RESOLVE_ACTION
 from bot.blocks.handoff_modals import NOTE_BLOCK as RESOLVE_NOTE_BLOCK
 from bot.blocks.handoff_start import NOTE_BLOCK, PRIORITY_BLOCK, START_VIEW, TEAM_BLOCK
 from bot.blocks.replies import EDIT_ACTION, EDIT_VIEW, HAND_OFF_ACTION, SEND_ACTION
+from bot.blocks.spike_alerts import START_FROM_SPIKE_ACTION
 from bot.content import SAMPLE_FAQ_DIR, SAMPLE_RESPONSES_DIR
 from bot.core.clock import system_clock
 from bot.runtime.app import create_app
@@ -35,7 +37,9 @@ from bot.services import Services
 from bot.settings import load_settings
 from bot.slack.client import build_web_client
 from bot.slack.handoff_timers import fire_handoff_timers
+from bot.slack.spike_checks import check_spikes
 from bot.store.db import prepare_database
+from bot.store.models import CustomerSignal
 from slack_emulator import payloads
 from slack_emulator.emulator import RecordedCall, SlackEmulator
 from slack_emulator.local_server import LocalWSGIServer
@@ -115,8 +119,17 @@ DEMO_POST = "Our autumn range is here! Shop it at https://example.com/autumn #au
 
 def _card(world: DemoWorld) -> dict[str, Any]:
     """The newest approval card in the approvals channel."""
-    cards = [m for m in world.emulator.messages_in(APPROVALS_CHANNEL) if not m.get("thread_ts")]
+    # A message with replies carries its own ts as thread_ts (as in Slack): still top level.
+    cards = [
+        m
+        for m in world.emulator.messages_in(APPROVALS_CHANNEL)
+        if m.get("thread_ts") in (None, m["ts"]) and _has_button(m, APPROVE_ACTION)
+    ]
     return cards[-1]
+
+
+def _has_button(message: dict[str, Any], action_id: str) -> bool:
+    return action_id in json.dumps(message.get("blocks") or [])
 
 
 def _click_on_card(action_id: str, user: str) -> Callable[[DemoWorld], BotResponse]:
@@ -300,6 +313,77 @@ def _clock_moves(by: timedelta) -> Callable[[DemoWorld], BotResponse]:
     return run
 
 
+# -- crisis mode ----------------------------------------------------------------------------------
+
+# Customers' posts about a checkout outage, pasted into the monitored team channel by teammates.
+OUTAGE_POSTS = [
+    "checkout is broken, it keeps failing at payment 😡",
+    "I was charged twice and the order never went through!!",
+    "your site has been down for an hour, terrible",
+    "payment error again. this is ridiculous",
+    "can't check out, card declined but money gone 😡",
+    "broken checkout, lost my cart twice",
+    "why is checkout not working???",
+    "charged twice for one jacket, fix this",
+    "worst shopping experience, checkout crashes",
+    "is the store down? checkout fails for me",
+    "trying to buy the autumn jacket, checkout spinner forever",
+    "any news on the checkout problem?",
+]
+OUTAGE_QUESTION = "@kim_runs is your checkout down? I was charged twice for my order 😡"
+
+
+def _outage_posts(world: DemoWorld) -> BotResponse:
+    response = BotResponse(status=200, headers={}, body="")
+    for index, text in enumerate(OUTAGE_POSTS):
+        ts = world.emulator.add_message("C0SOCIAL", text=text, user="U0CUSTOMER")
+        event = payloads.message(text=text, user="U0CUSTOMER", ts=ts, channel="C0SOCIAL")
+        response = world.slack.event(event, event_id=f"EvDEMOOUT{index:02d}")
+        if response.status != 200:
+            return response
+    # The listener counts each message after its ack: wait until all are counted, so the
+    # spike check that follows sees the whole burst.
+    deadline = time.monotonic() + STEP_TIMEOUT
+    while time.monotonic() < deadline and _signals(world) < len(OUTAGE_POSTS):
+        time.sleep(0.02)
+    return response
+
+
+def _signals(world: DemoWorld) -> int:
+    with world.services.sessions() as session:
+        return len(
+            session.exec(select(CustomerSignal).where(CustomerSignal.origin == "monitored")).all()
+        )
+
+
+def _spike_check(world: DemoWorld) -> BotResponse:
+    check_spikes(world.services, world.client)
+    return BotResponse(status=200, headers={}, body="")
+
+
+def _start_from_alert(world: DemoWorld) -> BotResponse:
+    alert = [m for m in world.emulator.messages_in(ESCALATION_CHANNEL) if m.get("bot_id")][-1]
+    value = _button_value(alert, START_FROM_SPIKE_ACTION)
+    return world.slack.click(
+        START_FROM_SPIKE_ACTION,
+        value,
+        user_id="U0ADMIN",
+        message=alert,
+        channel_id=ESCALATION_CHANNEL,
+    )
+
+
+def _outage_question_and_mention(world: DemoWorld) -> BotResponse:
+    post_ts = world.emulator.add_message("C0SOCIAL", text=OUTAGE_QUESTION, user="U0CUSTOMER")
+    text = "<@UBOTSOCIAL> can you draft a reply?"
+    ts = world.emulator.add_message("C0SOCIAL", text=text, user="U0AUTHOR", thread_ts=post_ts)
+    event = payloads.app_mention(text=text, user="U0AUTHOR", ts=ts, thread_ts=post_ts)
+    return world.slack.event(event, event_id="EvDEMO0004")
+
+
+CRISIS_SUMMARY = "Checkout fixed at 14:05; refunds for double charges are under way"
+
+
 SCENARIO: list[Step] = [
     Step("maria", "/social help", lambda w: w.slack.slash_command("help", user_id="U0AUTHOR")),
     Step(
@@ -416,6 +500,53 @@ SCENARIO: list[Step] = [
         "jonas",
         "clicks Approve on the digest (the reply draft waiting)",
         _click_on_digest(DIGEST_APPROVE_ACTION, "U0APPROVER"),
+        # The answer, the card redrawn, and the author told in the card's thread.
+        expect_calls=3,
+    ),
+    # Something goes wrong in public: checkout fails, and customers say so.
+    Step(
+        "(customers)",
+        f"{len(OUTAGE_POSTS)} posts about a failing checkout land in #social-team in minutes",
+        _outage_posts,
+        quiet="each message is counted with its mood; no one is pinged per message",
+    ),
+    Step("(clock)", "the spike check runs", _spike_check, expect_calls=1),
+    Step(
+        "priya",
+        "clicks Start crisis mode on the alert",
+        _start_from_alert,
+        # The alert redrawn, the briefing, the announcement, and the two paused posts' cards.
+        expect_calls=5,
+    ),
+    Step(
+        "maria",
+        "@socialops can you draft a reply? (in the thread of a customer asking about checkout)",
+        _outage_question_and_mention,
+        expect_calls=2,
+    ),
+    Step(
+        "maria",
+        "clicks Send for approval",
+        _click_on_suggestion(SEND_ACTION, "U0AUTHOR"),
+        expect_calls=2,
+    ),
+    Step(
+        "jonas",
+        "clicks Approve (crisis mode: one more approval, from a crisis approver, is needed)",
+        _click_on_card(APPROVE_ACTION, "U0APPROVER"),
+        expect_calls=1,
+    ),
+    Step(
+        "priya",
+        "clicks Approve as the crisis approver",
+        _click_on_card(APPROVE_ACTION, "U0ADMIN"),
+        expect_calls=2,
+    ),
+    Step(
+        "priya",
+        f"/social crisis end {CRISIS_SUMMARY}",
+        lambda w: w.slack.slash_command(f"crisis end {CRISIS_SUMMARY}", user_id="U0ADMIN"),
+        # The post-mortem in the war room, the end (with Resume all) in the approvals channel.
         expect_calls=2,
     ),
 ]
@@ -442,6 +573,9 @@ def run_demo(*, out: TextIO) -> int:
             escalation_channel=ESCALATION_CHANNEL,
             approvers=["U0APPROVER"],
             admins=["U0ADMIN"],
+            # Legal signs off every draft while a crisis runs; in the demo, the admin priya.
+            crisis_approvers=["U0ADMIN"],
+            monitored_channels=["C0SOCIAL"],
             brand_domains=["example.com"],
             faq_dir=str(SAMPLE_FAQ_DIR),
             responses_dir=str(SAMPLE_RESPONSES_DIR),
@@ -509,6 +643,10 @@ def _play(step: Step, world: DemoWorld, out: TextIO) -> bool:
         _print_message(out, "only visible to you", ack_body, world.names)
     if step.expect_calls:
         _wait_for_visible(world, before, step.expect_calls)
+    for call in world.emulator.calls_to("conversations.create")[-1:]:
+        made = (call.response or {}).get("channel") or {}
+        if made.get("id") and made.get("name"):  # a war room: shown by its name, as in Slack
+            world.names.setdefault(str(made["id"]), str(made["name"]))
     visible = [c for c in world.emulator.calls[before:] if c.method in VISIBLE_METHODS]
     for call in visible:
         _print_message(out, _where(call, world.names), _message_payload(call), world.names)

@@ -37,6 +37,7 @@ from bot.core.slack_ids import is_user_group
 from bot.services import Services
 from bot.slack import approvers
 from bot.slack.approval_cards import tell_admins_once
+from bot.slack.approval_jobs import repair_cards_and_notices
 from bot.slack.crisis_content import compose
 from bot.slack.crisis_message import CrisisMessage
 from bot.slack.notices import deliver_notices
@@ -115,6 +116,13 @@ def deliver_soon(services: Services, client: WebClient) -> None:
         deliver_owed(services, client, services.clock())
     except Exception:  # the clock retries; the listener's user already has their answer
         log.exception("crisis: delivering right after a decision failed; the clock will retry")
+    try:
+        # A start pauses posts and stamps drafts, an end lifts the stamp, a resume un-pauses:
+        # their cards are behind now, and a card still saying "Approved" on a paused post is
+        # read as good to go. The sweep redraws every card behind its draft (and the notices).
+        repair_cards_and_notices(services, client)
+    except Exception:
+        log.exception("crisis: redrawing cards after a decision failed; the clock will retry")
 
 
 def deliver_owed(services: Services, client: WebClient, now: datetime) -> int:

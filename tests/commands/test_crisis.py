@@ -4,6 +4,7 @@ ack's body, or the click's response_url), and the store checked after each."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from datetime import timedelta
@@ -12,13 +13,15 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 
+from bot.blocks.approvals import APPROVE_ACTION
 from bot.store.db import session_scope
 from bot.store.models import AuditEntry, Crisis, CrisisPost, CrisisRole, Draft
 from bot.workflows import drafts
 from bot.workflows.drafts import ApprovalPolicy, DraftInput, DraftState
 from slack_emulator.emulator import SlackEmulator
 from slack_emulator.signed_client import BotResponse
-from tests.commands.test_approvals import wait_until
+from tests.commands.test_approvals import click as approvals_click
+from tests.commands.test_approvals import latest_card, quick_draft, wait_until
 from tests.concurrency import race
 from tests.conftest import APPROVAL_SETTINGS, running_bot
 from tests.harness import RunningBot
@@ -387,4 +390,23 @@ def test_ten_admins_clicking_start_at_once_make_one_crisis(crisis_bot: RunningBo
     assert len(rows(crisis_bot, Crisis)) == 1
     assert state_of(crisis_bot, approved) == "paused"
     assert [p.kind for p in rows(crisis_bot, CrisisPost)] == ["briefing", "announce"]
+    assert_clean(crisis_bot)
+
+
+def test_the_cards_of_paused_posts_are_redrawn_right_after_the_start(
+    crisis_bot: RunningBot,
+) -> None:
+    # Found in the demo: the start paused the post, but its card went on saying "Approved"
+    # until the clock's sweep, minutes later; a teammate could still read it as good to go.
+    assert quick_draft(crisis_bot, "Our autumn range").status == 200
+    wait_until(lambda: crisis_bot.emulator.calls_to("chat.postMessage"), timeout=30)
+    assert approvals_click(crisis_bot, APPROVE_ACTION, JONAS).status == 200
+    wait_until(lambda: "Approved" in json.dumps(latest_card(crisis_bot)), timeout=30)
+
+    answer(crisis_bot, "start Checkout is down")
+
+    def the_card() -> str:  # the first message in #approvals; the announcement comes after it
+        return json.dumps(crisis_bot.emulator.messages_in("C0APPROVALS")[0])
+
+    wait_until(lambda: "Paused for a crisis" in the_card(), timeout=30)
     assert_clean(crisis_bot)

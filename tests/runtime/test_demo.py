@@ -105,7 +105,7 @@ def test_demo_prints_the_transcript_and_exits_0(tmp_path: Path) -> None:
     assert "nothing visible" in step(out, "(clock): (a minute later)")
     assert out.count("is still unclaimed") == 1
     assert out.count("breached its time to claim") == 1
-    assert out.count("socialops (#escalations):") == 1
+    assert out.count("socialops (#escalations):") == 2  # the breach, and later the spike
     # The end of the day: the digest with the day's real numbers, and an approval from it.
     digest = step(out, "jonas: /social digest now")
     assert "socialops (only visible to you):\n    Daily digest · " in digest
@@ -120,6 +120,29 @@ def test_demo_prints_the_transcript_and_exits_0(tmp_path: Path) -> None:
     approved = step(out, "jonas: clicks Approve on the digest")
     assert "Draft #2 is approved; its card is updated." in approved
     assert "socialops (#social-approvals, message updated):" in approved
+    # Crisis mode: the burst of upset posts is one alert, and its button starts the crisis.
+    assert "nothing visible" in step(out, "(customers):")
+    alert = step(out, "(clock): the spike check runs")
+    assert "socialops (#escalations):" in alert
+    assert "[Start crisis mode]" in alert
+    started = step(out, "priya: clicks Start crisis mode")
+    assert "socialops (#crisis-" in started  # the war room, made for it, shown by its name
+    assert "Crisis #1 briefing" in started
+    assert "*Paused posts (2):*" in started
+    assert "Paused for a crisis" in started  # the paused posts' cards, redrawn at once
+    assert "Crisis #1: crisis mode is on" in started
+    holding = step(
+        out, "maria: @socialops can you draft a reply? (in the thread of a customer asking"
+    )
+    assert "template `crisis-holding`" in holding
+    assert "CRISIS MODE" in holding
+    assert "Approvals: 1 of 2 (@jonas) · crisis mode: one must come from @priya" in step(
+        out, "jonas: clicks Approve (crisis mode"
+    )
+    assert "Approvals: 2 of 2 (@jonas, @priya)" in step(out, "priya: clicks Approve as the")
+    ended = step(out, "priya: /social crisis end")
+    assert "Post-mortem: crisis #1" in ended
+    assert "[Resume all 2 paused posts]" in ended
     assert "Slack would have refused" not in out
     assert "demo ok" in out
     assert not list(tmp_path.iterdir()), "the demo must leave no files behind"
