@@ -127,11 +127,14 @@ def refusal_text(
 
 def already_running_text(crisis: Crisis) -> str:
     """A second start: the running one, where to find it."""
-    kind = "A drill" if crisis.kind == CrisisKind.DRILL else "A crisis"
-    return (
-        f"{kind} is already running since {slack_date(crisis.started_at)} — see {_room(crisis)}: "
+    drill = crisis.kind == CrisisKind.DRILL
+    running = (
+        f"{'A drill' if drill else 'A crisis'} is already running since "
+        f"{slack_date(crisis.started_at)} — see {_room(crisis)}: "
         f"{echo_user_text(crisis.reason, MAX_TEXT_CHARS)}"
     )
+    # A real crisis during a rehearsal: say how to get out of the drill, not just that it runs.
+    return f"{running}\nEnd the drill first: `/social crisis end <summary>`." if drill else running
 
 
 def started_text(outcome: StartOutcome) -> str:

@@ -197,6 +197,8 @@ def test_a_drill_pauses_nothing_and_says_so(crisis_bot: RunningBot) -> None:
     assert rows(crisis_bot, Crisis)[0].kind == "drill"
     again = answer(crisis_bot, "start A real one")
     assert again.startswith("A drill is already running since ")
+    # A real crisis during a rehearsal is told the way out of the drill.
+    assert again.endswith("End the drill first: `/social crisis end <summary>`.")
 
 
 def test_an_unknown_verb_gets_the_usage(crisis_bot: RunningBot) -> None:
