@@ -19,6 +19,7 @@ from bot.store.db import SessionFactory, create_db_engine, make_session_factory
 from bot.workflows.checks import CheckPolicy
 from bot.workflows.handoffs.routing import RoutingRules
 from bot.workflows.handoffs.sla import TeamSla
+from bot.workflows.replies import BrandVoice
 
 # Group membership changes rarely and a click must stay fast: a lookup is good for minutes.
 GROUP_CACHE_TTL = timedelta(minutes=5)
@@ -68,6 +69,17 @@ class Services:
     def check_policy(self) -> CheckPolicy:
         """The pre-flight check rules the team configured, as the workflows take them."""
         return check_policy(self.settings)
+
+    @property
+    def brand_voice(self) -> BrandVoice:
+        """How replies, holding replies and holding statements speak (SOCIALOPS_BRAND_*)."""
+        settings = self.settings
+        return BrandVoice(
+            name=settings.brand_name,
+            sign_off=settings.sign_off,
+            emoji=settings.emoji,
+            banned_phrases=tuple(settings.banned_words),
+        )
 
     def team_channel(self, team: str) -> str | None:
         """Where a team's handoff packets go (SOCIALOPS_SUPPORT_CHANNEL / _SALES_CHANNEL)."""

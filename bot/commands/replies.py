@@ -143,7 +143,7 @@ def _suggest(
         knowledge,
         message,
         drafter=services.drafter,
-        voice=_voice(services),
+        voice=services.brand_voice,
         network=network,
         crisis=crisis,
     )
@@ -162,16 +162,6 @@ def _suggest(
             source_ts=source_ts if surface.channel else None,
         )
     surface.show(message_for(services, row, suggestion, gap_id=gap_id))
-
-
-def _voice(services: Services) -> replies.BrandVoice:
-    settings = services.settings
-    return replies.BrandVoice(
-        name=settings.brand_name,
-        sign_off=settings.sign_off,
-        emoji=settings.emoji,
-        banned_phrases=tuple(settings.banned_words),
-    )
 
 
 def network_of(services: Services, row: ReplySuggestion) -> str:
@@ -371,7 +361,7 @@ def _click_another(call: ButtonCall[int]) -> None:
         knowledge,
         CustomerMessage(row.customer_text, row.customer_handle),
         drafter=services.drafter,
-        voice=_voice(services),
+        voice=services.brand_voice,
         network=network_of(services, row),
         option=row.option + 1,
         ranked=replies.ranked_of(row),

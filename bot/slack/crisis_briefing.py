@@ -9,7 +9,6 @@ what the team may say, word for word, before anyone knows more.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -20,6 +19,7 @@ from bot.slack.crisis_message import CrisisMessage
 from bot.store.models import Crisis, CrisisPost, CrisisRole, Draft
 from bot.workflows.crisis.kinds import CrisisKind
 from bot.workflows.drafts.states import DraftState
+from bot.workflows.replies import template_context
 
 
 class CrisisGone(LookupError):
@@ -89,22 +89,11 @@ def crisis_facts(services: Services, crisis: Crisis) -> blocks.CrisisFacts:
     )
 
 
-def neutral_context(services: Services) -> dict[str, Any]:
+def neutral_context(services: Services) -> dict[str, object]:
     """What a holding statement is rendered with when no customer is known yet."""
-    settings = services.settings
-    return {
-        "customer_name": "there",
-        "customer_handle": "",
-        "answer": "",
-        "faq_id": "",
-        "team": "support",
-        "mood": "neutral",
-        "brand": {
-            "name": settings.brand_name,
-            "sign_off": settings.sign_off,
-            "emoji": settings.emoji,
-        },
-    }
+    return template_context(
+        None, services.brand_voice, answer="", faq_id="", mood="neutral", team="support"
+    )
 
 
 def holding_statements(services: Services, session: Session) -> list[blocks.HoldingStatement]:

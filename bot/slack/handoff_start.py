@@ -35,7 +35,7 @@ from bot.workflows.handoffs.create import (
 from bot.workflows.handoffs.create import validate as validate_request
 from bot.workflows.handoffs.holding import compose_holding
 from bot.workflows.handoffs.routing import EXPLICIT, Route, route
-from bot.workflows.replies import BrandVoice, CustomerMessage
+from bot.workflows.replies import CustomerMessage
 
 log = logging.getLogger(__name__)
 
@@ -269,7 +269,7 @@ def record(
             knowledge,
             message,
             team=team,
-            voice=brand_voice(services),
+            voice=services.brand_voice,
             network=network,
             faq_id=source.faq_id,
             crisis=replies.crisis_mode(session),
@@ -294,16 +294,6 @@ def record(
             # Another teammate's handoff of this message won the race: theirs has its reply.
             session.delete(holding)
         return started
-
-
-def brand_voice(services: Services) -> BrandVoice:
-    settings = services.settings
-    return BrandVoice(
-        name=settings.brand_name,
-        sign_off=settings.sign_off,
-        emoji=settings.emoji,
-        banned_phrases=tuple(settings.banned_words),
-    )
 
 
 def packet_link(client: WebClient, services: Services, handoff_id: int) -> tuple[str | None, str]:

@@ -282,15 +282,13 @@ def compose_in_crisis(
     )
     if template is None:
         return abstain
-    context = {
-        "customer_name": message.handle.lstrip("@") if message.handle else "there",
-        "customer_handle": message.handle or "",
-        "answer": entry.answer.strip() if entry else "",
-        "faq_id": faq_id or "",
-        "team": "",
-        "mood": mood,
-        "brand": {"name": voice.name, "sign_off": voice.sign_off, "emoji": voice.emoji},
-    }
+    context = template_context(
+        message,
+        voice,
+        answer=entry.answer.strip() if entry else "",
+        faq_id=faq_id or "",
+        mood=mood,
+    )
     try:
         text = render(template, context).strip()
     except TemplateFileError as error:
@@ -369,6 +367,29 @@ def choose_template(
     return None
 
 
+def template_context(
+    message: CustomerMessage | None,
+    voice: BrandVoice,
+    *,
+    answer: str,
+    faq_id: str,
+    mood: str,
+    team: str = "",
+) -> dict[str, object]:
+    """The variables every response template is rendered with (see responses/README.md);
+    no customer yet (a briefing's holding statement) greets "there"."""
+    handle = message.handle if message is not None else None
+    return {
+        "customer_name": handle.lstrip("@") if handle else "there",
+        "customer_handle": handle or "",
+        "answer": answer,
+        "faq_id": faq_id,
+        "team": team,
+        "mood": mood,
+        "brand": {"name": voice.name, "sign_off": voice.sign_off, "emoji": voice.emoji},
+    }
+
+
 def fill(
     template: ResponseTemplate | None,
     entry: FaqEntry,
@@ -379,14 +400,9 @@ def fill(
     """The template's text for this entry and customer, and a note when the FAQ answer stood in."""
     if template is None:
         return entry.answer.strip(), "No response template fits, so this is the FAQ answer as is."
-    context = {
-        "customer_name": message.handle.lstrip("@") if message.handle else "there",
-        "customer_handle": message.handle or "",
-        "answer": entry.answer.strip(),
-        "faq_id": entry.id,
-        "mood": mood,
-        "brand": {"name": voice.name, "sign_off": voice.sign_off, "emoji": voice.emoji},
-    }
+    context = template_context(
+        message, voice, answer=entry.answer.strip(), faq_id=entry.id, mood=mood
+    )
     try:
         return render(template, context), None
     except TemplateFileError as error:

@@ -28,6 +28,7 @@ from bot.workflows.replies import (
     CustomerMessage,
     Suggestion,
     choose_crisis_template,
+    template_context,
 )
 
 
@@ -90,15 +91,14 @@ def compose_holding(
     note: str | None = f"No holding template serves {team} here, so this is the plain line."
     if template is not None:
         entry = knowledge.entries.get(faq_id) if faq_id else None
-        context = {
-            "customer_name": name,
-            "customer_handle": message.handle or "",
-            "answer": entry.answer.strip() if entry else "",
-            "faq_id": faq_id or "",
-            "team": team,
-            "mood": mood,
-            "brand": {"name": voice.name, "sign_off": voice.sign_off, "emoji": voice.emoji},
-        }
+        context = template_context(
+            message,
+            voice,
+            answer=entry.answer.strip() if entry else "",
+            faq_id=faq_id or "",
+            mood=mood,
+            team=team,
+        )
         try:
             text, note = render(template, context).strip(), None
         except TemplateFileError as error:
@@ -144,15 +144,14 @@ def _crisis_holding(
     )
     if template is None:
         return abstain
-    context = {
-        "customer_name": message.handle.lstrip("@") if message.handle else "there",
-        "customer_handle": message.handle or "",
-        "answer": entry.answer.strip() if entry else "",
-        "faq_id": faq_id or "",
-        "team": team,
-        "mood": mood,
-        "brand": {"name": voice.name, "sign_off": voice.sign_off, "emoji": voice.emoji},
-    }
+    context = template_context(
+        message,
+        voice,
+        answer=entry.answer.strip() if entry else "",
+        faq_id=faq_id or "",
+        mood=mood,
+        team=team,
+    )
     try:
         text = render(template, context).strip()
     except TemplateFileError as error:
