@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from bot.blocks.crisis_banner import crisis_banner
@@ -35,6 +36,7 @@ EDIT_VIEW = "reply_edit_view"
 # Every network's limit is below it, so a reply that fits somewhere fits the form.
 EDIT_INPUT_MAX = 3_000
 ADD_TO_FAQ_ACTION = "faq_gap_add"
+USE_CANDIDATE_ACTION = "reply_use_candidate"
 
 QUOTE_CHARS = 600  # enough of the customer's message to recognise it
 # What crisis mode means for a suggestion, after the banner.
@@ -219,6 +221,59 @@ def build_abstention_message(
             actions("reply_actions", buttons),
         ],
     )
+
+
+@dataclass(frozen=True)
+class OfferedEntry:
+    """An FAQ entry offered as a candidate: what it answers and why it was offered."""
+
+    faq_id: str
+    question: str
+    confidence: float
+    reason: str
+
+
+def candidate_value(suggestion_id: int, index: int) -> str:
+    return f"{suggestion_id}:{index}"
+
+
+def build_candidates_message(
+    *,
+    suggestion_id: int,
+    customer_text: str,
+    candidates: Sequence[OfferedEntry],
+    not_helpful_by: str | None = None,
+) -> dict[str, Any]:
+    """No entry is clearly right but some are close: each with *Use this*, which drafts the reply
+    from it, and the reason it was offered; *None of these* records an FAQ gap."""
+    blocks = [
+        section("*Suggested reply to:*\n" + _quote(customer_text)),
+        section(
+            ":thinking_face: No FAQ entry is clearly right, so I haven't drafted a reply. "
+            "These came close; pick one to draft from it:"
+        ),
+    ]
+    for index, entry in enumerate(candidates):
+        blocks.append(
+            section(
+                f"*{echo_user_text(entry.question, 300)}*\n"
+                f"FAQ `{entry.faq_id}` · {confidence_label(entry.confidence)} · "
+                f"{echo_user_text(entry.reason, 200)}",
+                accessory=button(
+                    "Use this", USE_CANDIDATE_ACTION, candidate_value(suggestion_id, index)
+                ),
+            )
+        )
+    value = str(suggestion_id)
+    buttons = [button("Hand off", HAND_OFF_ACTION, value)]
+    if not_helpful_by is None:
+        buttons.append(button("None of these", NOT_HELPFUL_ACTION, value))
+    else:
+        blocks.append(
+            context(f"<@{not_helpful_by}> said none of these fits; it is counted as an FAQ gap.")
+        )
+    blocks.append(actions("reply_actions", buttons))
+    return message("FAQ entries that may answer this message", blocks)
 
 
 def build_reply_usage() -> str:

@@ -24,7 +24,10 @@ from bot.blocks.replies import (
     ANOTHER_ACTION,
     NOT_HELPFUL_ACTION,
     SEND_ACTION,
+    USE_CANDIDATE_ACTION,
+    OfferedEntry,
     build_abstention_message,
+    build_candidates_message,
     build_drafting_placeholder,
     build_reply_usage,
     build_suggestion_message,
@@ -35,6 +38,8 @@ from bot.commands.events import on_event
 from bot.commands.kit import ButtonCall, StaleControl
 from bot.commands.respond import problems_text
 from bot.commands.router import SubcommandCall, SubcommandRouter
+from bot.knowledge.library import Knowledge
+from bot.knowledge.offer_reasons import why_offered
 from bot.knowledge.sentiment import mood_of
 from bot.knowledge.templates import TemplateFileError
 from bot.services import Services
@@ -68,6 +73,10 @@ def register(app: App, router: SubcommandRouter) -> None:
     # in plain sight), and composing it may wait seconds on the model: it runs after the ack.
     kit.button(
         app, ANOTHER_ACTION, parse=kit.parse_id, handler=_click_another, damaged=BROKEN_BUTTON
+    )
+    # Use this drafts from a candidate; like Another option it may wait on the model.
+    kit.button(
+        app, USE_CANDIDATE_ACTION, parse=parse_choice, handler=_click_use, damaged=BROKEN_BUTTON
     )
     # Hand off opens the handoff form: bot/commands/handoff_start.py.
 
@@ -182,6 +191,14 @@ def message_for(
     assert row.id is not None
     crisis_kind = _crisis_kind(services, row)
     crisis_approvers = crisis_approver_entries(services.settings)
+    offered = _offered(services, row) if row.text is None and crisis_kind is None else []
+    if offered:
+        return build_candidates_message(
+            suggestion_id=row.id,
+            customer_text=row.customer_text,
+            candidates=offered,
+            not_helpful_by=row.not_helpful_by,
+        )
     if row.text is None:
         return build_abstention_message(
             suggestion_id=row.id,
@@ -217,6 +234,26 @@ def message_for(
         crisis_kind=crisis_kind,
         crisis_approvers=crisis_approvers,
     )
+
+
+def _offered(services: Services, row: ReplySuggestion) -> list[OfferedEntry]:
+    """The candidates stored with an unanswered suggestion, as the FAQ says them now (an entry
+    deleted since is left out)."""
+    ranked = replies.ranked_of(row)
+    if not ranked:
+        return []
+    with session_scope(services.sessions) as session:
+        knowledge: Knowledge = services.knowledge.get(session)
+    return [
+        OfferedEntry(
+            m.entry_id,
+            entry.question,
+            m.coverage,
+            why_offered(entry, row.customer_text),
+        )
+        for m in ranked
+        if (entry := knowledge.entries.get(m.entry_id)) is not None
+    ]
 
 
 def _crisis_kind(services: Services, row: ReplySuggestion) -> str | None:
@@ -336,7 +373,7 @@ def _on_draft_reply_shortcut(
 # -- buttons ----------------------------------------------------------------------------------------
 
 
-def _surface_of(call: ButtonCall[int]) -> Surface:
+def _surface_of(call: ButtonCall[Any]) -> Surface:
     """The suggestion message that was clicked: rewritten in place, or through response_url."""
     container = call.body.get("container") or {}
     if container.get("is_ephemeral") or not container.get("message_ts"):
@@ -378,6 +415,52 @@ def _click_another(call: ButtonCall[int]) -> None:
         call.tell(
             "Someone else changed or sent this suggestion a moment ago; here it is as it is now."
         )
+    _surface_of(call).show(message_for(services, fresh))
+
+
+def parse_choice(value: str) -> tuple[int, int]:
+    """A Use this button's value, "suggestion id:candidate index"."""
+    suggestion, _, index = value.partition(":")
+    return kit.parse_id(suggestion), kit.parse_id(index)
+
+
+def _click_use(call: ButtonCall[tuple[int, int]]) -> None:
+    services = call.services
+    suggestion_id, index = call.value
+    row = load_suggestion(services, suggestion_id)
+    ranked = replies.ranked_of(row) if row is not None else []
+    if row is None or not 0 <= index < len(ranked):
+        raise StaleControl(BROKEN_BUTTON)
+    if row.text is not None:
+        call.tell("Someone already picked an answer for this message; here it is.")
+        _surface_of(call).show(message_for(services, row))
+        return
+    with session_scope(services.sessions) as session:
+        knowledge = services.knowledge.get(session)
+        crisis = replies.crisis_mode(session)
+    # Entries deleted since the candidates were shown drop out; the one picked must not have.
+    usable = [m for m in ranked if m.entry_id in knowledge.entries]
+    picked = ranked[index]
+    if picked not in usable:
+        call.tell("That FAQ entry was deleted a moment ago; pick another or hand it off.")
+        return
+    suggestion = replies.compose(
+        knowledge,
+        CustomerMessage(row.customer_text, row.customer_handle),
+        drafter=services.drafter,
+        voice=services.brand_voice,
+        network=network_of(services, row),
+        option=usable.index(picked),
+        ranked=usable,
+        crisis=crisis,
+    )
+    with session_scope(services.sessions) as session:
+        used = replies.use_candidate(session=session, row=row, suggestion=suggestion)
+        fresh = session.get(ReplySuggestion, row.id)
+    if fresh is None:
+        return
+    if not used:
+        call.tell("Someone picked an answer for this message a moment ago; here it is.")
     _surface_of(call).show(message_for(services, fresh))
 
 

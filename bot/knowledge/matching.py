@@ -33,6 +33,13 @@ MIN_COVERAGE = 0.4
 MIN_SCORE = 3.5
 STRONG_SCORE = 6.0
 FULL_COVERAGE = 0.9
+# Below the bar to answer, an entry is still offered as a candidate (up to MAX_CANDIDATES, for a
+# teammate to pick) when it explains this much of the message with this score. Chosen on the
+# dev rows (the sample's and the fitness domain's): lower floors offered few more right entries
+# and broke the silence on praise and near misses.
+CANDIDATE_MIN_COVERAGE = 0.4
+CANDIDATE_MIN_SCORE = 2.0
+MAX_CANDIDATES = 3
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,9 @@ class Match:
 class MatchResult:
     matches: tuple[Match, ...]  # best first
     abstained: bool
+    # When abstaining: the entries close enough to offer a teammate to choose from (best first);
+    # empty when no entry is close (praise, spam, off-topic, a question the FAQ lacks).
+    candidates: tuple[Match, ...] = ()
 
     @property
     def best(self) -> Match | None:
@@ -217,7 +227,17 @@ class FaqMatcher:
             for i in ranked
         )
         best = matches[0] if matches else None
-        return MatchResult(matches, abstained=best is None or not self._confident(best))
+        if best is not None and self._confident(best):
+            return MatchResult(matches, abstained=False)
+        return MatchResult(matches, abstained=True, candidates=self._candidates(matches))
+
+    def _candidates(self, matches: Sequence[Match]) -> tuple[Match, ...]:
+        close = (
+            m
+            for m in matches
+            if m.score >= CANDIDATE_MIN_SCORE and m.coverage >= CANDIDATE_MIN_COVERAGE
+        )
+        return tuple(close)[:MAX_CANDIDATES]
 
     def _score(self, entry_id: str, query: Terms) -> float:
         doc = self._docs[entry_id]

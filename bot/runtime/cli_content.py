@@ -243,6 +243,7 @@ def suggest(
     from bot.knowledge.faq_files import FaqFileError
     from bot.knowledge.library import knowledge_from_files
     from bot.knowledge.matchers import matcher_factory
+    from bot.knowledge.offer_reasons import why_offered
     from bot.knowledge.templates import TemplateFileError
     from bot.services import build_drafter
     from bot.workflows.replies import BrandVoice, CustomerMessage, compose
@@ -280,10 +281,29 @@ def suggest(
                 "matches": [{"id": m.entry_id, "score": m.score} for m in result.ranked],
                 "draft": result.text,
                 "abstained": result.abstained,
+                # Close entries offered instead of an answer (empty when silent or answered).
+                "candidates": [
+                    {
+                        "id": m.entry_id,
+                        "question": knowledge.entries[m.entry_id].question,
+                        "confidence": round(m.coverage, 2),
+                        "reason": why_offered(knowledge.entries[m.entry_id], message.text),
+                    }
+                    for m in result.candidates
+                ],
             }
             typer.echo(json.dumps(record, ensure_ascii=False))
             continue
         typer.echo(f"> {message.text}")
+        if result.candidates:
+            typer.echo("  no entry is clearly right; candidates:")
+            for m in result.candidates:
+                entry = knowledge.entries[m.entry_id]
+                typer.echo(
+                    f"  - {m.entry_id}: {entry.question} ({why_offered(entry, message.text)})"
+                )
+            typer.echo("")
+            continue
         if result.abstained:
             typer.echo("  abstained: no FAQ entry answers this confidently\n")
             continue

@@ -122,6 +122,8 @@ class Suggestion:
     note: str | None = None  # why the template text was used instead of the model's
     mood: Mood = "neutral"  # how the customer sounds; it chose the template
     crisis_id: int | None = None  # made while this crisis or drill ran: a crisis template or none
+    # No answer, but these entries came close: a teammate picks one (Use this) or none of them.
+    candidates: tuple[Match, ...] = ()
 
     @property
     def abstained(self) -> bool:
@@ -197,7 +199,11 @@ def compose(
     if ranked is None:
         result = knowledge.matcher.match(message.text, limit=MAX_OPTIONS)
         if result.abstained:
-            return Suggestion(None, result.matches, 0, None, None, _confidence(result.matches))
+            # The close entries, if any, are offered instead of an answer; none is silence.
+            offered = tuple(m for m in result.candidates if m.entry_id in knowledge.entries)
+            return Suggestion(
+                None, result.matches, 0, None, None, _confidence(result.matches), candidates=offered
+            )
         # Other options must be plausible on their own (at least the matcher's own bar, on its
         # own scale, whichever matcher it is); the best one already passed the bar.
         floor = min(knowledge.matcher.min_score, result.matches[0].score)
@@ -456,8 +462,9 @@ def save_suggestion(
     _apply(row, suggestion)
     session.add(row)
     gap = None
-    # A crisis abstention is for want of a crisis template, not an answer missing from the FAQ.
-    if suggestion.abstained and suggestion.crisis_id is None:
+    # A crisis abstention is for want of a crisis template, not an answer missing from the FAQ;
+    # candidates are entries that may answer it (None of these records the gap then).
+    if suggestion.abstained and suggestion.crisis_id is None and not suggestion.candidates:
         gap = faq_gaps.record_gap(session=session, text=message.text, now=now)
     session.flush()
     record_suggestion_signal(session=session, row=row, now=now)  # the spike detector's count
@@ -483,6 +490,22 @@ def replace_option(
             col(ReplySuggestion.sent_at).is_(None),
         )
         .values(**values)
+        .returning(col(ReplySuggestion.id))
+    )
+    return session.execute(statement).first() is not None
+
+
+def use_candidate(*, session: Session, row: ReplySuggestion, suggestion: Suggestion) -> bool:
+    """Replace the candidates with the reply drafted from the one picked, unless someone already
+    picked one (then False): two clicks on Use this make one reply, whoever clicks first."""
+    statement = (
+        update(ReplySuggestion)
+        .where(
+            col(ReplySuggestion.id) == row.id,
+            col(ReplySuggestion.text).is_(None),
+            col(ReplySuggestion.sent_at).is_(None),
+        )
+        .values(**_values(suggestion))
         .returning(col(ReplySuggestion.id))
     )
     return session.execute(statement).first() is not None
@@ -577,9 +600,19 @@ def _apply(row: ReplySuggestion, suggestion: Suggestion) -> None:
         setattr(row, name, value)
 
 
+def _kept_ranking(suggestion: Suggestion) -> tuple[Match, ...]:
+    if suggestion.abstained and suggestion.crisis_id is None:
+        return suggestion.candidates
+    return suggestion.ranked
+
+
 def _values(suggestion: Suggestion) -> dict[str, object]:
     return {
-        "ranked_ids": json.dumps([[m.entry_id, m.score, m.coverage] for m in suggestion.ranked]),
+        # Unanswered, the row keeps the candidates it offers (Use this picks among them), and
+        # silence keeps none; answered, the ranking Another option walks.
+        "ranked_ids": json.dumps(
+            [[m.entry_id, m.score, m.coverage] for m in _kept_ranking(suggestion)]
+        ),
         "option": suggestion.option,
         "faq_id": suggestion.faq_id,
         "template_id": suggestion.template_id,

@@ -21,7 +21,10 @@ from bot.blocks.replies import (
     EDIT_VIEW,
     NOT_HELPFUL_ACTION,
     SEND_ACTION,
+    USE_CANDIDATE_ACTION,
+    OfferedEntry,
     build_abstention_message,
+    build_candidates_message,
     build_reply_edit_modal,
     build_suggestion_message,
     confidence_label,
@@ -205,3 +208,52 @@ def test_add_modal_prefills_the_question_and_carries_the_gap() -> None:
     question = next(b for b in view["blocks"] if b["block_id"] == "question")
     assert question["element"]["initial_value"] == "q" * 500
     assert check_view(view, expected_type="modal") == []
+
+
+def accessory_buttons(message: dict[str, Any]) -> list[tuple[str, str]]:
+    return [
+        (block["accessory"]["action_id"], block["accessory"]["value"])
+        for block in message["blocks"]
+        if block["type"] == "section" and "accessory" in block
+    ]
+
+
+def test_candidates_each_get_use_this_with_their_reason() -> None:
+    offered = [
+        OfferedEntry("returns-policy", "How do I return an item?", 0.52, "mentions “return”"),
+        OfferedEntry("order-tracking", "Where is my order?", 0.41, "mentions “tracking”"),
+    ]
+    message = build_candidates_message(
+        suggestion_id=9, customer_text="tracking for my return", candidates=offered
+    )
+    check_message(message)
+    assert accessory_buttons(message) == [
+        (USE_CANDIDATE_ACTION, "9:0"),
+        (USE_CANDIDATE_ACTION, "9:1"),
+    ]
+    text = json.dumps(message, ensure_ascii=False)
+    assert "How do I return an item?" in text
+    assert "mentions “tracking”" in text
+    assert "52% (medium)" in text
+    assert action_ids(message) == ["reply_hand_off", NOT_HELPFUL_ACTION]
+    assert SEND_ACTION not in action_ids(message)
+
+
+def test_none_of_these_once_clicked_says_who_and_goes() -> None:
+    offered = [OfferedEntry("a", "Q?", 0.4, "close in meaning to its question")]
+    message = build_candidates_message(
+        suggestion_id=9, customer_text="x", candidates=offered, not_helpful_by="U1"
+    )
+    assert action_ids(message) == ["reply_hand_off"]
+    assert "<@U1> said none of these fits" in json.dumps(message)
+
+
+def test_hostile_candidate_text_is_escaped_and_fits() -> None:
+    offered = [OfferedEntry("a", HOSTILE * 40, 0.4, HOSTILE * 40) for _ in range(3)]
+    message = build_candidates_message(
+        suggestion_id=1, customer_text=HOSTILE * 200, candidates=offered
+    )
+    check_message(message)
+    text = json.dumps(message)
+    assert "<!channel>" not in text
+    assert "<@U0BOSS>" not in text

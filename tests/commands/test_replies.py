@@ -18,6 +18,7 @@ from bot.blocks.replies import (
     HAND_OFF_ACTION,
     NOT_HELPFUL_ACTION,
     SEND_ACTION,
+    USE_CANDIDATE_ACTION,
 )
 from bot.runtime.server import sync_faq_at_start
 from bot.store.models import Draft, FaqGap, FaqRecord, ReplySuggestion
@@ -279,6 +280,90 @@ def test_another_option_shows_the_next_best_entry(replies_bot: RunningBot) -> No
         (after,) = session.exec(select(ReplySuggestion)).all()
     assert after.option == 1
     assert after.faq_id != before.faq_id
+
+
+CLOSE_CALL = "if i buy today, when will it get here"  # close to several entries, sure of none
+
+
+def use_this(bot: RunningBot, message: dict[str, Any], index: int, user: str = TEAMMATE) -> int:
+    values = [
+        b["accessory"]["value"]
+        for b in message["blocks"]
+        if b["type"] == "section"
+        and b.get("accessory", {}).get("action_id") == USE_CANDIDATE_ACTION
+    ]
+    response = bot.slack.click(
+        USE_CANDIDATE_ACTION, values[index], user_id=user, message=message, channel_id=CHANNEL
+    )
+    return response.status
+
+
+def test_close_entries_are_offered_and_use_this_drafts_from_one(replies_bot: RunningBot) -> None:
+    bot = replies_bot
+    mention(bot, f"{BOT_MENTION} draft a reply to: @dana {CLOSE_CALL}")
+    message = suggestion_message(bot)
+    assert "No FAQ entry is clearly right" in all_text(message)
+    assert SEND_ACTION not in buttons(message)
+    with bot.services.sessions() as session:
+        (row,) = session.exec(select(ReplySuggestion)).all()
+        offered = [m[0] for m in json.loads(row.ranked_ids)]
+        # Candidates are not silence: no FAQ gap until someone says none of them fits.
+        assert session.exec(select(FaqGap)).all() == []
+    assert len(offered) >= 2
+    assert "`shipping-times`" in all_text(message)
+
+    assert use_this(bot, message, offered.index("shipping-times")) == 200
+    bot.emulator.wait_for("chat.update", 2)
+    drafted = suggestion_message(bot)
+    assert SEND_ACTION in buttons(drafted)
+    assert "FAQ `shipping-times`" in all_text(drafted)
+    with bot.services.sessions() as session:
+        (row,) = session.exec(select(ReplySuggestion)).all()
+    assert row.faq_id == "shipping-times"
+    assert row.text
+
+    # A late click on the old candidates changes nothing and says so.
+    assert use_this(bot, message, 0, user="U0LATE") == 200
+    wait_until(lambda: any("already picked" in t for t in ephemeral_texts(bot)))
+    with bot.services.sessions() as session:
+        (again,) = session.exec(select(ReplySuggestion)).all()
+    assert again.faq_id == "shipping-times"
+    click(bot, drafted, SEND_ACTION)
+    wait_until(lambda: _drafts(bot) == 1)
+
+
+def _drafts(bot: RunningBot) -> int:
+    with bot.services.sessions() as session:
+        return len(session.exec(select(Draft)).all())
+
+
+def test_none_of_these_records_the_gap(replies_bot: RunningBot) -> None:
+    bot = replies_bot
+    mention(bot, f"{BOT_MENTION} draft a reply to: {CLOSE_CALL}")
+    message = suggestion_message(bot)
+    click(bot, message, NOT_HELPFUL_ACTION)
+    bot.emulator.wait_for("chat.update", 2)
+    assert "said none of these fits" in all_text(suggestion_message(bot))
+    with bot.services.sessions() as session:
+        (gap,) = session.exec(select(FaqGap)).all()
+    assert gap.not_helpful == 1
+
+
+def test_a_forged_use_this_value_changes_nothing(replies_bot: RunningBot) -> None:
+    bot = replies_bot
+    mention(bot, f"{BOT_MENTION} draft a reply to: {CLOSE_CALL}")
+    message = suggestion_message(bot)
+    with bot.services.sessions() as session:
+        (row,) = session.exec(select(ReplySuggestion)).all()
+    for forged in (f"{row.id}:9", f"{row.id}", "x:1", f"{row.id}:-1", "99999:0"):
+        response = bot.slack.click(
+            USE_CANDIDATE_ACTION, forged, user_id=TEAMMATE, message=message, channel_id=CHANNEL
+        )
+        assert response.status == 200
+    wait_until(lambda: len(ephemeral_texts(bot)) >= 5)
+    with bot.services.sessions() as session:
+        (after,) = session.exec(select(ReplySuggestion)).all()
+    assert after.text is None
 
 
 def test_not_helpful_is_counted_as_a_gap(replies_bot: RunningBot) -> None:

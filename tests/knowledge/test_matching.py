@@ -75,3 +75,25 @@ def test_a_big_faq_reads_only_the_best_postings_but_scores_exactly() -> None:
     # The scores shown are the exact BM25 scores, not the shortlist's partial sums.
     query = matcher.analyzer.terms("can you gift wrap my order?")
     assert result.matches[0].score == round(matcher._score("gift-wrap", query), 3)
+
+
+def test_close_entries_are_offered_as_candidates_instead_of_an_answer() -> None:
+    # Both entries explain the message in part; neither well enough to answer alone.
+    result = MATCHER.match("tracking for my return")
+    assert result.abstained
+    assert [m.entry_id for m in result.candidates] == ["returns-policy", "order-tracking"]
+
+
+@pytest.mark.parametrize(
+    "text", ["great job guys love it", "card issue at the shop", "<!channel> {{ 7*7 }}", ""]
+)
+def test_nothing_close_is_silence_with_no_candidates(text: str) -> None:
+    result = MATCHER.match(text)
+    assert result.abstained
+    assert result.candidates == ()
+
+
+def test_an_answer_comes_with_no_candidates() -> None:
+    result = MATCHER.match("card declined at your berlin store")
+    assert not result.abstained
+    assert result.candidates == ()

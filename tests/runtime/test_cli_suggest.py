@@ -48,12 +48,13 @@ def test_stdin_lines_as_json(tmp_path: Path) -> None:
         "<!channel> {{ 7*7 }} how do I reset my password",
         "🔥🔥🔥",
         "x" * 40_000,
+        "if i buy today, when will it get here",
     ]
     result = suggest(tmp_path, "--json", stdin="\n".join(lines) + "\n")
     assert result.returncode == 0, result.stderr
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["text"] for r in records] == [line for line in lines if line]
-    assert set(records[0]) == {"text", "matches", "draft", "abstained"}
+    assert set(records[0]) == {"text", "matches", "draft", "abstained", "candidates"}
     assert records[0]["matches"][0]["id"] == "order-tracking"
     assert isinstance(records[0]["matches"][0]["score"], float)
     assert records[0]["abstained"] is False
@@ -64,6 +65,15 @@ def test_stdin_lines_as_json(tmp_path: Path) -> None:
     assert "49" not in (records[2]["draft"] or "")
     assert records[3]["abstained"] is True
     assert records[4]["abstained"] is True
+    assert records[1]["candidates"] == []
+    assert records[0]["candidates"] == []
+    close = records[-1]
+    assert close["abstained"] is True
+    assert close["draft"] is None
+    offered = {c["id"]: c for c in close["candidates"]}
+    assert offered["shipping-times"]["question"] == "How long does delivery take?"
+    assert offered["shipping-times"]["reason"]
+    assert 0 <= offered["shipping-times"]["confidence"] <= 1
 
 
 def test_no_messages_is_one_line_and_exit_2(tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ from bot.workflows import drafts, faq, replies
 from bot.workflows.checks import CheckPolicy
 from bot.workflows.drafts import ApprovalPolicy, DraftInvalid
 from bot.workflows.replies import BrandVoice, CustomerMessage, SendRefused
+from tests.concurrency import race
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 VOICE = BrandVoice(name="Northwind Outfitters", sign_off="- Team Northwind", emoji=False)
@@ -242,6 +243,43 @@ def test_an_abstention_is_stored_and_counted_as_a_gap(
     with session_scope(services.sessions) as session:
         (gap,) = session.exec(select(FaqGap)).all()
     assert gap.key == "do you sponsor marathon runners"
+
+
+CLOSE_CALL = "if i buy today, when will it get here"  # close to several entries, sure of none
+
+
+def test_close_entries_are_candidates_not_a_gap(services: Services, knowledge: Knowledge) -> None:
+    suggestion = compose(knowledge, CLOSE_CALL)
+    assert suggestion.abstained
+    assert "shipping-times" in [m.entry_id for m in suggestion.candidates]
+    row = _saved(services, knowledge, CLOSE_CALL)
+    assert row.text is None
+    with session_scope(services.sessions) as session:
+        assert session.exec(select(FaqGap)).all() == []
+
+
+def test_silence_has_no_candidates(knowledge: Knowledge) -> None:
+    assert compose(knowledge, "what do you think about the election results").candidates == ()
+
+
+def test_use_this_picks_one_candidate_however_many_clicks(
+    services: Services, knowledge: Knowledge
+) -> None:
+    row = _saved(services, knowledge, "@dana " + CLOSE_CALL)
+    ranked = replies.ranked_of(row)
+
+    def pick(index: int) -> bool:
+        option = index % len(ranked)
+        suggestion = compose(knowledge, "@dana " + CLOSE_CALL, ranked=ranked, option=option)
+        with session_scope(services.sessions) as session:
+            return replies.use_candidate(session=session, row=row, suggestion=suggestion)
+
+    assert sorted(race(8, pick)) == [False] * 7 + [True]
+    with session_scope(services.sessions) as session:
+        fresh = session.get(ReplySuggestion, row.id)
+        assert fresh is not None
+        assert fresh.text
+        assert fresh.faq_id in {m.entry_id for m in ranked}
 
 
 def test_send_for_approval_makes_one_reply_draft_however_many_clicks(
