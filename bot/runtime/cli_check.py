@@ -45,6 +45,8 @@ def run_check(settings: Settings) -> None:
     _check_responses(settings, report, entries)
     _check_digest(settings, report)
     _describe_replies(settings, report)
+    if entries:
+        _self_test_faq(settings, entries)
     if report.problems:
         parts = list(dict.fromkeys(report.problems))
         raise fail(f"{len(parts)} part(s) need attention: {', '.join(parts)}", EXIT_USAGE)
@@ -165,6 +167,16 @@ def _check_digest(settings: Settings, report: Report) -> None:
         report.problem("digest template", problem)
     if not problems:
         report.ok("digest template", f"ok ({path})")
+
+
+def _self_test_faq(settings: Settings, entries: list[FaqEntry]) -> None:
+    """How well the FAQ's own variants find their entries, and the entries too alike to tell
+    apart: notes for the team, never a failure (bot/knowledge/faq_self_test.py)."""
+    from bot.knowledge.faq_self_test import describe, self_test
+    from bot.knowledge.matchers import matcher_factory
+
+    for line in describe(self_test(entries, matcher_factory(settings.matcher))):
+        typer.echo(f"faq {line}")
 
 
 def _describe_replies(settings: Settings, report: Report) -> None:

@@ -115,6 +115,7 @@ def test_db_upgrade_and_check(tmp_path: Path) -> None:
     assert "responses: ok" in checked.stdout
     assert "matching: offline" in checked.stdout
     assert "reply polish: off" in checked.stdout
+    assert "faq self-test: no variants to hold out" in checked.stdout
     polished = socialops(tmp_path, "check", OPENAI_BASE_URL="http://127.0.0.1:9/v1")
     assert "reply polish: gpt-4o-mini at http://127.0.0.1:9/v1, 8 s" in polished.stdout
 
