@@ -141,6 +141,17 @@ def load_messages(path: Path) -> list[Labelled]:
         ]
 
 
+def load_domain(faq_dir: Path, messages: Path) -> tuple[list[FaqEntry], list[Labelled]]:
+    """An FAQ folder and its labelled messages; exits when a label names an entry it lacks."""
+    entries = load_faq_dir(faq_dir)
+    data = load_messages(messages)
+    known = {entry.id for entry in entries}
+    unknown = sorted({str(d.expected) for d in data if d.expected and d.expected not in known})
+    if unknown:
+        raise SystemExit(f"{messages} names entries the FAQ lacks: {', '.join(unknown)}")
+    return entries, data
+
+
 def shares_no_word(item: Labelled, entries: dict[str, FaqEntry]) -> bool:
     """True when the message has no content word in common with its entry's question and variants."""
     entry = entries[item.expected or ""]
@@ -153,15 +164,9 @@ def main() -> None:
     parser.add_argument("--faq", type=Path, default=SAMPLE_FAQ_DIR)
     parser.add_argument("--messages", type=Path, default=HERE / "faq_eval" / "messages.csv")
     args = parser.parse_args()
-    entries = load_faq_dir(args.faq)
-    data = load_messages(args.messages)
+    entries, data = load_domain(args.faq, args.messages)
     by_id = {entry.id: entry for entry in entries}
     answerable = [d for d in data if d.expected]
-    unknown = sorted({str(d.expected) for d in answerable if d.expected not in by_id})
-    if unknown:
-        raise SystemExit(
-            f"messages.csv names entries the FAQ lacks: {', '.join(map(str, unknown))}"
-        )
     disjoint = sum(shares_no_word(d, by_id) for d in answerable)
     print(
         f"{len(entries)} FAQ entries; {len(data)} messages: {len(answerable)} answerable "
