@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -149,11 +150,14 @@ def main() -> None:
             connection.execute(delete(Embedding).where(col(Embedding.model) == semantic.MODEL_NAME))
         engine.dispose()
         print(f"store: {engine.url.render_as_string()}")
+        # Timings on a shared machine mean little without how busy it was.
+        print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the start")
         cold = start_in_new_process(url, args.entries, args.queries)
         warm = start_in_new_process(url, args.entries, args.queries)
     print_table(args.entries, [("cold (empty store)", cold), ("warm (filled store)", warm)])
     speedup = cold["build_seconds"] / max(warm["build_seconds"], 1e-9)
     print(f"\nwarm build {speedup:,.0f}x faster than the cold baseline in this run")
+    print(f"load average {os.getloadavg()[0]:.1f} at the end")
 
 
 if __name__ == "__main__":
