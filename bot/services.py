@@ -60,7 +60,7 @@ class Services:
             sessions=make_session_factory(engine),
             clock=clock,
             knowledge=KnowledgeCache.from_folder(
-                settings.responses_dir, matcher=matcher_factory(settings.matcher)
+                settings.responses_dir, matcher=matcher_factory(settings.matcher, engine=engine)
             ),
             drafter=build_drafter(settings),
         )

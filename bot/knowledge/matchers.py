@@ -12,6 +12,8 @@ import logging
 from collections.abc import Sequence
 from typing import Literal
 
+from sqlalchemy import Engine
+
 from bot.core.errors import SettingsError
 from bot.knowledge.faq_files import FaqEntry
 from bot.knowledge.matcher_protocol import Matcher, MatcherFactory
@@ -49,13 +51,30 @@ def offline_matcher(entries: Sequence[FaqEntry]) -> Matcher:
     return FaqMatcher(entries)
 
 
-def matcher_factory(kind: MatcherKind) -> MatcherFactory:
-    """A builder of the chosen matcher; the semantic one keeps its vectors across rebuilds."""
+def matcher_factory(kind: MatcherKind, *, engine: Engine | None = None) -> MatcherFactory:
+    """A builder of the chosen matcher; the semantic one keeps its vectors across rebuilds.
+
+    Given the store's ``engine``, the semantic matcher also keeps them across restarts and shares
+    them between processes (the ``embedding`` table); without one (``socialops suggest``, which
+    reads only files) they live as long as the process. The offline matcher needs neither.
+    """
     if resolve_matcher(kind) == "offline":
         return offline_matcher
-    from bot.knowledge.semantic import EmbeddingCache, MiniLmEncoder, SemanticMatcher
+    from bot.knowledge.embedding_store import EmbeddingStore
+    from bot.knowledge.semantic import (
+        MODEL_DIMENSIONS,
+        MODEL_NAME,
+        EmbeddingCache,
+        MiniLmEncoder,
+        SemanticMatcher,
+    )
 
-    cache = EmbeddingCache(MiniLmEncoder())
+    store = (
+        None
+        if engine is None
+        else EmbeddingStore(engine, model=MODEL_NAME, dimensions=MODEL_DIMENSIONS)
+    )
+    cache = EmbeddingCache(MiniLmEncoder(), store=store)
 
     def semantic_matcher(entries: Sequence[FaqEntry]) -> Matcher:
         return SemanticMatcher(entries, cache=cache)

@@ -20,6 +20,13 @@ from typing import Any, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
+from bot.knowledge.embedding_store import (
+    CHUNK,
+    EmbeddingStore,
+    StoredVector,
+    chunks,
+    text_hash,
+)
 from bot.knowledge.faq_files import FaqEntry
 from bot.knowledge.matching import MAX_CANDIDATES, FaqMatcher, Match, MatchResult
 from bot.knowledge.text_normal import words
@@ -115,29 +122,78 @@ def _shared_model() -> Any:
 
 
 class EmbeddingCache:
-    """Vectors of FAQ texts, kept for the process's life, so a rebuild encodes only new texts.
+    """Vectors of FAQ texts: in memory for the process's life and, given a store, in the database.
 
     When one entry is added in Slack the matcher is rebuilt; the other entries' questions,
-    variants and answers are already here. Customer messages are never cached (unbounded).
+    variants and answers are already here. With an :class:`EmbeddingStore` a restart or a new
+    worker reads the vectors other processes encoded (one batched SELECT per 500 texts) and
+    encodes only texts no process has seen: a 10,000-entry FAQ is minutes of encoding once, not
+    in every worker of every start. Customer messages are never cached (unbounded).
     """
 
-    def __init__(self, encoder: Encoder) -> None:
+    def __init__(self, encoder: Encoder, *, store: EmbeddingStore | None = None) -> None:
         self.encoder = encoder
+        self.store = store
         self._vectors: dict[str, Vectors] = {}
         self._lock = threading.Lock()
 
     def vectors(self, texts: Sequence[str]) -> Vectors:
         with self._lock:
-            missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
-            if missing:
-                for text, vector in zip(missing, self.encoder.encode(missing), strict=True):
-                    self._vectors[text] = vector
+            missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+            if missing and self.store is None:
+                self._remember(missing, self.encoder.encode(missing))
+            elif missing and self.store is not None:
+                self._fill_from(self.store, missing)
             if not texts:
                 return np.zeros((0, MODEL_DIMENSIONS), dtype=np.float32)
             return np.stack([self._vectors[t] for t in texts])
 
+    def _fill_from(self, store: EmbeddingStore, texts: Sequence[str]) -> None:
+        """Read what the store has, encode the rest and write it back, 500 texts at a time.
+
+        Writing each chunk as soon as it is encoded keeps the work of a worker killed mid-start
+        (gunicorn's timeout, a deploy): the next one resumes where it stopped.
+        """
+        keys = {text: text_hash(text) for text in texts}
+        stored = store.load(list(keys.values()))
+        unusable: set[str] = set()
+        unknown: list[str] = []
+        for text, key in keys.items():
+            row = stored.get(key)
+            vector = _decoded(row, store.dimensions) if row is not None else None
+            if vector is not None:
+                self._vectors[text] = vector
+                continue
+            unknown.append(text)
+            if row is not None:
+                unusable.add(key)  # another model's width, truncated or not numbers: re-encode
+        for chunk in chunks(unknown, CHUNK):
+            encoded = self.encoder.encode(chunk)
+            self._remember(chunk, encoded)
+            store.save(
+                {keys[text]: _encoded(vector) for text, vector in zip(chunk, encoded, strict=True)},
+                replacing=unusable,
+            )
+
+    def _remember(self, texts: Sequence[str], vectors: Vectors) -> None:
+        for text, vector in zip(texts, vectors, strict=True):
+            self._vectors[text] = vector
+
     def __len__(self) -> int:
         return len(self._vectors)
+
+
+def _encoded(vector: Vectors) -> bytes:
+    """float32 little-endian, whatever this machine's byte order: the store is shared."""
+    return np.asarray(vector, dtype="<f4").tobytes()
+
+
+def _decoded(row: StoredVector, dimensions: int) -> Vectors | None:
+    """The stored vector, or None when the row cannot be one of this model's (never raises)."""
+    if not row.fits(dimensions):
+        return None
+    vector = np.frombuffer(row.vector, dtype="<f4").astype(np.float32)
+    return vector if bool(np.isfinite(vector).all()) else None
 
 
 def combine(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from bot.store.types import UTCDateTime
@@ -469,3 +469,20 @@ class CustomerSignal(SQLModel, table=True):
     channel_id: str | None = Field(default=None, max_length=32)
     excerpt: str = Field(sa_type=Text)  # the first 200 characters, for alert examples
     drill: bool = Field(default=False)
+
+
+class Embedding(SQLModel, table=True):
+    """A text's vector from one embedding model, so a restart or a new worker need not encode it.
+
+    Keyed by the model and the text's sha256 (hex) rather than the text: FAQ answers run to
+    kilobytes, and a key that long would bloat the index. ``vector`` is ``dimensions`` float32
+    values, little-endian; a row whose bytes do not fit its model is re-encoded, never trusted.
+    """
+
+    __tablename__ = "embedding"
+
+    model: str = Field(primary_key=True, max_length=128)
+    text_hash: str = Field(primary_key=True, max_length=64)
+    dimensions: int
+    vector: bytes = Field(sa_type=LargeBinary)
+    created_at: datetime = Field(sa_column=_timestamp_column())
