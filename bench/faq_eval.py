@@ -33,6 +33,7 @@ from bot.knowledge.faq_files import FaqEntry, load_faq_dir
 from bot.knowledge.matcher_protocol import Matcher
 from bot.knowledge.matchers import INSTALL_HINT, semantic_installed
 from bot.knowledge.matching import FaqMatcher
+from bot.knowledge.question_parts import answer_parts
 from bot.knowledge.text_normal import content_terms
 
 HERE = Path(__file__).resolve().parent
@@ -142,6 +143,12 @@ def ours(entries: Sequence[FaqEntry], matcher: Matcher | None = None) -> Predict
 
     def predict(text: str) -> Prediction:
         result = matcher.match(text, limit=3)
+        # As the bot does: a message whose questions different entries answer is answered
+        # part by part, first part first.
+        parts = answer_parts(matcher, text)
+        if parts is not None:
+            ranked = (*parts.entry_ids, *(m.entry_id for m in result.matches))
+            return Prediction(tuple(dict.fromkeys(ranked)), abstained=False)
         return Prediction(
             tuple(m.entry_id for m in result.matches),
             result.abstained,

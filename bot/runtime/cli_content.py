@@ -291,6 +291,11 @@ def suggest(
                     }
                     for m in result.candidates
                 ],
+                # A several-question message: each question and the entry answering it (or null).
+                "parts": [
+                    {"text": p.text, "id": p.match.entry_id if p.match else None}
+                    for p in result.parts
+                ],
             }
             typer.echo(json.dumps(record, ensure_ascii=False))
             continue

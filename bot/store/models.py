@@ -284,6 +284,8 @@ class ReplySuggestion(SQLModel, table=True):
     not_helpful_by: str | None = Field(default=None, max_length=32)
     edited_by: str | None = Field(default=None, max_length=32)  # who last changed the text
     crisis_id: int | None = Field(default=None)  # made while this crisis ran: crisis templates only
+    # A several-question message answered part by part: JSON [[part, entry id or null], ...].
+    parts: str | None = Field(default=None, sa_type=Text)
     created_at: datetime = Field(sa_column=_timestamp_column(index=True))
 
 

@@ -98,11 +98,19 @@ def learn_variant(*, session: Session, entry_id: str, text: str, now: datetime) 
 
 
 def learn_from_approved_reply(*, session: Session, draft_id: int, now: datetime) -> bool:
-    """The customer message of an approved suggested reply becomes a variant of its entry."""
+    """The customer message of an approved suggested reply becomes a variant of its entry; a
+    several-question message teaches each question to the entry that answered it."""
     statement = select(ReplySuggestion).where(col(ReplySuggestion.draft_id) == draft_id)
     suggestion = session.exec(statement).first()
     if suggestion is None or suggestion.faq_id is None:
         return False
+    if suggestion.parts:
+        taught = [
+            learn_variant(session=session, entry_id=entry_id, text=text, now=now)
+            for text, entry_id in json.loads(suggestion.parts)
+            if entry_id is not None
+        ]
+        return any(taught)
     return learn_variant(
         session=session, entry_id=suggestion.faq_id, text=suggestion.customer_text, now=now
     )

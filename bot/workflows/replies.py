@@ -25,6 +25,7 @@ from bot.core.networks import NETWORK_IDS, NETWORKS
 from bot.knowledge.faq_files import FaqEntry
 from bot.knowledge.library import Knowledge
 from bot.knowledge.matching import Match
+from bot.knowledge.question_parts import Part, Parts, answer_parts
 from bot.knowledge.sentiment import Mood, celebrates, mood_of
 from bot.knowledge.templates import HOLDING, ResponseTemplate, TemplateFileError, render
 from bot.llm import Drafter, Polished, PolishRequest
@@ -124,6 +125,8 @@ class Suggestion:
     crisis_id: int | None = None  # made while this crisis or drill ran: a crisis template or none
     # No answer, but these entries came close: a teammate picks one (Use this) or none of them.
     candidates: tuple[Match, ...] = ()
+    # A several-question message answered part by part (each part and the entry answering it).
+    parts: tuple[Part, ...] = ()
 
     @property
     def abstained(self) -> bool:
@@ -196,8 +199,14 @@ def compose(
             option=option,
             ranked=ranked,
         )
+    parts = None
     if ranked is None:
         result = knowledge.matcher.match(message.text, limit=MAX_OPTIONS)
+        parts = answer_parts(knowledge.matcher, message.text)
+        if parts is not None and len(_part_entries(knowledge, parts)) >= 2:
+            return _compose_parts(
+                knowledge, message, parts, result.matches, drafter, voice, network
+            )
         if result.abstained:
             # The close entries, if any, are offered instead of an answer; none is silence.
             offered = tuple(m for m in result.candidates if m.entry_id in knowledge.entries)
@@ -214,13 +223,48 @@ def compose(
     option %= len(usable)
     match = usable[option]
     entry = knowledge.entries[match.entry_id]
+    reply = _reply_from(knowledge, (entry,), message, drafter, voice, network)
+    return Suggestion(
+        text=reply.text,
+        ranked=usable,
+        option=option,
+        faq_id=entry.id,
+        template_id=reply.template_id,
+        confidence=round(min(match.coverage, 1.0), 2),
+        polished=reply.polished,
+        note=reply.note,
+        mood=reply.mood,
+    )
+
+
+@dataclass(frozen=True)
+class _Reply:
+    text: str
+    template_id: str | None
+    polished: bool
+    note: str | None
+    mood: Mood
+
+
+def _reply_from(
+    knowledge: Knowledge,
+    entries: Sequence[FaqEntry],
+    message: CustomerMessage,
+    drafter: Drafter,
+    voice: BrandVoice,
+    network: str,
+) -> _Reply:
+    """The template filled with the answers of ``entries`` (the first chooses the template),
+    then polished by the model within the facts of those answers."""
+    first = entries[0]
     mood = mood_of(message.text)
-    template = choose_template(knowledge.templates, entry, network=network, mood=mood)
-    draft, note = fill(template, entry, message, voice, mood)
+    template = choose_template(knowledge.templates, first, network=network, mood=mood)
+    answered = replace(first, answer=" ".join(e.answer.strip() for e in entries))
+    draft, note = fill(template, answered, message, voice, mood)
     polished = drafter.polish(
         PolishRequest(
             draft=draft,
-            faq_answers=(entry.answer,),
+            faq_answers=tuple(e.answer for e in entries),
             template_body=template.body if template else "",
             customer_message=message.text,
             tone=template.tone if template else "friendly",
@@ -238,17 +282,62 @@ def compose(
             False,
             "The model cheered a reply to an upset customer, so this is the template text.",
         )
-    return Suggestion(
-        text=polished.text,
-        ranked=usable,
-        option=option,
-        faq_id=entry.id,
-        template_id=template.id if template else None,
-        confidence=round(min(match.coverage, 1.0), 2),
-        polished=polished.polished,
-        note=note or polished.note,
-        mood=mood,
+    return _Reply(
+        polished.text,
+        template.id if template else None,
+        polished.polished,
+        note or polished.note,
+        mood,
     )
+
+
+def _part_entries(knowledge: Knowledge, parts: Parts) -> list[FaqEntry]:
+    return [knowledge.entries[i] for i in parts.entry_ids if i in knowledge.entries]
+
+
+def _compose_parts(
+    knowledge: Knowledge,
+    message: CustomerMessage,
+    parts: Parts,
+    ranked: Sequence[Match],
+    drafter: Drafter,
+    voice: BrandVoice,
+    network: str,
+) -> Suggestion:
+    """One reply answering each question a different entry answers, saying which parts it
+    answers and which it leaves (Another option walks the whole message's ranking)."""
+    entries = _part_entries(knowledge, parts)
+    reply = _reply_from(knowledge, entries, message, drafter, voice, network)
+    kept = [p for p in parts.parts if p.match is None or p.match.entry_id in knowledge.entries]
+    said = parts_note(kept)
+    return Suggestion(
+        text=reply.text,
+        ranked=tuple(m for m in ranked if m.entry_id in knowledge.entries),
+        option=0,
+        faq_id=entries[0].id,
+        template_id=reply.template_id,
+        confidence=round(min(min(p.match.coverage for p in parts.answered if p.match), 1.0), 2),
+        polished=reply.polished,
+        note=f"{said} {reply.note}" if reply.note else said,
+        mood=reply.mood,
+        parts=tuple(kept),
+    )
+
+
+def parts_note(parts: Sequence[Part]) -> str:
+    """ "Answers 2 questions: “…” (joining-fee); “…” (student-discount). Not answered: “…”."""
+    answered = [p for p in parts if p.match is not None]
+    left = [p for p in parts if p.match is None]
+    said = f"Answers {len(answered)} questions: " + "; ".join(
+        f"“{_short(p.text)}” ({p.match.entry_id})" for p in answered if p.match
+    )
+    if left:
+        said += ". Not answered (no FAQ entry): " + "; ".join(f"“{_short(p.text)}”" for p in left)
+    return said + "."
+
+
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def compose_in_crisis(
@@ -622,4 +711,9 @@ def _values(suggestion: Suggestion) -> dict[str, object]:
         "note": suggestion.note,
         "edited_by": None,
         "crisis_id": suggestion.crisis_id,
+        "parts": json.dumps(
+            [[p.text, p.match.entry_id if p.match else None] for p in suggestion.parts]
+        )
+        if suggestion.parts
+        else None,
     }

@@ -54,7 +54,7 @@ def test_stdin_lines_as_json(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["text"] for r in records] == [line for line in lines if line]
-    assert set(records[0]) == {"text", "matches", "draft", "abstained", "candidates"}
+    assert set(records[0]) == {"text", "matches", "draft", "abstained", "candidates", "parts"}
     assert records[0]["matches"][0]["id"] == "order-tracking"
     assert isinstance(records[0]["matches"][0]["score"], float)
     assert records[0]["abstained"] is False

@@ -439,3 +439,58 @@ def test_an_approved_reply_teaches_its_faq_entry(services: Services) -> None:
     assert again.updated == 0  # a sync from the same files neither rewrites nor forgets it
     assert customer in after_sync.variants
     assert FaqMatcher(list(learned for learned in [learned])).match(customer).best is not None
+
+
+TWO_QUESTIONS = "How much is shipping? Also do you have gift cards? And who is your CEO married to?"
+
+
+def test_several_questions_are_answered_part_by_part_and_said_so(knowledge: Knowledge) -> None:
+    suggestion = compose(knowledge, TWO_QUESTIONS)
+    assert suggestion.text is not None
+    assert suggestion.faq_id == "shipping-costs"
+    shipping, gifts = knowledge.entries["shipping-costs"], knowledge.entries["gift-cards"]
+    assert shipping.answer.strip() in suggestion.text
+    assert gifts.answer.strip() in suggestion.text
+    assert [p.match.entry_id if p.match else None for p in suggestion.parts] == [
+        "shipping-costs",
+        "gift-cards",
+        None,
+    ]
+    assert suggestion.note is not None
+    assert suggestion.note.startswith(
+        "Answers 2 questions: “How much is shipping?” (shipping-costs); "
+        "“Also do you have gift cards?” (gift-cards). "
+        "Not answered (no FAQ entry): “And who is your CEO married to?”."
+    )
+
+
+def test_an_approved_several_question_reply_teaches_each_part(services: Services) -> None:
+    entries = load_faq_dir(SAMPLE_FAQ_DIR)
+    with session_scope(services.sessions) as session:
+        faq.sync_faq(session=session, entries=entries, now=NOW)
+        stored = {e.id: e for e in all_entries(session)}
+    knowledge = Knowledge(stored, FaqMatcher(list(stored.values())), ())
+    message = CustomerMessage.parse("@dana " + TWO_QUESTIONS)
+    suggestion = replies.compose(
+        knowledge, message, drafter=OfflineDrafter(), voice=VOICE, network="x"
+    )
+    with session_scope(services.sessions) as session:
+        row, _ = replies.save_suggestion(
+            session=session, suggestion=suggestion, message=message, requested_by="U1", now=NOW
+        )
+        assert row.id is not None
+        draft = replies.send_for_approval(
+            session=session,
+            suggestion_id=row.id,
+            actor_id="U1",
+            default_network="x",
+            checks=CHECKS,
+            now=NOW,
+        )
+        assert draft.id is not None
+        assert faq.learn_from_approved_reply(session=session, draft_id=draft.id, now=NOW)
+    with session_scope(services.sessions) as session:
+        learned = {e.id: e for e in all_entries(session)}
+    assert "How much is shipping?" in learned["shipping-costs"].variants
+    assert "Also do you have gift cards?" in learned["gift-cards"].variants
+    assert not any(TWO_QUESTIONS in e.variants for e in learned.values())
