@@ -201,7 +201,7 @@ def test_a_template_that_would_exhaust_memory_or_time_falls_back_with_a_note(bod
 def test_the_drafter_gets_sources_and_its_note_is_kept(knowledge: Knowledge) -> None:
     seen: list[PolishRequest] = []
 
-    class Refusing:
+    class Refusing(OfflineDrafter):  # no opinion on the entry
         name = "test"
 
         def polish(self, request: PolishRequest) -> Polished:
