@@ -495,3 +495,24 @@ def test_a_model_that_invents_a_discount_is_overruled(
     assert "template text" in shown
     assert "added a percentage and a code not in the sources" in shown
     assert "20%" not in shown
+
+
+def test_the_models_none_posts_the_close_entries_with_a_note(
+    emulator: SlackEmulator, database_url: str
+) -> None:
+    none = json.dumps({"entry_id": None, "reason": "not about that"})
+    with (
+        FakeOpenAI(choice=none) as model,
+        running_bot(emulator, database_url, openai_base_url=model.base_url) as bot,
+    ):
+        sync_faq_at_start(bot.services)
+        mention(bot, f"{BOT_MENTION} draft a reply to: @dana when do I get my money back?")
+        message = suggestion_message(bot)
+        (choice,) = model.requests  # nothing drafted, so nothing polished
+    shown = all_text(message)
+    assert "The model judged that no FAQ entry answers this message." in shown
+    assert f"FAQ `{offered_ids(choice)[0]}`" in shown  # still there to pick with Use this
+    assert USE_CANDIDATE_ACTION in shown
+    with bot.services.sessions() as session:
+        assert session.exec(select(FaqGap)).all() == []  # None of these would record it
+    assert bot.emulator.violations == []
