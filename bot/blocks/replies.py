@@ -79,8 +79,11 @@ def build_suggestion_message(
     not_helpful_by: str | None = None,
     crisis_kind: str | None = None,
     crisis_approvers: Sequence[str] = (),
+    chosen_by_model: bool = False,
 ) -> dict[str, Any]:
     """The suggested reply with its sources (citations), confidence and buttons.
+
+    ``chosen_by_model``: the model, not the matcher, chose the FAQ entry; said beside it.
 
     ``crisis_kind``: made while a crisis or drill ran, so it carries the crisis banner.
 
@@ -89,6 +92,8 @@ def build_suggestion_message(
     """
     # A handoff's holding reply may answer no FAQ entry: its template is its only source.
     sources = [f"FAQ `{faq_id}`"] if faq_id else []
+    if faq_id and chosen_by_model:
+        sources.append("picked by the model")
     if template_id:
         sources.append(f"template `{template_id}`")
     facts = [f"for {display_name(network)}", *sources]
@@ -243,9 +248,11 @@ def build_candidates_message(
     customer_text: str,
     candidates: Sequence[OfferedEntry],
     not_helpful_by: str | None = None,
+    note: str | None = None,
 ) -> dict[str, Any]:
     """No entry is clearly right but some are close: each with *Use this*, which drafts the reply
-    from it, and the reason it was offered; *None of these* records an FAQ gap."""
+    from it, and the reason it was offered; *None of these* records an FAQ gap. ``note`` says
+    why there is no answer when it is not the matcher's doubt (the model found none)."""
     blocks = [
         section("*Suggested reply to:*\n" + _quote(customer_text)),
         section(
@@ -264,6 +271,8 @@ def build_candidates_message(
                 ),
             )
         )
+    if note:
+        blocks.append(context(":information_source: " + echo_user_text(note, 500)))
     value = str(suggestion_id)
     buttons = [button("Hand off", HAND_OFF_ACTION, value)]
     if not_helpful_by is None:

@@ -198,6 +198,7 @@ def message_for(
             customer_text=row.customer_text,
             candidates=offered,
             not_helpful_by=row.not_helpful_by,
+            note=row.note,
         )
     if row.text is None:
         return build_abstention_message(
@@ -233,6 +234,8 @@ def message_for(
         not_helpful_by=row.not_helpful_by,
         crisis_kind=crisis_kind,
         crisis_approvers=crisis_approvers,
+        # Known when just composed; a redraw from the row alone does not say it (not stored).
+        chosen_by_model=row.chosen_by_model,
     )
 
 

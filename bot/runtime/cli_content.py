@@ -281,6 +281,8 @@ def suggest(
                 "matches": [{"id": m.entry_id, "score": m.score} for m in result.ranked],
                 "draft": result.text,
                 "abstained": result.abstained,
+                # Who chose the entry (or that none answers): a configured model, or the matcher.
+                "chosen_by": "model" if result.chosen_by_model else "matcher",
                 # Close entries offered instead of an answer (empty when silent or answered).
                 "candidates": [
                     {
@@ -300,6 +302,8 @@ def suggest(
             typer.echo(json.dumps(record, ensure_ascii=False))
             continue
         typer.echo(f"> {message.text}")
+        if result.abstained and result.note:
+            typer.echo(f"  note: {result.note}")
         if result.candidates:
             typer.echo("  no entry is clearly right; candidates:")
             for m in result.candidates:
@@ -313,7 +317,8 @@ def suggest(
             typer.echo("  abstained: no FAQ entry answers this confidently\n")
             continue
         cited = f"{result.faq_id}, template {result.template_id or '(none)'}"
-        typer.echo(f"  from {cited}, confidence {round(result.confidence * 100)}%")
+        picked = ", picked by the model" if result.chosen_by_model else ""
+        typer.echo(f"  from {cited}, confidence {round(result.confidence * 100)}%{picked}")
         if result.note:
             typer.echo(f"  note: {result.note}")
         typer.echo("  " + (result.text or "").replace("\n", "\n  ") + "\n")

@@ -286,6 +286,7 @@ class ReplySuggestion(SQLModel, table=True):
     crisis_id: int | None = Field(default=None)  # made while this crisis ran: crisis templates only
     # A several-question message answered part by part: JSON [[part, entry id or null], ...].
     parts: str | None = Field(default=None, sa_type=Text)
+    chosen_by_model: bool = Field(default=False)  # the model, not the matcher, chose the entry
     created_at: datetime = Field(sa_column=_timestamp_column(index=True))
 
 

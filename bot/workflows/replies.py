@@ -8,6 +8,10 @@ and no transaction should stay open that long.
 While a crisis or drill runs (the caller reads it: :func:`crisis_mode`), a reply comes only from
 a template marked ``crisis: true``, as written (no model polish): nothing unapproved goes out in
 a crisis. With no crisis template that fits, the bot suggests nothing and says why.
+
+With a model configured, the model chooses the entry among the matcher's best
+(:func:`_model_ranking`): its pick is answered from, its "none of these" is an abstention that
+still offers the close entries, and its silence (no model, a failure) leaves the matcher's answer.
 """
 
 from __future__ import annotations
@@ -24,11 +28,11 @@ from sqlmodel import Session, col
 from bot.core.networks import NETWORK_IDS, NETWORKS
 from bot.knowledge.faq_files import FaqEntry
 from bot.knowledge.library import Knowledge
-from bot.knowledge.matching import Match
+from bot.knowledge.matching import MAX_CANDIDATES, Match, MatchResult
 from bot.knowledge.question_parts import Part, Parts, answer_parts
 from bot.knowledge.sentiment import Mood, celebrates, mood_of
 from bot.knowledge.templates import HOLDING, ResponseTemplate, TemplateFileError, render
-from bot.llm import Drafter, Polished, PolishRequest
+from bot.llm import Drafter, EntryOption, Polished, PolishRequest
 from bot.store.models import Draft, ReplySuggestion
 from bot.workflows import faq_gaps
 from bot.workflows.checks import CheckPolicy
@@ -107,6 +111,7 @@ NO_CRISIS_TEMPLATE = (
     "message, so I haven't suggested anything."
 )
 CRISIS_TEXT = "Crisis mode: a pre-approved crisis template, as written (no model polish)."
+MODEL_FOUND_NONE = "The model judged that no FAQ entry answers this message."
 
 
 @dataclass(frozen=True)
@@ -120,11 +125,15 @@ class Suggestion:
     template_id: str | None
     confidence: float  # 0..1: how much of the message the entry explains
     polished: bool = False
-    note: str | None = None  # why the template text was used instead of the model's
+    # For the teammate: why the template text was used instead of the model's, or that the
+    # model found no entry that answers the message.
+    note: str | None = None
     mood: Mood = "neutral"  # how the customer sounds; it chose the template
     crisis_id: int | None = None  # made while this crisis or drill ran: a crisis template or none
     # No answer, but these entries came close: a teammate picks one (Use this) or none of them.
     candidates: tuple[Match, ...] = ()
+    # The model chose: the entry answered from (ranked[0]), or that none of them answers.
+    chosen_by_model: bool = False
     # A several-question message answered part by part (each part and the entry answering it).
     parts: tuple[Part, ...] = ()
 
@@ -188,6 +197,7 @@ def compose(
 
     ``ranked`` re-uses an earlier ranking ("Another option") so the choices do not shift under
     the user; entries deleted since are skipped. ``crisis``: a crisis template or nothing.
+    Without ``ranked`` (a new message), the drafter's model may choose the entry.
     """
     if crisis is not None:
         return compose_in_crisis(
@@ -199,24 +209,16 @@ def compose(
             option=option,
             ranked=ranked,
         )
-    parts = None
+    chosen_by_model = False
     if ranked is None:
-        result = knowledge.matcher.match(message.text, limit=MAX_OPTIONS)
         parts = answer_parts(knowledge.matcher, message.text)
         if parts is not None and len(_part_entries(knowledge, parts)) >= 2:
-            return _compose_parts(
-                knowledge, message, parts, result.matches, drafter, voice, network
-            )
-        if result.abstained:
-            # The close entries, if any, are offered instead of an answer; none is silence.
-            offered = tuple(m for m in result.candidates if m.entry_id in knowledge.entries)
-            return Suggestion(
-                None, result.matches, 0, None, None, _confidence(result.matches), candidates=offered
-            )
-        # Other options must be plausible on their own (at least the matcher's own bar, on its
-        # own scale, whichever matcher it is); the best one already passed the bar.
-        floor = min(knowledge.matcher.min_score, result.matches[0].score)
-        ranked = [m for m in result.matches if m.score >= floor]
+            whole = knowledge.matcher.match(message.text, limit=MAX_OPTIONS)
+            return _compose_parts(knowledge, message, parts, whole.matches, drafter, voice, network)
+        found = _ranking(knowledge, message, drafter)
+        if isinstance(found, Suggestion):
+            return found
+        ranked, chosen_by_model = found
     usable = tuple(m for m in ranked if m.entry_id in knowledge.entries)
     if not usable:
         return Suggestion(None, (), 0, None, None, 0.0)
@@ -234,7 +236,78 @@ def compose(
         polished=reply.polished,
         note=reply.note,
         mood=reply.mood,
+        # Only the model's own pick (option 0 of its ranking) is marked as chosen by it.
+        chosen_by_model=chosen_by_model and option == 0,
     )
+
+
+def _ranking(
+    knowledge: Knowledge, message: CustomerMessage, drafter: Drafter
+) -> tuple[Sequence[Match], bool] | Suggestion:
+    """The entries to answer from, best first, and whether the model chose them; or the
+    abstention when neither the model nor the matcher found an answer."""
+    result = knowledge.matcher.match(message.text, limit=MAX_OPTIONS)
+    decided = _model_ranking(knowledge, message, result, drafter)
+    if isinstance(decided, Suggestion):
+        return decided
+    if decided is not None:
+        return decided, True
+    if result.abstained:
+        # The close entries, if any, are offered instead of an answer; none is silence.
+        offered = tuple(m for m in result.candidates if m.entry_id in knowledge.entries)
+        return Suggestion(
+            None, result.matches, 0, None, None, _confidence(result.matches), candidates=offered
+        )
+    return _plausible(knowledge, result), False
+
+
+def _plausible(knowledge: Knowledge, result: MatchResult) -> list[Match]:
+    """The matcher's answer and the other options plausible on their own (at least its own bar,
+    on its own scale, whichever matcher it is); the best one already passed the bar."""
+    if result.abstained or not result.matches:
+        return []
+    floor = min(knowledge.matcher.min_score, result.matches[0].score)
+    return [m for m in result.matches if m.score >= floor]
+
+
+def _model_ranking(
+    knowledge: Knowledge, message: CustomerMessage, result: MatchResult, drafter: Drafter
+) -> list[Match] | Suggestion | None:
+    """What the model makes of the matcher's best entries (those with any support), whether or
+    not the matcher abstained: its pick first, then the matcher's ranking (or its candidates)
+    for Another option; an abstention when it says none fits, keeping the close entries for
+    the teammate; None when it has no opinion (no model, a failure): the matcher decides."""
+    offered = [
+        m for m in result.matches[:MAX_OPTIONS] if m.score > 0 and m.entry_id in knowledge.entries
+    ]
+    if not offered:
+        return None
+    options = [
+        EntryOption(
+            m.entry_id, knowledge.entries[m.entry_id].question, knowledge.entries[m.entry_id].answer
+        )
+        for m in offered
+    ]
+    choice = drafter.choose_entry(message.text, options)
+    # Kept for the teammate either way: the matcher's candidates, or its plausible answers.
+    close = result.candidates if result.abstained else tuple(_plausible(knowledge, result))
+    close = tuple(m for m in close if m.entry_id in knowledge.entries)
+    if choice.verdict == "none_fits":
+        return Suggestion(
+            None,
+            result.matches,
+            0,
+            None,
+            None,
+            _confidence(result.matches),
+            note=MODEL_FOUND_NONE,
+            candidates=close[:MAX_CANDIDATES],
+            chosen_by_model=True,
+        )
+    picked = next((m for m in offered if m.entry_id == choice.entry_id), None)
+    if choice.verdict != "picked" or picked is None:
+        return None
+    return [picked, *(m for m in close if m.entry_id != picked.entry_id)]
 
 
 @dataclass(frozen=True)
@@ -711,6 +784,7 @@ def _values(suggestion: Suggestion) -> dict[str, object]:
         "note": suggestion.note,
         "edited_by": None,
         "crisis_id": suggestion.crisis_id,
+        "chosen_by_model": suggestion.chosen_by_model,
         "parts": json.dumps(
             [[p.text, p.match.entry_id if p.match else None] for p in suggestion.parts]
         )

@@ -31,6 +31,7 @@ from bot.blocks.replies import (
 )
 from bot.knowledge.faq_files import FaqEntry
 from bot.store.models import FaqGap
+from bot.workflows.replies import MODEL_FOUND_NONE
 from slack_emulator.block_limits import check_message, check_view
 
 HOSTILE = "<!channel> <@U0BOSS> {{ 7*7 }} & " + "🔥" * 20
@@ -90,6 +91,12 @@ def test_the_polish_note_is_shown() -> None:
     message = suggestion(polished=False, note="The model did not answer within 8 s.")
     assert "did not answer within 8 s" in json.dumps(message)
     assert "polished by the model" in json.dumps(suggestion(polished=True))
+
+
+def test_an_entry_the_model_picked_says_so_beside_its_sources() -> None:
+    picked = json.dumps(suggestion(chosen_by_model=True), ensure_ascii=False)
+    assert "FAQ `order-tracking` · picked by the model · template `default-friendly`" in picked
+    assert "picked by the model" not in json.dumps(suggestion())
 
 
 @pytest.mark.parametrize("size", [1, 3_000, 40_000])
@@ -246,6 +253,15 @@ def test_none_of_these_once_clicked_says_who_and_goes() -> None:
     )
     assert action_ids(message) == ["reply_hand_off"]
     assert "<@U1> said none of these fits" in json.dumps(message)
+
+
+def test_candidates_the_model_found_wanting_say_so() -> None:
+    offered = [OfferedEntry("a", "Q?", 0.8, "mentions “return”")]
+    message = build_candidates_message(
+        suggestion_id=9, customer_text="x", candidates=offered, note=MODEL_FOUND_NONE
+    )
+    assert MODEL_FOUND_NONE in json.dumps(message, ensure_ascii=False)
+    assert check_message(message) == []
 
 
 def test_hostile_candidate_text_is_escaped_and_fits() -> None:

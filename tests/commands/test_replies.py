@@ -26,7 +26,7 @@ from slack_emulator import payloads
 from slack_emulator.emulator import SlackEmulator
 from tests.commands.test_approvals import buttons, ephemeral_texts, shown_modal, wait_until
 from tests.conftest import APPROVAL_SETTINGS, running_bot
-from tests.fakes.fake_openai import FakeOpenAI
+from tests.fakes.fake_openai import FakeOpenAI, is_structured, offered_ids
 from tests.harness import RunningBot
 
 CHANNEL = payloads.CHANNEL_ID
@@ -452,8 +452,38 @@ def test_a_model_polishes_the_reply_after_the_ack(
         shown = all_text(suggestion_message(bot))
     assert polished in shown
     assert "polished by the model" in shown
-    (request,) = model.requests
+    (choice, request) = model.requests  # the entry first (the fake agrees with the matcher)
+    assert is_structured(choice)
     assert "my parcel still hasn't turned up" in request["messages"][1]["content"]
+
+
+def test_the_models_pick_of_the_entry_is_posted(emulator: SlackEmulator, database_url: str) -> None:
+    def second(body: dict[str, Any]) -> str:
+        return json.dumps({"entry_id": offered_ids(body)[1], "reason": "about the return"})
+
+    with (
+        FakeOpenAI(choice=second) as model,
+        running_bot(emulator, database_url, openai_base_url=model.base_url) as bot,
+    ):
+        sync_faq_at_start(bot.services)
+        mention(bot, f"{BOT_MENTION} draft a reply to: @dana when do I get my money back?")
+        message = suggestion_message(bot)
+        choice = next(r for r in model.requests if is_structured(r))
+        # A redraw from the store (here after Not helpful) still says who chose.
+        click(bot, message, NOT_HELPFUL_ACTION)
+        bot.emulator.wait_for("chat.update", 2)
+        redrawn = all_text(suggestion_message(bot))
+    picked, matchers_best = offered_ids(choice)[1], offered_ids(choice)[0]
+    shown = all_text(message)
+    assert f"FAQ `{picked}` · picked by the model" in shown
+    assert f"FAQ `{picked}` · picked by the model" in redrawn
+    assert ANOTHER_ACTION in buttons(message)
+    with bot.services.sessions() as session:
+        (row,) = session.exec(select(ReplySuggestion)).all()
+    assert row.faq_id == picked
+    assert [m[0] for m in json.loads(row.ranked_ids)][:2] == [picked, matchers_best]
+    assert "about the return" not in json.dumps(message)  # the model's words stay out of Slack
+    assert bot.emulator.violations == []
 
 
 def test_a_model_that_invents_a_discount_is_overruled(
@@ -470,3 +500,24 @@ def test_a_model_that_invents_a_discount_is_overruled(
     assert "template text" in shown
     assert "added a percentage and a code not in the sources" in shown
     assert "20%" not in shown
+
+
+def test_the_models_none_posts_the_close_entries_with_a_note(
+    emulator: SlackEmulator, database_url: str
+) -> None:
+    none = json.dumps({"entry_id": None, "reason": "not about that"})
+    with (
+        FakeOpenAI(choice=none) as model,
+        running_bot(emulator, database_url, openai_base_url=model.base_url) as bot,
+    ):
+        sync_faq_at_start(bot.services)
+        mention(bot, f"{BOT_MENTION} draft a reply to: @dana when do I get my money back?")
+        message = suggestion_message(bot)
+        (choice,) = model.requests  # nothing drafted, so nothing polished
+    shown = all_text(message)
+    assert "The model judged that no FAQ entry answers this message." in shown
+    assert f"FAQ `{offered_ids(choice)[0]}`" in shown  # still there to pick with Use this
+    assert USE_CANDIDATE_ACTION in shown
+    with bot.services.sessions() as session:
+        assert session.exec(select(FaqGap)).all() == []  # None of these would record it
+    assert bot.emulator.violations == []

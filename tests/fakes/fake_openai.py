@@ -3,11 +3,17 @@
 It answers ``POST /v1/chat/completions`` with the standard ``chat.completion`` shape, as the
 openai SDK expects, and can be told what to say, how slowly, and when to fail. Every request body
 is recorded, so a test can read the prompt the bot sent.
+
+A structured-output request (``response_format`` of type ``json_schema``) is checked as OpenAI
+checks it (a name, a schema, and in strict mode every property required and no others allowed:
+HTTP 400 otherwise) and answered with ``choice``; by default, like a model that agrees with the
+matcher, the first id the schema's ``entry_id`` enum offers.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -21,13 +27,61 @@ if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIEnvironment
 
 Reply = str | Callable[[dict[str, Any]], str]
+_SCHEMA_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+def is_structured(body: dict[str, Any]) -> bool:
+    """Whether a request asks for structured output (a JSON schema)."""
+    return (body.get("response_format") or {}).get("type") == "json_schema"
+
+
+def offered_ids(body: dict[str, Any]) -> list[str]:
+    """The ids a structured request's schema allows for ``entry_id`` (its string enum)."""
+    schema = body["response_format"]["json_schema"]["schema"]
+    entry_id = schema["properties"]["entry_id"]
+    ids: list[str] = []
+    for branch in entry_id.get("anyOf", [entry_id]):
+        ids += [value for value in branch.get("enum", []) if isinstance(value, str)]
+    return ids
+
+
+def first_offered(body: dict[str, Any]) -> str:
+    ids = offered_ids(body)
+    return json.dumps({"entry_id": ids[0] if ids else None, "reason": "The first fits."})
+
+
+def schema_problem(response_format: object) -> str | None:
+    """Why OpenAI would refuse this ``response_format`` (HTTP 400), or None."""
+    if not isinstance(response_format, dict):
+        return "response_format must be an object"
+    kind = response_format.get("type")
+    if kind in ("text", "json_object"):
+        return None
+    if kind != "json_schema":
+        return f"unknown response_format type {kind!r}"
+    spec = response_format.get("json_schema")
+    if not isinstance(spec, dict) or not _SCHEMA_NAME.match(str(spec.get("name", ""))):
+        return "json_schema needs a name of letters, digits, _ or -"
+    schema = spec.get("schema")
+    if not isinstance(schema, dict) or schema.get("type") != "object":
+        return "json_schema.schema must be an object schema"
+    if spec.get("strict"):
+        properties = schema.get("properties") or {}
+        if schema.get("additionalProperties") is not False:
+            return "strict schemas need additionalProperties: false"
+        if sorted(schema.get("required") or []) != sorted(properties):
+            return "strict schemas must require every property"
+    return None
 
 
 class FakeOpenAI:
     """``with FakeOpenAI(reply="Hi!") as server: server.base_url``"""
 
-    def __init__(self, *, reply: Reply = "OK", delay: float = 0.0) -> None:
+    def __init__(
+        self, *, reply: Reply = "OK", choice: Reply = first_offered, delay: float = 0.0
+    ) -> None:
         self.reply: Reply = reply
+        self.choice: Reply = choice  # the answer to structured-output requests
         self.delay = delay
         self.fail_status = 500
         self._failures_left = 0
@@ -96,7 +150,11 @@ class FakeOpenAI:
         if failing:
             error = {"message": "fake failure", "type": "server_error", "code": None}
             return self.fail_status, {"error": error}
-        content = self.reply(body) if callable(self.reply) else self.reply
+        if "response_format" in body and (problem := schema_problem(body["response_format"])):
+            error = {"message": problem, "type": "invalid_request_error", "code": None}
+            return 400, {"error": error}
+        answer = self.choice if is_structured(body) else self.reply
+        content = answer(body) if callable(answer) else answer
         return 200, {
             "id": f"chatcmpl-fake{len(self._requests)}",
             "object": "chat.completion",

@@ -6,8 +6,10 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from bot.content import SAMPLE_FAQ_DIR, SAMPLE_RESPONSES_DIR
+from tests.fakes.fake_openai import FakeOpenAI, is_structured, offered_ids
 from tests.runtime.test_cli import clean_env
 
 
@@ -54,7 +56,16 @@ def test_stdin_lines_as_json(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["text"] for r in records] == [line for line in lines if line]
-    assert set(records[0]) == {"text", "matches", "draft", "abstained", "candidates", "parts"}
+    assert set(records[0]) == {
+        "text",
+        "matches",
+        "draft",
+        "abstained",
+        "candidates",
+        "chosen_by",
+        "parts",
+    }
+    assert {r["chosen_by"] for r in records} == {"matcher"}  # no model configured
     assert records[0]["matches"][0]["id"] == "order-tracking"
     assert isinstance(records[0]["matches"][0]["score"], float)
     assert records[0]["abstained"] is False
@@ -74,6 +85,27 @@ def test_stdin_lines_as_json(tmp_path: Path) -> None:
     assert offered["shipping-times"]["question"] == "How long does delivery take?"
     assert offered["shipping-times"]["reason"]
     assert 0 <= offered["shipping-times"]["confidence"] <= 1
+
+
+def test_a_configured_model_chooses_the_entry(tmp_path: Path) -> None:
+    def second(body: dict[str, Any]) -> str:
+        return json.dumps({"entry_id": offered_ids(body)[1], "reason": "It asks about that."})
+
+    with FakeOpenAI(choice=second) as model:
+        result = suggest(
+            tmp_path,
+            "--json",
+            "how long until I get my money back for a return",
+            OPENAI_BASE_URL=model.base_url,
+            SOCIALOPS_LLM_TIMEOUT="5",
+        )
+        (chose, *_polish) = model.requests
+    assert result.returncode == 0, result.stderr
+    (record,) = [json.loads(line) for line in result.stdout.splitlines()]
+    assert is_structured(chose)
+    assert record["chosen_by"] == "model"
+    assert record["matches"][0]["id"] == offered_ids(chose)[1]
+    assert record["abstained"] is False
 
 
 def test_no_messages_is_one_line_and_exit_2(tmp_path: Path) -> None:

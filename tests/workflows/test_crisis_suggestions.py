@@ -6,6 +6,7 @@ crises is the lifecycle's job).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -14,7 +15,7 @@ from sqlmodel import select
 
 from bot.content import SAMPLE_FAQ_DIR, SAMPLE_RESPONSES_DIR
 from bot.knowledge.library import Knowledge, knowledge_from_files
-from bot.llm import Polished, PolishRequest
+from bot.llm import NO_OPINION, EntryChoice, EntryOption, Polished, PolishRequest
 from bot.services import Services
 from bot.store.db import session_scope
 from bot.store.models import Crisis, FaqGap
@@ -35,10 +36,15 @@ class Counting:
 
     def __init__(self) -> None:
         self.calls: list[PolishRequest] = []
+        self.asked: list[str] = []  # messages it was asked to choose an entry for
 
     def polish(self, request: PolishRequest) -> Polished:
         self.calls.append(request)
         return Polished(request.draft + " (polished!)", True, None)
+
+    def choose_entry(self, message: str, options: Sequence[EntryOption]) -> EntryChoice:
+        self.asked.append(message)
+        return NO_OPINION
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +80,7 @@ def test_an_faq_question_gets_the_crisis_template_unpolished(knowledge: Knowledg
     assert suggestion.text.startswith("Hi dana, thank you for raising this with us.")
     assert suggestion.text.endswith("- Team Northwind")
     assert not suggestion.polished
-    assert drafter.calls == []
+    assert (drafter.calls, drafter.asked) == ([], [])
     assert suggestion.crisis_id == CRISIS.crisis_id
     assert suggestion.note == replies.CRISIS_TEXT
     assert suggestion.faq_id is not None  # the FAQ still says what it was about

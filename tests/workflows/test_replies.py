@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
@@ -15,7 +16,7 @@ from bot.knowledge.faq_store import all_entries
 from bot.knowledge.library import Knowledge, knowledge_from_files
 from bot.knowledge.matching import FaqMatcher, Match
 from bot.knowledge.templates import ResponseTemplate
-from bot.llm import OfflineDrafter, Polished, PolishRequest
+from bot.llm import NO_OPINION, EntryChoice, EntryOption, OfflineDrafter, Polished, PolishRequest
 from bot.services import Services
 from bot.store.db import session_scope
 from bot.store.models import Draft, FaqGap, ReplySuggestion
@@ -39,10 +40,9 @@ def compose(knowledge: Knowledge, text: str, **kwargs: object) -> replies.Sugges
     return replies.compose(
         knowledge,
         CustomerMessage.parse(text),
-        drafter=OfflineDrafter(),
         voice=VOICE,
         network="x",
-        **kwargs,  # type: ignore[arg-type]
+        **{"drafter": OfflineDrafter(), **kwargs},  # type: ignore[arg-type]
     )
 
 
@@ -201,7 +201,7 @@ def test_a_template_that_would_exhaust_memory_or_time_falls_back_with_a_note(bod
 def test_the_drafter_gets_sources_and_its_note_is_kept(knowledge: Knowledge) -> None:
     seen: list[PolishRequest] = []
 
-    class Refusing:
+    class Refusing(OfflineDrafter):  # no opinion on the entry
         name = "test"
 
         def polish(self, request: PolishRequest) -> Polished:
@@ -220,6 +220,104 @@ def test_the_drafter_gets_sources_and_its_note_is_kept(knowledge: Knowledge) -> 
     assert "50% off" in request.customer_message
     assert request.draft == suggestion.text
     assert suggestion.note == "The model did not answer in time."
+
+
+# -- the model's choice of entry -----------------------------------------------------------------
+
+MONEY_BACK = "@dana how long until I get my money back for a return"
+SOON = "if i buy today, when will it get here"  # the matcher offers candidates, no answer
+
+
+class Choosing(OfflineDrafter):
+    """A model (no HTTP) that says what ``answer`` makes of the entries offered, and records them."""
+
+    name = "fake-model"
+
+    def __init__(self, answer: Callable[[Sequence[EntryOption]], EntryChoice]) -> None:
+        self.answer = answer
+        self.offered: list[list[EntryOption]] = []
+
+    def choose_entry(self, message: str, options: Sequence[EntryOption]) -> EntryChoice:
+        self.offered.append(list(options))
+        return self.answer(options)
+
+
+def with_model(
+    knowledge: Knowledge, text: str, model: Choosing, **kwargs: object
+) -> replies.Suggestion:
+    return compose(knowledge, text, drafter=model, **kwargs)
+
+
+def test_the_models_pick_of_the_second_ranked_entry_is_answered_from(knowledge: Knowledge) -> None:
+    matcher = compose(knowledge, MONEY_BACK)
+    model = Choosing(lambda options: EntryChoice("picked", options[1].id, "asks about a return"))
+    suggestion = with_model(knowledge, MONEY_BACK, model)
+    (offered,) = model.offered
+    # The matcher's best with some support, best first, as the model sees them.
+    assert [o.id for o in offered] == [m.entry_id for m in matcher.ranked if m.score > 0][:5]
+    second = offered[1]
+    assert (second.question, second.answer) == (
+        knowledge.entries[second.id].question,
+        knowledge.entries[second.id].answer,
+    )
+    assert matcher.faq_id != second.id
+    assert suggestion.faq_id == second.id
+    assert (suggestion.option, suggestion.chosen_by_model) == (0, True)
+    assert suggestion.text is not None
+    assert knowledge.entries[second.id].answer.strip() in suggestion.text
+    # Another option walks on to the matcher's ranking, the matcher's answer first.
+    assert [m.entry_id for m in suggestion.ranked] == [
+        second.id,
+        *(m.entry_id for m in matcher.ranked if m.entry_id != second.id),
+    ]
+    another = compose(knowledge, MONEY_BACK, option=1, ranked=suggestion.ranked)
+    assert (another.faq_id, another.chosen_by_model) == (matcher.faq_id, False)
+
+
+def test_the_model_may_answer_where_the_matcher_only_offered_candidates(
+    knowledge: Knowledge,
+) -> None:
+    matcher = compose(knowledge, SOON)
+    assert matcher.abstained
+    assert matcher.candidates
+    model = Choosing(lambda options: EntryChoice("picked", "shipping-times", "delivery time"))
+    suggestion = with_model(knowledge, SOON, model)
+    assert (suggestion.faq_id, suggestion.chosen_by_model) == ("shipping-times", True)
+    assert [m.entry_id for m in suggestion.ranked] == [m.entry_id for m in matcher.candidates]
+
+
+@pytest.mark.parametrize("text", [MONEY_BACK, SOON])
+def test_the_models_none_abstains_and_keeps_the_close_entries(
+    knowledge: Knowledge, text: str
+) -> None:
+    matcher = compose(knowledge, text)
+    suggestion = with_model(knowledge, text, Choosing(lambda _: EntryChoice("none_fits")))
+    assert suggestion.abstained
+    assert (suggestion.faq_id, suggestion.chosen_by_model) == (None, True)
+    assert suggestion.note == replies.MODEL_FOUND_NONE
+    # The teammate may still pick one: the matcher's candidates, or its answer and next best.
+    expected = matcher.candidates if matcher.abstained else matcher.ranked[:3]
+    assert suggestion.candidates == expected
+    assert suggestion.candidates
+
+
+@pytest.mark.parametrize("text", [MONEY_BACK, SOON, "@dana my parcel still hasn't turned up 😡"])
+def test_no_opinion_leaves_the_matchers_suggestion_as_it_was(
+    knowledge: Knowledge, text: str
+) -> None:
+    model = Choosing(lambda _: NO_OPINION)
+    assert with_model(knowledge, text, model) == compose(knowledge, text)
+    assert len(model.offered) == 1
+
+
+def test_the_model_is_not_asked_in_crisis_mode_or_about_nothing(knowledge: Knowledge) -> None:
+    model = Choosing(lambda options: EntryChoice("picked", options[-1].id, "told to"))
+    crisis = replies.CrisisMode(crisis_id=1, kind="crisis")
+    in_crisis = with_model(knowledge, MONEY_BACK, model, crisis=crisis)
+    assert in_crisis.template_id == "crisis-holding"
+    assert not in_crisis.chosen_by_model
+    assert with_model(knowledge, "🔥🔥🔥", model).abstained  # no entry with any support
+    assert model.offered == []
 
 
 # -- the store --------------------------------------------------------------------------------

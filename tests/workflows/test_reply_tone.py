@@ -150,7 +150,7 @@ def test_a_message_tagging_the_brand_is_not_greeted_as_the_brand(knowledge: Know
 def test_a_model_that_cheers_an_upset_customer_is_overruled(knowledge: Knowledge) -> None:
     seen: list[PolishRequest] = []
 
-    class Cheering:
+    class Cheering(OfflineDrafter):  # no opinion on the entry
         name = "test"
 
         def polish(self, request: PolishRequest) -> Polished:
