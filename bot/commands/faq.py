@@ -90,7 +90,7 @@ def _search(call: SubcommandCall, query: str) -> None:
         if result.abstained:
             faq_gaps.record_gap(session=session, text=query, now=services.clock())
     found = [
-        (knowledge.entries[m.entry_id], min(m.coverage, 1.0))
+        (knowledge.entries[m.entry_id], knowledge.matcher.confidence(m))
         for m in result.matches
         if m.entry_id in knowledge.entries
     ]

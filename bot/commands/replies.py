@@ -251,7 +251,7 @@ def _offered(services: Services, row: ReplySuggestion) -> list[OfferedEntry]:
         OfferedEntry(
             m.entry_id,
             entry.question,
-            m.coverage,
+            knowledge.matcher.confidence(m),
             why_offered(entry, row.customer_text),
         )
         for m in ranked

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from bot.knowledge.faq_files import FaqEntry
-from bot.knowledge.matching import MatchResult
+from bot.knowledge.matching import Match, MatchResult
 
 
 class Matcher(Protocol):
@@ -22,6 +22,10 @@ class Matcher(Protocol):
         "Another option" offers no entry below it: each option must be a plausible answer, not
         just the next in line.
         """
+        ...
+
+    def confidence(self, match: Match) -> float:
+        """The share of answers like ``match`` that are right (0..1): what the bot shows."""
         ...
 
     def match(self, text: str, *, limit: int = 3) -> MatchResult:

@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from bot.knowledge.confidence import OFFLINE, calibrated
 from bot.knowledge.faq_files import FaqEntry
 from bot.knowledge.lexicon import DEFAULT_LEXICON, NEUTRAL_PREFIX
 from bot.knowledge.text_normal import KEEP, STOP_WORDS, stem, words
@@ -186,6 +187,9 @@ class FaqMatcher:
         # towards both: "oder" → "order", "wher" → "where".
         self._known = set(self._postings) | self.analyzer.lexicon_words
         self._typos = _DeletionIndex(t for t in self._known if not t.startswith("@"))
+
+    def confidence(self, match: Match) -> float:
+        return calibrated(OFFLINE, match.coverage)
 
     def match(self, text: str, *, limit: int = 3) -> MatchResult:
         first = self.analyzer.terms(text)

@@ -20,6 +20,7 @@ from typing import Any, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
+from bot.knowledge.confidence import SEMANTIC, calibrated
 from bot.knowledge.embedding_store import (
     CHUNK,
     EmbeddingStore,
@@ -237,6 +238,9 @@ class SemanticMatcher:
         self._starts = np.asarray(starts, dtype=np.intp)
         self._texts = cache.vectors(texts)
         self._answers = cache.vectors([entry.answer[:MAX_EMBEDDED_CHARS] for entry in entries])
+
+    def confidence(self, match: Match) -> float:
+        return calibrated(SEMANTIC, match.coverage)
 
     def match(self, text: str, *, limit: int = 3) -> MatchResult:
         # Nothing to read (empty, emoji, handles or links only): embeddings of symbols are noise.

@@ -288,7 +288,7 @@ def suggest(
                     {
                         "id": m.entry_id,
                         "question": knowledge.entries[m.entry_id].question,
-                        "confidence": round(m.coverage, 2),
+                        "confidence": round(knowledge.matcher.confidence(m), 2),
                         "reason": why_offered(knowledge.entries[m.entry_id], message.text),
                     }
                     for m in result.candidates

@@ -232,7 +232,7 @@ def compose(
         option=option,
         faq_id=entry.id,
         template_id=reply.template_id,
-        confidence=round(min(match.coverage, 1.0), 2),
+        confidence=round(knowledge.matcher.confidence(match), 2),
         polished=reply.polished,
         note=reply.note,
         mood=reply.mood,
@@ -389,7 +389,9 @@ def _compose_parts(
         option=0,
         faq_id=entries[0].id,
         template_id=reply.template_id,
-        confidence=round(min(min(p.match.coverage for p in parts.answered if p.match), 1.0), 2),
+        confidence=round(
+            min(knowledge.matcher.confidence(p.match) for p in parts.answered if p.match), 2
+        ),
         polished=reply.polished,
         note=f"{said} {reply.note}" if reply.note else said,
         mood=reply.mood,
@@ -435,7 +437,7 @@ def compose_in_crisis(
     entry = knowledge.entries[match.entry_id] if match else None
     mood = mood_of(message.text)
     template = choose_crisis_template(knowledge.templates, entry, network=network, mood=mood)
-    confidence = round(min(match.coverage, 1.0), 2) if match else 0.0
+    confidence = round(knowledge.matcher.confidence(match), 2) if match else 0.0
     faq_id = entry.id if entry else None
     abstain = Suggestion(
         None,
