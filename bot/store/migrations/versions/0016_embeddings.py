@@ -7,7 +7,7 @@ raw float32 values, little-endian (BYTEA on PostgreSQL, BLOB on SQLite), ``dimen
 
 Revision ID: 0016
 Revises: 0015
-Create Date: 2026-12-08
+Create Date: 2026-12-01
 """
 
 from __future__ import annotations
