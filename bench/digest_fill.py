@@ -476,6 +476,7 @@ class Year:
                 "text": reply,
                 "confidence": rng.uniform(0.55, 0.95) if faq_id else rng.uniform(0.0, 0.4),
                 "polished": False,
+                "chosen_by_model": False,
                 "draft_id": draft_id,
                 "created_at": born,
             },
