@@ -6,8 +6,8 @@
 Of the answers shown at about X% confidence, about X% should be right. For each matcher, the
 answered messages of every domain are put in bins by the confidence the bot shows
 (``Matcher.confidence``: the raw coverage mapped through the calibration in
-``bot/knowledge/confidence.py``), and each bin prints how many answers it holds, their mean
-confidence and the share that were right. The calibration is fitted on the ``dev`` rows only
+``bot/knowledge/confidence.py``), and each bin prints the share that were right and how many
+answers it holds. The calibration is fitted on the ``dev`` rows only
 (``--fit``: pool-adjacent-violators, so the mapping never goes down as coverage goes up); the
 ``test`` rows, written blind, say whether it holds on FAQs it never saw.
 """
@@ -24,7 +24,7 @@ from bot.knowledge.matcher_protocol import Matcher
 from bot.knowledge.matchers import semantic_installed
 from bot.knowledge.matching import FaqMatcher
 
-BINS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01)
+BINS = (0.0, 0.6, 0.7, 0.8, 0.9, 1.01)
 # Coverage bins the calibration is fitted over: wide enough to hold dozens of dev answers each.
 FIT_BINS = (0.0, 0.4, 0.6, 0.8, 0.95, 1.01)
 
@@ -93,22 +93,19 @@ def main() -> None:
             ]
             print(f"{name}: {tuple(fit(dev))}")
             continue
-        print(f"\n### {name} matcher\n")
-        print("| domain | rows | shown confidence | answers | mean shown | right |")
-        print("|---|---|---|---:|---:|---:|")
+        print(f"\n### {name} matcher: share right (answers) by the confidence shown\n")
+        labels = [f"{low:.0%} to {min(high, 1):.0%}" for low, high in itertools.pairwise(BINS)]
+        print("| domain | rows | " + " | ".join(labels) + " |")
+        print("|---|---|" + "---:|" * len(labels))
         for domain in domains:
             for split in sorted({i.split for i in domain.messages}, key=lambda s: s == "dev"):
                 rows = answered(built[domain.name], domain, split)
+                cells = []
                 for low, high in itertools.pairwise(BINS):
-                    inside = [(shown, right) for _raw, shown, right in rows if low <= shown < high]
-                    if not inside:
-                        continue
-                    mean = sum(s for s, _ in inside) / len(inside)
-                    share = sum(r for _, r in inside) / len(inside)
-                    print(
-                        f"| {domain.name} | {split} | {low:.0%} to {min(high, 1):.0%} | "
-                        f"{len(inside)} | {mean:.0%} | {share:.0%} |"
-                    )
+                    inside = [right for _raw, shown, right in rows if low <= shown < high]
+                    share = f"{sum(inside) / len(inside):.0%} ({len(inside)})" if inside else ""
+                    cells.append(share)
+                print(f"| {domain.name} | {split} | " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":
