@@ -43,16 +43,21 @@ def answered(matcher: Matcher, domain: Domain, split: str) -> list[tuple[float, 
     return found
 
 
-def fit(points: Sequence[tuple[float, bool]]) -> list[tuple[float, float]]:
+def fit(points: Sequence[tuple[float, bool, float]]) -> list[tuple[float, float]]:
     """The calibration curve: the share right in each coverage bin, at the bin's mean coverage,
-    made non-decreasing by pooling adjacent bins that break the order (pool-adjacent-violators,
-    weighted by how many answers each bin holds)."""
-    blocks: list[tuple[float, float, float]] = []  # (sum coverage, sum right, count)
+    made non-decreasing by pooling adjacent bins that break the order (pool-adjacent-violators).
+    Each point carries a weight, so that every dev domain counts the same however many answers
+    it has: the curve is for any team's FAQ, not the one with the most rows."""
+    blocks: list[tuple[float, float, float]] = []  # (weighted coverage, weighted right, weight)
     for low, high in itertools.pairwise(FIT_BINS):
-        inside = [(c, r) for c, r in points if low <= c < high]
+        inside = [(c, r, w) for c, r, w in points if low <= c < high]
         if inside:
             blocks.append(
-                (sum(c for c, _ in inside), float(sum(r for _, r in inside)), float(len(inside)))
+                (
+                    sum(c * w for c, _, w in inside),
+                    sum(w for _, r, w in inside if r),
+                    sum(w for _, _, w in inside),
+                )
             )
     pooled: list[tuple[float, float, float]] = []
     for block in blocks:
@@ -86,11 +91,10 @@ def main() -> None:
     for name, build in matchers():
         built = {d.name: build(d.entries) for d in domains}  # type: ignore[operator]
         if args.fit:
-            dev = [
-                (raw, right)
-                for d in domains
-                for raw, _shown, right in answered(built[d.name], d, "dev")
-            ]
+            dev: list[tuple[float, bool, float]] = []
+            for domain in domains:
+                rows = answered(built[domain.name], domain, "dev")
+                dev.extend((raw, right, 1 / len(rows)) for raw, _shown, right in rows)
             print(f"{name}: {tuple(fit(dev))}")
             continue
         print(f"\n### {name} matcher: share right (answers) by the confidence shown\n")
