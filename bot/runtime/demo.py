@@ -378,7 +378,16 @@ def _outage_question_and_mention(world: DemoWorld) -> BotResponse:
     text = "<@UBOTSOCIAL> can you draft a reply?"
     ts = world.emulator.add_message("C0SOCIAL", text=text, user="U0AUTHOR", thread_ts=post_ts)
     event = payloads.app_mention(text=text, user="U0AUTHOR", ts=ts, thread_ts=post_ts)
-    return world.slack.event(event, event_id="EvDEMO0004")
+    response = world.slack.event(event, event_id="EvDEMO0004")
+    # The crisis start redraws cards in the background, and one may land now: counting visible
+    # calls would take it for the suggestion. Wait for the suggestion itself (its Send button).
+    deadline = time.monotonic() + STEP_TIMEOUT
+    while time.monotonic() < deadline:
+        mine = [m for m in world.emulator.messages_in("C0SOCIAL") if m.get("bot_id")]
+        if mine and _has_button(mine[-1], SEND_ACTION):
+            break
+        time.sleep(0.02)
+    return response
 
 
 CRISIS_SUMMARY = "Checkout fixed at 14:05; refunds for double charges are under way"
