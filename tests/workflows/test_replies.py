@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import pytest
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from bot.content import SAMPLE_FAQ_DIR, SAMPLE_RESPONSES_DIR
 from bot.knowledge.faq_files import FaqEntry, load_faq_dir
@@ -502,22 +502,8 @@ def test_an_approved_reply_teaches_its_faq_entry(services: Services) -> None:
         ranked=[Match("order-not-arrived", 5.0, 0.8)],
     )
     with session_scope(services.sessions) as session:
-        row, _ = replies.save_suggestion(
-            session=session,
-            suggestion=suggestion,
-            message=message,
-            requested_by="U1",
-            now=NOW,
-            source_link="https://example.slack.com/archives/C1/p1",
-        )
-        assert row.id is not None
-        draft = replies.send_for_approval(
-            session=session,
-            suggestion_id=row.id,
-            actor_id="U1",
-            default_network="x",
-            checks=CHECKS,
-            now=NOW,
+        draft = _sent_for_approval(
+            session, suggestion, message, source_link="https://example.slack.com/archives/C1/p1"
         )
         assert draft.id is not None
         outcome = drafts.approve(
@@ -573,18 +559,7 @@ def test_an_approved_several_question_reply_teaches_each_part(services: Services
         knowledge, message, drafter=OfflineDrafter(), voice=VOICE, network="x"
     )
     with session_scope(services.sessions) as session:
-        row, _ = replies.save_suggestion(
-            session=session, suggestion=suggestion, message=message, requested_by="U1", now=NOW
-        )
-        assert row.id is not None
-        draft = replies.send_for_approval(
-            session=session,
-            suggestion_id=row.id,
-            actor_id="U1",
-            default_network="x",
-            checks=CHECKS,
-            now=NOW,
-        )
+        draft = _sent_for_approval(session, suggestion, message)
         assert draft.id is not None
         assert faq.learn_from_approved_reply(session=session, draft_id=draft.id, now=NOW)
     with session_scope(services.sessions) as session:
@@ -592,3 +567,30 @@ def test_an_approved_several_question_reply_teaches_each_part(services: Services
     assert "How much is shipping?" in learned["shipping-costs"].variants
     assert "Also do you have gift cards?" in learned["gift-cards"].variants
     assert not any(TWO_QUESTIONS in e.variants for e in learned.values())
+
+
+def _sent_for_approval(
+    session: Session,
+    suggestion: replies.Suggestion,
+    message: CustomerMessage,
+    *,
+    source_link: str | None = None,
+) -> Draft:
+    """The suggestion stored and sent for approval by U1, as its reply draft."""
+    row, _ = replies.save_suggestion(
+        session=session,
+        suggestion=suggestion,
+        message=message,
+        requested_by="U1",
+        now=NOW,
+        source_link=source_link,
+    )
+    assert row.id is not None
+    return replies.send_for_approval(
+        session=session,
+        suggestion_id=row.id,
+        actor_id="U1",
+        default_network="x",
+        checks=CHECKS,
+        now=NOW,
+    )
