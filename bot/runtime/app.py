@@ -12,6 +12,7 @@ import os
 import socket
 import uuid
 from collections.abc import Callable
+from concurrent.futures import Executor
 from typing import Any
 
 from slack_bolt import App, BoltContext, BoltRequest, BoltResponse, Respond
@@ -68,8 +69,17 @@ def _quiet_unused_token_warning() -> None:
         bolt_log.addFilter(_UnusedTokenWarningFilter())
 
 
-def create_app(settings: Settings, services: Services, *, verify_token: bool = True) -> App:
-    """Build the bolt App. ``settings`` must hold the bot token and signing secret."""
+def create_app(
+    settings: Settings,
+    services: Services,
+    *,
+    verify_token: bool = True,
+    listener_executor: Executor | None = None,
+) -> App:
+    """Build the bolt App. ``settings`` must hold the bot token and signing secret.
+
+    ``listener_executor`` replaces bolt's listener thread pool (the demo's can tell when the
+    work of a step is done)."""
     _quiet_unused_token_warning()
     client = build_web_client(
         token=settings.secret("slack_bot_token"), base_url=settings.slack_api_url
@@ -85,6 +95,7 @@ def create_app(settings: Settings, services: Services, *, verify_token: bool = T
         request_verification_enabled=True,
         # The listener thread pool does the work after the ack; keep errors inside our handler.
         raise_error_for_unhandled_request=False,
+        listener_executor=listener_executor,
     )
     app.use(_inject_services(services))
     app.use(_dedupe_events(services))

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from slack_sdk import WebClient
-from sqlmodel import select
 
 from bot.blocks.approvals import APPROVE_ACTION
 from bot.blocks.digests import DIGEST_APPROVE_ACTION
@@ -32,6 +31,7 @@ from bot.content import SAMPLE_FAQ_DIR, SAMPLE_RESPONSES_DIR
 from bot.core.clock import system_clock
 from bot.runtime.app import create_app
 from bot.runtime.server import sync_faq_at_start
+from bot.runtime.tracked_executor import TrackedExecutor
 from bot.runtime.web import create_wsgi_app
 from bot.services import Services
 from bot.settings import load_settings
@@ -39,7 +39,6 @@ from bot.slack.client import build_web_client
 from bot.slack.handoff_timers import fire_handoff_timers
 from bot.slack.spike_checks import check_spikes
 from bot.store.db import prepare_database
-from bot.store.models import CustomerSignal
 from slack_emulator import payloads
 from slack_emulator.emulator import RecordedCall, SlackEmulator
 from slack_emulator.local_server import LocalWSGIServer
@@ -62,6 +61,8 @@ SUPPORT_CHANNEL, SALES_CHANNEL, ESCALATION_CHANNEL = "C0SUPPORT", "C0SALES", "C0
 LEE = "U0SALES"
 # How long a step waits for the bot's work after the ack.
 STEP_TIMEOUT = 5.0
+# Only a guard against a hung listener: a step that finishes returns at once.
+IDLE_TIMEOUT = 60.0
 
 
 class DemoClock:
@@ -88,6 +89,8 @@ class DemoWorld:
     services: Services
     client: WebClient
     clock: DemoClock
+    # Bolt's listener pool: a step is over when it is idle (see ``_play``).
+    listeners: TrackedExecutor
     names: dict[str, str] = field(default_factory=dict)
 
 
@@ -341,19 +344,9 @@ def _outage_posts(world: DemoWorld) -> BotResponse:
         response = world.slack.event(event, event_id=f"EvDEMOOUT{index:02d}")
         if response.status != 200:
             return response
-    # The listener counts each message after its ack: wait until all are counted, so the
-    # spike check that follows sees the whole burst.
-    deadline = time.monotonic() + STEP_TIMEOUT
-    while time.monotonic() < deadline and _signals(world) < len(OUTAGE_POSTS):
-        time.sleep(0.02)
+    # The listener counts each message after its ack; the step ends when all are counted (the
+    # listener pool is idle), so the spike check that follows sees the whole burst.
     return response
-
-
-def _signals(world: DemoWorld) -> int:
-    with world.services.sessions() as session:
-        return len(
-            session.exec(select(CustomerSignal).where(CustomerSignal.origin == "monitored")).all()
-        )
 
 
 def _spike_check(world: DemoWorld) -> BotResponse:
@@ -378,16 +371,7 @@ def _outage_question_and_mention(world: DemoWorld) -> BotResponse:
     text = "<@UBOTSOCIAL> can you draft a reply?"
     ts = world.emulator.add_message("C0SOCIAL", text=text, user="U0AUTHOR", thread_ts=post_ts)
     event = payloads.app_mention(text=text, user="U0AUTHOR", ts=ts, thread_ts=post_ts)
-    response = world.slack.event(event, event_id="EvDEMO0004")
-    # The crisis start redraws cards in the background, and one may land now: counting visible
-    # calls would take it for the suggestion. Wait for the suggestion itself (its Send button).
-    deadline = time.monotonic() + STEP_TIMEOUT
-    while time.monotonic() < deadline:
-        mine = [m for m in world.emulator.messages_in("C0SOCIAL") if m.get("bot_id")]
-        if mine and _has_button(mine[-1], SEND_ACTION):
-            break
-        time.sleep(0.02)
-    return response
+    return world.slack.event(event, event_id="EvDEMO0004")
 
 
 CRISIS_SUMMARY = "Checkout fixed at 14:05; refunds for double charges are under way"
@@ -597,7 +581,8 @@ def run_demo(*, out: TextIO) -> int:
         services = Services.build(settings, clock=clock)
         prepare_database(services.engine)
         sync_faq_at_start(services)
-        app = create_app(settings, services)
+        listeners = TrackedExecutor()
+        app = create_app(settings, services, listener_executor=listeners)
         with LocalWSGIServer(create_wsgi_app(app, services)) as server:
             slack = SignedSlackClient(
                 server.events_url, signing_secret, response_url_factory=emulator.new_response_url
@@ -608,6 +593,7 @@ def run_demo(*, out: TextIO) -> int:
                 services=services,
                 client=build_web_client(token=emulator.bot_token, base_url=emulator.api_url),
                 clock=clock,
+                listeners=listeners,
                 # The emulator's seeded people and channels, named as Slack shows them.
                 names={
                     "UBOTSOCIAL": "socialops",
@@ -650,6 +636,12 @@ def _play(step: Step, world: DemoWorld, out: TextIO) -> bool:
     ack_body = response.json() if response.body.startswith("{") else None
     if isinstance(ack_body, dict) and ("text" in ack_body or "blocks" in ack_body):
         _print_message(out, "only visible to you", ack_body, world.names)
+    # Everything the step set off (a card redrawn, a war-room post) is done once the listener
+    # pool is idle; waiting for a number of calls alone took a late call of one step for the next
+    # step's answer on a busy machine, and cut a step's transcript short.
+    if not world.listeners.wait_idle(IDLE_TIMEOUT):
+        out.write(f"  ✗ the bot was still working {IDLE_TIMEOUT:.0f} s after the step\n")
+        return False
     if step.expect_calls:
         _wait_for_visible(world, before, step.expect_calls)
     for call in world.emulator.calls_to("conversations.create")[-1:]:
