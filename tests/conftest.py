@@ -18,11 +18,11 @@ from bot.runtime.app import create_app
 from bot.runtime.web import create_wsgi_app
 from bot.services import Services
 from bot.settings import load_settings
-from bot.store.db import upgrade_database
 from slack_emulator.emulator import SlackEmulator
 from slack_emulator.local_server import LocalWSGIServer
 from slack_emulator.signed_client import SignedSlackClient
 from tests.harness import SIGNING_SECRET, RunningBot, bot_settings
+from tests.migrated import migrate
 
 
 def _configured_postgres_url() -> str | None:
@@ -105,7 +105,7 @@ def services(database_url: str) -> Iterator[Services]:
     """Services on a migrated, empty store, with no Slack settings."""
     settings = load_settings(_env_file=None, database_url=database_url)
     built = Services.build(settings)
-    upgrade_database(built.engine)
+    migrate(built.engine)
     yield built
     built.close()
 
@@ -123,7 +123,7 @@ def running_bot(
     """The bot served on loopback, with settings ``overrides`` (e.g. an approvals channel)."""
     settings = bot_settings(emulator, database_url, **overrides)
     services = Services.build(settings)
-    upgrade_database(services.engine)
+    migrate(services.engine)
     app = create_app(settings, services)
     try:
         with LocalWSGIServer(create_wsgi_app(app, services)) as server:

@@ -20,9 +20,10 @@ from bot.knowledge import matchers, semantic  # noqa: E402  (needs numpy, skippe
 from bot.knowledge.embedding_store import CHUNK, EmbeddingStore, text_hash  # noqa: E402
 from bot.knowledge.faq_files import FaqEntry  # noqa: E402
 from bot.knowledge.semantic import EmbeddingCache, SemanticMatcher  # noqa: E402
-from bot.store.db import create_db_engine, upgrade_database  # noqa: E402
+from bot.store.db import create_db_engine  # noqa: E402
 from bot.store.models import Embedding  # noqa: E402
 from tests.concurrency import race  # noqa: E402
+from tests.migrated import migrate  # noqa: E402
 
 MODEL = "fake-model"
 DIMENSIONS = 8
@@ -72,7 +73,7 @@ TEXTS = [
 @pytest.fixture
 def engine(database_url: str) -> Iterator[Engine]:
     built = create_db_engine(database_url)
-    upgrade_database(built)
+    migrate(built)
     yield built
     built.dispose()
 
@@ -138,7 +139,7 @@ def test_two_workers_writing_the_same_texts_at_once_both_succeed(database_url: s
     # Each worker has its own engine (as two processes do) and encodes before either writes, so
     # both insert the same keys: the second must find them taken and carry on, not fail.
     engines = [create_db_engine(database_url) for _ in range(2)]
-    upgrade_database(engines[0])
+    migrate(engines[0])
     both_encoded = threading.Barrier(2, timeout=10)
 
     class RacingEncoder(CountingEncoder):

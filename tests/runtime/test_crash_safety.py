@@ -31,7 +31,7 @@ from bot.services import Services
 from bot.slack.approval_cards import card_message, post_card
 from bot.slack.approval_jobs import repair_cards_and_notices
 from bot.slack.client import build_web_client
-from bot.store.db import session_scope, upgrade_database
+from bot.store.db import session_scope
 from bot.store.models import AuditEntry, Draft, DraftApproval, Notice
 from bot.workflows import drafts
 from bot.workflows.checks import CheckPolicy
@@ -41,6 +41,7 @@ from slack_emulator.emulator import SlackEmulator
 from slack_emulator.signed_client import SignedSlackClient
 from tests.conftest import APPROVAL_SETTINGS
 from tests.harness import SIGNING_SECRET, bot_settings
+from tests.migrated import migrate
 
 APPROVALS, AUTHOR, JONAS = "C0APPROVALS", "U0AUTHOR", "U0APPROVER"
 DRAFTS = 24
@@ -187,7 +188,7 @@ def test_a_kill_mid_burst_loses_no_acked_decision_and_leaves_every_card_true(
     settings = bot_settings(emulator, database_url, **APPROVAL_SETTINGS)
     services = Services.build(settings)
     try:
-        upgrade_database(services.engine)
+        migrate(services.engine)
         made = pending_drafts_with_cards(services, emulator)
         by_id = {d.id: d for d in made if d.id is not None}
         env = env_for(emulator, database_url)

@@ -18,10 +18,11 @@ from sqlmodel import col, select
 from bot.runtime.scheduler import DIGEST_JOB_ID
 from bot.services import Services
 from bot.slack.digest_delivery import EVENT_TYPE
-from bot.store.db import session_scope, upgrade_database
+from bot.store.db import session_scope
 from bot.store.models import DigestRun, DigestSubscription, JobRun
 from slack_emulator.emulator import SlackEmulator
 from tests.harness import bot_settings
+from tests.migrated import migrate
 from tests.runtime.test_handoff_sla_clocks import clock, wait_until
 
 DIGESTS = "C0DIGEST"
@@ -41,7 +42,7 @@ def env_for(emulator: SlackEmulator, database_url: str) -> dict[str, str]:
 def build(emulator: SlackEmulator, database_url: str) -> Services:
     emulator.add_channel(DIGESTS, name="digests")
     services = Services.build(bot_settings(emulator, database_url))
-    upgrade_database(services.engine)
+    migrate(services.engine)
     return services
 
 

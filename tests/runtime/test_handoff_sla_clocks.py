@@ -20,13 +20,14 @@ from sqlmodel import select
 from bot.services import Services
 from bot.slack.approval_jobs import repair_cards_and_notices
 from bot.slack.client import build_web_client
-from bot.store.db import session_scope, upgrade_database
+from bot.store.db import session_scope
 from bot.store.models import Handoff, Notice
 from bot.workflows.handoffs import create, packets
 from bot.workflows.handoffs.create import HandoffRequest
 from bot.workflows.notices import NOTICE_LEASE
 from slack_emulator.emulator import SlackEmulator
 from tests.harness import bot_settings
+from tests.migrated import migrate
 
 SUPPORT, ESCALATIONS = "C0SUPPORT", "C0ESCALATE"
 TIMEOUT = 60.0  # interpreters starting on a busy 2-core box
@@ -120,7 +121,7 @@ def build(emulator: SlackEmulator, database_url: str) -> Services:
         emulator, database_url, support_channel=SUPPORT, escalation_channel=ESCALATIONS
     )
     services = Services.build(settings)
-    upgrade_database(services.engine)
+    migrate(services.engine)
     return services
 
 

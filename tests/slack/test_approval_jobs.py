@@ -31,12 +31,13 @@ from bot.services import Services
 from bot.slack.approval_cards import post_card
 from bot.slack.approval_jobs import expire_drafts, send_reminders
 from bot.slack.client import build_web_client
-from bot.store.db import session_scope, upgrade_database
+from bot.store.db import session_scope
 from bot.workflows import drafts
 from bot.workflows.drafts import DraftInput
 from slack_emulator.emulator import SlackEmulator
 from tests.conftest import APPROVAL_SETTINGS
 from tests.harness import bot_settings
+from tests.migrated import migrate
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -45,7 +46,7 @@ START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 def services_at(emulator: SlackEmulator, database_url: str) -> Iterator[Services]:
     settings = bot_settings(emulator, database_url, **APPROVAL_SETTINGS)
     built = Services.build(settings, clock=lambda: START)
-    upgrade_database(built.engine)
+    migrate(built.engine)
     yield built
     built.close()
 

@@ -10,19 +10,20 @@ import pytest
 from bot.services import Services
 from bot.slack.card_posting import post_cards, post_missing_cards
 from bot.slack.client import build_web_client
-from bot.store.db import session_scope, upgrade_database
+from bot.store.db import session_scope
 from bot.store.models import Draft
 from bot.workflows import drafts
 from bot.workflows.drafts import DraftInput
 from slack_emulator.emulator import SlackEmulator
 from tests.conftest import APPROVAL_SETTINGS
 from tests.harness import RunningBot, bot_settings
+from tests.migrated import migrate
 
 
 @pytest.fixture
 def services_with_slack(emulator: SlackEmulator, database_url: str) -> Iterator[Services]:
     built = Services.build(bot_settings(emulator, database_url, **APPROVAL_SETTINGS))
-    upgrade_database(built.engine)
+    migrate(built.engine)
     yield built
     built.close()
 

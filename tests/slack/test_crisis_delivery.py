@@ -27,7 +27,7 @@ from bot.slack import crisis_briefing, crisis_reports
 from bot.slack.client import build_web_client
 from bot.slack.crisis_delivery import EVENT_TYPE, deliver_soon, room_name, run_crisis_clock
 from bot.slack.crisis_message import CrisisMessage
-from bot.store.db import session_scope, upgrade_database
+from bot.store.db import session_scope
 from bot.store.models import Crisis, CrisisPost, CrisisRole, Draft, JobRun
 from bot.workflows.crisis import delivery
 from bot.workflows.crisis.kinds import RUNNING, CrisisKind, PostKind
@@ -36,6 +36,7 @@ from bot.workflows.drafts.states import DraftState
 from slack_emulator.emulator import SlackEmulator
 from tests.concurrency import race
 from tests.harness import bot_settings
+from tests.migrated import migrate
 from tests.runtime.test_handoff_sla_clocks import clock, wait_until
 from tests.slack.test_approval_jobs import run_concurrently
 
@@ -56,7 +57,7 @@ SETTINGS: dict[str, object] = {
 def build(emulator: SlackEmulator, database_url: str, **overrides: object) -> Services:
     settings = bot_settings(emulator, database_url, **{**SETTINGS, **overrides})
     services = Services.build(settings, clock=lambda: START)
-    upgrade_database(services.engine)
+    migrate(services.engine)
     return services
 
 

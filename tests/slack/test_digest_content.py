@@ -18,10 +18,11 @@ from bot.blocks.replies import ADD_TO_FAQ_ACTION
 from bot.services import Services
 from bot.settings import load_settings
 from bot.slack.digest_content import DigestMessage, compose_chart, compose_digest
-from bot.store.db import session_scope, upgrade_database
+from bot.store.db import session_scope
 from bot.store.models import Draft
 from slack_emulator.block_limits import check_message
 from tests.blocks.test_digest_chart import png_size
+from tests.migrated import migrate
 from tests.workflows.test_digest_figures import (
     NOW,
     add,
@@ -126,7 +127,7 @@ def team_services(database_url: str, tmp_path: Path) -> Iterator[Services]:
     (tmp_path / "digest").mkdir()
     settings = load_settings(_env_file=None, database_url=database_url, responses_dir=str(tmp_path))
     built = Services.build(settings)
-    upgrade_database(built.engine)
+    migrate(built.engine)
     yield built
     built.close()
 

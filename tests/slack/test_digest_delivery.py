@@ -19,12 +19,13 @@ from bot.runtime.scheduler import DIGEST_JOB_ID, build_scheduler
 from bot.services import Services
 from bot.slack.client import build_web_client
 from bot.slack.digest_delivery import EVENT_TYPE, send_due_digests
-from bot.store.db import session_scope, upgrade_database
+from bot.store.db import session_scope
 from bot.store.models import DigestRun, DigestSubscription, Notice
 from bot.workflows.digests import runs
 from slack_emulator.emulator import SlackEmulator
 from tests.concurrency import race
 from tests.harness import bot_settings
+from tests.migrated import migrate
 from tests.slack.test_approval_jobs import run_concurrently
 
 # Monday 30 November 2026, 09:00 in Berlin.
@@ -38,7 +39,7 @@ def build(emulator: SlackEmulator, database_url: str, **overrides: object) -> Se
     emulator.add_channel(DIGESTS, name="digests")
     settings = bot_settings(emulator, database_url, **overrides)
     services = Services.build(settings, clock=lambda: START)
-    upgrade_database(services.engine)
+    migrate(services.engine)
     return services
 
 

@@ -10,7 +10,6 @@ from bot.services import Services
 from bot.slack.client import build_web_client
 from bot.slack.handoff_moves import Origin, Surfaces, after_move, commit_move
 from bot.slack.handoff_packets import start_and_post
-from bot.store.db import upgrade_database
 from bot.store.models import Handoff
 from bot.workflows.handoffs import decide
 from bot.workflows.handoffs.create import HandoffRequest
@@ -18,6 +17,7 @@ from bot.workflows.handoffs.decide import Act
 from slack_emulator.emulator import SlackEmulator
 from slack_emulator.payloads import block_actions, button_action
 from tests.harness import bot_settings
+from tests.migrated import migrate
 
 
 def test_the_surface_a_click_came_from_is_refreshed(
@@ -25,7 +25,7 @@ def test_the_surface_a_click_came_from_is_refreshed(
 ) -> None:
     emulator.add_channel("C0SUPPORT", name="support")
     services = Services.build(bot_settings(emulator, database_url, support_channel="C0SUPPORT"))
-    upgrade_database(services.engine)
+    migrate(services.engine)
     client = build_web_client(token=emulator.bot_token, base_url=emulator.api_url)
     request = HandoffRequest(
         team="support",

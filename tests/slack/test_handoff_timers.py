@@ -20,12 +20,13 @@ from bot.slack import handoff_timers
 from bot.slack.approval_jobs import repair_cards_and_notices
 from bot.slack.client import build_web_client
 from bot.slack.handoff_timers import fire_handoff_timers
-from bot.store.db import session_scope, upgrade_database
+from bot.store.db import session_scope
 from bot.store.models import Handoff, Notice
 from bot.workflows.handoffs import create, decide, packets
 from bot.workflows.handoffs.create import HandoffRequest
 from slack_emulator.emulator import SlackEmulator
 from tests.harness import bot_settings
+from tests.migrated import migrate
 from tests.slack.test_approval_jobs import run_concurrently
 
 START = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
@@ -44,7 +45,7 @@ def build(emulator: SlackEmulator, database_url: str, **overrides: object) -> Se
         emulator.add_channel(channel, name=name)
     settings = bot_settings(emulator, database_url, **{**HANDOFF_SETTINGS, **overrides})
     services = Services.build(settings, clock=lambda: START)
-    upgrade_database(services.engine)
+    migrate(services.engine)
     return services
 
 

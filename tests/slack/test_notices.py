@@ -10,10 +10,11 @@ import pytest
 from bot.services import Services
 from bot.slack.client import build_web_client
 from bot.slack.notices import deliver_undelivered
-from bot.store.db import session_scope, upgrade_database
+from bot.store.db import session_scope
 from bot.workflows import notices
 from slack_emulator.emulator import SlackEmulator
 from tests.harness import bot_settings
+from tests.migrated import migrate
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 
@@ -21,7 +22,7 @@ NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 @pytest.fixture
 def services(emulator: SlackEmulator, database_url: str) -> Iterator[Services]:
     built = Services.build(bot_settings(emulator, database_url), clock=lambda: NOW)
-    upgrade_database(built.engine)
+    migrate(built.engine)
     yield built
     built.close()
 

@@ -20,10 +20,11 @@ from bot.services import Services
 from bot.slack.client import build_web_client
 from bot.slack.crisis_content import compose
 from bot.slack.spike_checks import check_spikes
-from bot.store.db import session_scope, upgrade_database
+from bot.store.db import session_scope
 from bot.store.models import CrisisPost, CustomerSignal, Spike
 from slack_emulator.emulator import SlackEmulator
 from tests.harness import bot_settings
+from tests.migrated import migrate
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 SHOUTY = "<!channel> my order is broken {{ 7*7 }} & nobody answers <https://evil.example|here>"
@@ -34,7 +35,7 @@ def services_with(
     emulator: SlackEmulator, database_url: str, **settings: object
 ) -> Iterator[Services]:
     built = Services.build(bot_settings(emulator, database_url, **settings), clock=lambda: NOW)
-    upgrade_database(built.engine)
+    migrate(built.engine)
     yield built
     built.close()
 

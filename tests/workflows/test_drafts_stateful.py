@@ -11,11 +11,12 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from sqlmodel import col, select
 
-from bot.store.db import create_db_engine, make_session_factory, session_scope, upgrade_database
+from bot.store.db import create_db_engine, make_session_factory, session_scope
 from bot.store.models import Draft, DraftApproval
 from bot.workflows import drafts
 from bot.workflows.checks import CheckPolicy
 from bot.workflows.drafts import FINAL_STATES, ApprovalPolicy, DraftInput, DraftInvalid, DraftState
+from tests.migrated import migrate
 
 AUTHOR = "U0AUTHOR"
 PEOPLE = [AUTHOR, "U0APPROVER", "U0ADMIN", "U0LEGAL", "U0NOBODY"]
@@ -32,7 +33,7 @@ class ApprovalMachine(RuleBasedStateMachine):
         super().__init__()
         self._dir = tempfile.TemporaryDirectory()
         self.engine = create_db_engine(f"sqlite:///{Path(self._dir.name) / 'machine.db'}")
-        upgrade_database(self.engine)
+        migrate(self.engine)
         self.sessions = make_session_factory(self.engine)
         self.now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
         self.final_state: str | None = None
