@@ -12,7 +12,6 @@ from types import TracebackType
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 from wsgiref.types import WSGIApplication as WSGIApp
 
-
 # How often the serving loop checks for a stop (as the emulator's, slack_emulator/emulator.py).
 POLL_INTERVAL = 0.05
 
