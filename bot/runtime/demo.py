@@ -25,7 +25,13 @@ from bot.blocks.digests import DIGEST_APPROVE_ACTION
 from bot.blocks.handoff_buttons import CLAIM_ACTION, RESOLVE_ACTION
 from bot.blocks.handoff_modals import NOTE_BLOCK as RESOLVE_NOTE_BLOCK
 from bot.blocks.handoff_start import NOTE_BLOCK, PRIORITY_BLOCK, START_VIEW, TEAM_BLOCK
-from bot.blocks.replies import EDIT_ACTION, EDIT_VIEW, HAND_OFF_ACTION, SEND_ACTION
+from bot.blocks.replies import (
+    EDIT_ACTION,
+    EDIT_VIEW,
+    HAND_OFF_ACTION,
+    SEND_ACTION,
+    USE_CANDIDATE_ACTION,
+)
 from bot.blocks.spike_alerts import START_FROM_SPIKE_ACTION
 from bot.content import SAMPLE_FAQ_DIR, SAMPLE_RESPONSES_DIR
 from bot.core.clock import system_clock
@@ -241,6 +247,36 @@ def _lead_post_and_mention(world: DemoWorld) -> BotResponse:
     return world.slack.event(event, event_id="EvDEMO0003")
 
 
+# Close to a few FAQ entries and sure of none: the bot offers them instead of guessing.
+CLOSE_CALL = "if i buy today, when will it get here"
+
+
+def _close_call_and_mention(world: DemoWorld) -> BotResponse:
+    post_ts = world.emulator.add_message("C0SOCIAL", text=CLOSE_CALL, user="U0CUSTOMER2")
+    text = "<@UBOTSOCIAL> can you draft a reply?"
+    ts = world.emulator.add_message("C0SOCIAL", text=text, user="U0AUTHOR", thread_ts=post_ts)
+    event = payloads.app_mention(text=text, user="U0AUTHOR", ts=ts, thread_ts=post_ts)
+    return world.slack.event(event, event_id="EvDEMO0005")
+
+
+def _use_candidate(faq_id: str) -> Callable[[DemoWorld], BotResponse]:
+    """Click *Use this* beside the offered entry ``faq_id`` on the newest suggestion."""
+
+    def click(world: DemoWorld) -> BotResponse:
+        message = [m for m in world.emulator.messages_in("C0SOCIAL") if m.get("bot_id")][-1]
+        value = next(
+            str(block["accessory"]["value"])
+            for block in message["blocks"]
+            if block.get("accessory", {}).get("action_id") == USE_CANDIDATE_ACTION
+            and f"FAQ `{faq_id}`" in block["text"]["text"]
+        )
+        return world.slack.click(
+            USE_CANDIDATE_ACTION, value, user_id="U0AUTHOR", message=message, channel_id="C0SOCIAL"
+        )
+
+    return click
+
+
 def _shown_view(world: DemoWorld) -> dict[str, Any]:
     """The newest modal as it shows now (filled after its loading stand-in)."""
     opened = world.emulator.calls_to("views.open")[-1]
@@ -431,6 +467,18 @@ SCENARIO: list[Step] = [
     ),
     Step(
         "maria", "/social faq gaps", lambda w: w.slack.slash_command("faq gaps", user_id="U0AUTHOR")
+    ),
+    Step(
+        "maria",
+        f"@socialops can you draft a reply? (in the thread of “{CLOSE_CALL}”)",
+        _close_call_and_mention,
+        expect_calls=2,
+    ),
+    Step(
+        "maria",
+        "clicks Use this beside the delivery-times entry",
+        _use_candidate("shipping-times"),
+        expect_calls=1,
     ),
     Step(
         "maria",

@@ -70,6 +70,14 @@ def test_demo_prints_the_transcript_and_exits_0(tmp_path: Path) -> None:
     gap = out.split("▶ maria: /social reply do you sponsor")[1].split("▶")[0]
     assert "haven't guessed" in gap
     assert "do you sponsor ultramarathon runners?" in out.split("▶ maria: /social faq gaps")[1]
+    # No entry clearly right: the close ones are offered, and Use this drafts from the one picked.
+    offered = step(out, "maria: @socialops can you draft a reply? (in the thread of “if i buy")
+    assert "No FAQ entry is clearly right" in offered
+    assert "FAQ `shipping-times`" in offered
+    assert offered.count("[Use this]") >= 2
+    used = step(out, "maria: clicks Use this beside the delivery-times entry")
+    assert "Standard delivery takes 2–4 working days" in used
+    assert "[Send for approval]" in used
     # Handoffs: the sales lead handed off from its suggestion, claimed and resolved by lee, each
     # move told to maria in the original thread; an unclaimed support handoff reminded and
     # escalated once each as the clock moves past its SLA.
