@@ -76,7 +76,7 @@ def test_demo_prints_the_transcript_and_exits_0(tmp_path: Path) -> None:
     assert "FAQ `shipping-times`" in offered
     assert offered.count("[Use this]") >= 2
     used = step(out, "maria: clicks Use this beside the delivery-times entry")
-    assert "Standard delivery takes 2–4 working days" in used
+    assert "a tracking link as soon as your order ships" in used
     assert "[Send for approval]" in used
     # Handoffs: the sales lead handed off from its suggestion, claimed and resolved by lee, each
     # move told to maria in the original thread; an unclaimed support handoff reminded and
