@@ -19,7 +19,7 @@ from bot.store.db import SessionFactory, create_db_engine, make_session_factory
 from bot.workflows.checks import CheckPolicy
 from bot.workflows.handoffs.routing import RoutingRules
 from bot.workflows.handoffs.sla import TeamSla
-from bot.workflows.replies import BrandVoice
+from bot.workflows.reply_templates import BrandVoice
 
 # Group membership changes rarely and a click must stay fast: a lookup is good for minutes.
 GROUP_CACHE_TTL = timedelta(minutes=5)

@@ -25,7 +25,7 @@ from bot.knowledge.faq_store import all_entries
 from bot.store.db import session_scope
 from bot.workflows import faq, faq_gaps
 from bot.workflows.faq import FaqFormError
-from bot.workflows.replies import plain_from_slack
+from bot.workflows.reply_requests import plain_from_slack
 
 SEARCH_RESULTS = 5
 GAP_GONE = (

@@ -20,7 +20,7 @@ from bot.commands.context import services_of
 from bot.commands.events import on_event
 from bot.store.db import session_scope
 from bot.workflows.crisis.signals import Origin, record_signal, slack_key
-from bot.workflows.replies import plain_from_slack
+from bot.workflows.reply_requests import plain_from_slack
 
 log = logging.getLogger(__name__)
 

@@ -47,10 +47,12 @@ from bot.slack.approvers import crisis_approver_entries
 from bot.slack.card_posting import post_card_or_leave_to_clock
 from bot.store.db import session_scope
 from bot.store.models import Crisis, Draft, ReplySuggestion
-from bot.workflows import replies
+from bot.workflows import replies, reply_requests, suggestion_store
 from bot.workflows.drafts import DraftInvalid
-from bot.workflows.replies import CustomerMessage, SendRefused, Suggestion, UnknownNetwork
+from bot.workflows.replies import Suggestion
 from bot.workflows.reply_edits import fit_problem
+from bot.workflows.reply_requests import CustomerMessage, UnknownNetwork
+from bot.workflows.suggestion_store import SendRefused
 
 log = logging.getLogger(__name__)
 
@@ -157,7 +159,7 @@ def _suggest(
         crisis=crisis,
     )
     with session_scope(services.sessions) as session:
-        row, gap_id = replies.save_suggestion(
+        row, gap_id = suggestion_store.save_suggestion(
             session=session,
             suggestion=suggestion,
             message=message,
@@ -223,7 +225,7 @@ def message_for(
         template_id=row.template_id,
         confidence=row.confidence,
         option=row.option,
-        options=len(suggestion.ranked) if suggestion else len(replies.ranked_of(row)),
+        options=len(suggestion.ranked) if suggestion else len(suggestion_store.ranked_of(row)),
         polished=row.polished,
         note=row.note,
         network=network,
@@ -242,7 +244,7 @@ def message_for(
 def _offered(services: Services, row: ReplySuggestion) -> list[OfferedEntry]:
     """The candidates stored with an unanswered suggestion, as the FAQ says them now (an entry
     deleted since is left out)."""
-    ranked = replies.ranked_of(row)
+    ranked = suggestion_store.ranked_of(row)
     if not ranked:
         return []
     with session_scope(services.sessions) as session:
@@ -279,7 +281,9 @@ def _reply_command(call: SubcommandCall) -> None:
     Usage: /social reply [on:<network>] <customer message>
     """
     try:
-        network, text = replies.split_network(replies.plain_from_slack(call.args).strip())
+        network, text = reply_requests.split_network(
+            reply_requests.plain_from_slack(call.args).strip()
+        )
     except UnknownNetwork as unknown:
         call.ack(response_type="ephemeral", text=str(unknown))
         return
@@ -300,11 +304,11 @@ def _on_mention(event: dict[str, Any], client: WebClient, context: BoltContext) 
     thread_ts = event.get("thread_ts") or event["ts"]
     in_thread = event.get("thread_ts") not in (None, event["ts"])
     text = str(event.get("text") or "")
-    asked = replies.request_text(text, bot_user_id=context.bot_user_id)
+    asked = reply_requests.request_text(text, bot_user_id=context.bot_user_id)
     # `on:instagram` ends (or starts) a request, or is all a mention inside a thread says.
     said = asked if asked is not None else _mention_words(text, context.bot_user_id)
     try:
-        network, said = replies.split_network(said)
+        network, said = reply_requests.split_network(said)
     except UnknownNetwork as unknown:
         client.chat_postEphemeral(
             channel=channel, user=user, thread_ts=thread_ts, text=str(unknown)
@@ -335,7 +339,7 @@ def _on_mention(event: dict[str, Any], client: WebClient, context: BoltContext) 
 def _mention_words(text: str, bot_user_id: str | None) -> str:
     if bot_user_id:
         text = text.replace(f"<@{bot_user_id}>", " ")
-    return replies.plain_from_slack(text).strip()
+    return reply_requests.plain_from_slack(text).strip()
 
 
 def _thread_parent_text(client: WebClient, channel: str, thread_ts: str) -> str:
@@ -346,7 +350,11 @@ def _thread_parent_text(client: WebClient, channel: str, thread_ts: str) -> str:
         log.info("thread %s in %s unreadable: %s", thread_ts, channel, error.response.get("error"))
         return ""
     messages = answer.get("messages") or []
-    return replies.plain_from_slack(str(messages[0].get("text") or "")).strip() if messages else ""
+    return (
+        reply_requests.plain_from_slack(str(messages[0].get("text") or "")).strip()
+        if messages
+        else ""
+    )
 
 
 def _on_draft_reply_shortcut(
@@ -354,7 +362,7 @@ def _on_draft_reply_shortcut(
 ) -> None:
     ack()
     message = shortcut.get("message") or {}
-    text = replies.plain_from_slack(str(message.get("text") or "")).strip()
+    text = reply_requests.plain_from_slack(str(message.get("text") or "")).strip()
     if not text:
         respond(response_type="ephemeral", text=_NO_TEXT)
         return
@@ -404,11 +412,11 @@ def _click_another(call: ButtonCall[int]) -> None:
         voice=services.brand_voice,
         network=network_of(services, row),
         option=row.option + 1,
-        ranked=replies.ranked_of(row),
+        ranked=suggestion_store.ranked_of(row),
         crisis=crisis,
     )
     with session_scope(services.sessions) as session:
-        moved = replies.replace_option(
+        moved = suggestion_store.replace_option(
             session=session, row=row, seen_option=row.option, suggestion=suggestion
         )
         fresh = session.get(ReplySuggestion, row.id)
@@ -431,7 +439,7 @@ def _click_use(call: ButtonCall[tuple[int, int]]) -> None:
     services = call.services
     suggestion_id, index = call.value
     row = load_suggestion(services, suggestion_id)
-    ranked = replies.ranked_of(row) if row is not None else []
+    ranked = suggestion_store.ranked_of(row) if row is not None else []
     if row is None or not 0 <= index < len(ranked):
         raise StaleControl(BROKEN_BUTTON)
     if row.text is not None:
@@ -458,7 +466,7 @@ def _click_use(call: ButtonCall[tuple[int, int]]) -> None:
         crisis=crisis,
     )
     with session_scope(services.sessions) as session:
-        used = replies.use_candidate(session=session, row=row, suggestion=suggestion)
+        used = suggestion_store.use_candidate(session=session, row=row, suggestion=suggestion)
         fresh = session.get(ReplySuggestion, row.id)
     if fresh is None:
         return
@@ -474,7 +482,7 @@ def _decide_send(call: ButtonCall[int]) -> Draft | str:
         return "Replies need an approvals channel: set SOCIALOPS_APPROVALS_CHANNEL first."
     try:
         with session_scope(services.sessions) as session:
-            return replies.send_for_approval(
+            return suggestion_store.send_for_approval(
                 session=session,
                 suggestion_id=call.value,
                 actor_id=call.user_id,
@@ -513,7 +521,7 @@ def _refusal(error: Exception) -> str:
 def _decide_not_helpful(call: ButtonCall[int]) -> ReplySuggestion | None:
     services = call.services
     with session_scope(services.sessions) as session:
-        return replies.mark_not_helpful(
+        return suggestion_store.mark_not_helpful(
             session=session, suggestion_id=call.value, user_id=call.user_id, now=services.clock()
         )
 

@@ -21,8 +21,8 @@ from bot.commands.replies import BROKEN_BUTTON, load_suggestion, message_for, ne
 from bot.store.db import session_scope
 from bot.store.models import ReplySuggestion
 from bot.workflows.drafts import DraftInvalid
-from bot.workflows.replies import SendRefused
 from bot.workflows.reply_edits import edit_suggestion
+from bot.workflows.suggestion_store import SendRefused
 
 EDIT_TITLE = "Edit reply"
 

@@ -246,7 +246,9 @@ def suggest(
     from bot.knowledge.offer_reasons import why_offered
     from bot.knowledge.templates import TemplateFileError
     from bot.services import build_drafter
-    from bot.workflows.replies import BrandVoice, CustomerMessage, compose
+    from bot.workflows.replies import compose
+    from bot.workflows.reply_requests import CustomerMessage
+    from bot.workflows.reply_templates import BrandVoice
 
     settings = settings_for("check")
     matcher = matcher_factory(settings.matcher)

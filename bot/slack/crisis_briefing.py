@@ -19,7 +19,7 @@ from bot.slack.crisis_message import CrisisMessage
 from bot.store.models import Crisis, CrisisPost, CrisisRole, Draft
 from bot.workflows.crisis.kinds import CrisisKind
 from bot.workflows.drafts.states import DraftState
-from bot.workflows.replies import template_context
+from bot.workflows.reply_templates import template_context
 
 
 class CrisisGone(LookupError):

@@ -25,7 +25,7 @@ from bot.services import Services
 from bot.slack.handoff_packets import CHANNEL_SETTINGS, NoTeamChannel
 from bot.store.db import session_scope
 from bot.store.models import Handoff, ReplySuggestion
-from bot.workflows import replies
+from bot.workflows import replies, reply_requests, suggestion_store
 from bot.workflows.handoffs.create import (
     HandoffRequest,
     Started,
@@ -35,7 +35,7 @@ from bot.workflows.handoffs.create import (
 from bot.workflows.handoffs.create import validate as validate_request
 from bot.workflows.handoffs.holding import compose_holding
 from bot.workflows.handoffs.routing import EXPLICIT, Route, route
-from bot.workflows.replies import CustomerMessage
+from bot.workflows.reply_requests import CustomerMessage
 
 log = logging.getLogger(__name__)
 
@@ -135,7 +135,7 @@ def source_of_message(
     services: Services, client: WebClient, *, channel: str, message: dict[str, Any]
 ) -> Source:
     """Any Slack message (the shortcut): its text, its permalink, the FAQ entry it matches."""
-    text = replies.plain_from_slack(str(message.get("text") or "")).strip()
+    text = reply_requests.plain_from_slack(str(message.get("text") or "")).strip()
     ts = str(message["ts"])
     return replace(
         source_of_text(services, text),
@@ -274,7 +274,7 @@ def record(
             faq_id=source.faq_id,
             crisis=replies.crisis_mode(session),
         )
-        holding, _ = replies.save_suggestion(
+        holding, _ = suggestion_store.save_suggestion(
             session=session,
             suggestion=held,
             message=message,

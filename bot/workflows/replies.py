@@ -1,8 +1,9 @@
 """Suggested replies: match a customer's message to the FAQ, fill a template, polish, remember.
 
 No Slack here. The listeners (mention, shortcut, `/social reply`) and `socialops suggest` call
-:func:`compose` to get a reply, and the Slack side stores it with :func:`save_suggestion` so its
-buttons can find it again. Composing needs no database session: a model call can take seconds
+:func:`compose` to get a reply (the request read by ``reply_requests``, the template chosen and
+filled by ``reply_templates``), and the Slack side stores it with
+``suggestion_store.save_suggestion`` so its buttons can find it again. Composing needs no database session: a model call can take seconds
 and no transaction should stay open that long.
 
 While a crisis or drill runs (the caller reads it: :func:`crisis_mode`), a reply comes only from
@@ -16,78 +17,30 @@ still offers the close entries, and its silence (no model, a failure) leaves the
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
 
-from sqlalchemy import update
-from sqlmodel import Session, col
+from sqlmodel import Session
 
-from bot.core.networks import NETWORK_IDS, NETWORKS
 from bot.knowledge.faq_files import FaqEntry
 from bot.knowledge.library import Knowledge
 from bot.knowledge.matching import MAX_CANDIDATES, Match, MatchResult
 from bot.knowledge.question_parts import Part, Parts, answer_parts
 from bot.knowledge.sentiment import Mood, celebrates, mood_of
-from bot.knowledge.templates import HOLDING, ResponseTemplate, TemplateFileError, render
+from bot.knowledge.templates import TemplateFileError, render
 from bot.llm import Drafter, EntryOption, Polished, PolishRequest
-from bot.store.models import Draft, ReplySuggestion
-from bot.workflows import faq_gaps
-from bot.workflows.checks import CheckPolicy
 from bot.workflows.crisis.queries import running
-from bot.workflows.crisis.signals import record_suggestion_signal
-from bot.workflows.drafts import DraftInput, create_draft
+from bot.workflows.reply_requests import CustomerMessage
+from bot.workflows.reply_templates import (
+    BrandVoice,
+    choose_crisis_template,
+    choose_template,
+    fill,
+    template_context,
+)
 
 # How many ranked entries "Another option" may walk through.
 MAX_OPTIONS = 5
-# A customer message longer than this is kept for the record but shown and matched cut.
-MAX_CUSTOMER_CHARS = 4_000
-_LEADING_HANDLE = re.compile(r"\s*(@[A-Za-z0-9_.]{1,64})\b[:,]?\s*")
-_SLACK_LINK = re.compile(r"<((?:https?|mailto):[^|>\s]{1,2000})(?:\|[^>]{0,2000})?>")
-# "on:instagram" at the start or the end of what the teammate typed (not inside the customer's
-# words, where "on:" could be theirs).
-_NETWORK_OPTIONS = (
-    re.compile(r"^\s*on:([A-Za-z]{1,20})(?:\s+|$)"),
-    re.compile(r"(?:^|\s+)on:([A-Za-z]{1,20})\s*$"),
-)
-_REQUEST = re.compile(
-    r"^\s*(?:please\s+)?(?:draft|write|suggest)\s+(?:me\s+)?(?:a\s+|an\s+)?"
-    r"(?:reply|response|answer)(?:\s+(?:to|for))?\s*(?::|-|\u2013)?\s*",
-    re.IGNORECASE,
-)
-
-
-@dataclass(frozen=True)
-class BrandVoice:
-    name: str
-    sign_off: str
-    emoji: bool
-    banned_phrases: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class CustomerMessage:
-    text: str
-    handle: str | None = None  # "@dana_outdoors" when the message starts with one
-
-    @classmethod
-    def parse(cls, text: str, *, brand_handles: Sequence[str] = ()) -> CustomerMessage:
-        """The message and its author's @handle, read from the start.
-
-        A customer often starts by tagging the brand (``@northwind hi …``): the brand's own
-        handles (any case, with or without ``@``) are skipped, so the brand never greets itself.
-        """
-        text = text.strip()[:MAX_CUSTOMER_CHARS]
-        own = {h.lower().lstrip("@") for h in brand_handles}
-        position = 0
-        while match := _LEADING_HANDLE.match(text, position):
-            handle = match.group(1)
-            if handle.lower().lstrip("@") not in own:
-                return cls(text=text, handle=handle)
-            position = match.end()
-        return cls(text=text, handle=None)
 
 
 @dataclass(frozen=True)
@@ -140,46 +93,6 @@ class Suggestion:
     @property
     def abstained(self) -> bool:
         return self.text is None
-
-
-def plain_from_slack(text: str) -> str:
-    """Slack message markup → what the person typed: links unwrapped, entities decoded.
-
-    Mentions and ``<!channel>`` stay as written; everything is escaped again when shown.
-    """
-    text = _SLACK_LINK.sub(lambda m: m.group(1).removeprefix("mailto:"), text)
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-
-
-def request_text(text: str, *, bot_user_id: str | None) -> str | None:
-    """The customer message in "@bot draft a reply to: …"; None when the mention asks nothing."""
-    if bot_user_id:
-        text = text.replace(f"<@{bot_user_id}>", " ")
-    match = _REQUEST.match(text)
-    if match is None:
-        return None
-    return plain_from_slack(text[match.end() :]).strip()
-
-
-class UnknownNetwork(ValueError):
-    """``on:<name>`` named no network; the message lists the ones there are."""
-
-
-def split_network(text: str) -> tuple[str | None, str]:
-    """``on:instagram @dana where is my order?`` → ("instagram", "@dana where is my order?").
-
-    The option may come first or last; without it the network is None (the caller's default).
-    """
-    match = next((m for p in _NETWORK_OPTIONS if (m := p.search(text))), None)
-    if match is None:
-        return None, text
-    name = match.group(1).lower()
-    if name not in NETWORKS:
-        raise UnknownNetwork(
-            f"`on:{name[:20]}` is not a network I know; use on:{', on:'.join(NETWORK_IDS)}."
-        )
-    rest = (text[: match.start()] + " " + text[match.end() :]).strip()
-    return name, rest
 
 
 def compose(
@@ -480,316 +393,5 @@ def compose_in_crisis(
     )
 
 
-def choose_crisis_template(
-    templates: Sequence[ResponseTemplate],
-    entry: FaqEntry | None,
-    *,
-    network: str,
-    mood: Mood = "neutral",
-) -> ResponseTemplate | None:
-    """The crisis template for this entry (by id, tag or handoff team), else one for any message
-    (serving ``crisis`` or ``*``); within each, one for the customer's mood first."""
-    fits = [
-        t
-        for t in templates
-        if t.crisis
-        and (not t.networks or network in t.networks)
-        and (not t.moods or mood in t.moods)
-    ]
-    intents = (
-        {entry.id, *entry.tags, *([entry.handoff] if entry.handoff else [])} if entry else set()
-    )
-    specific = [t for t in fits if intents & set(t.serves)]
-    general = [t for t in fits if {"crisis", "*"} & set(t.serves)]
-    for group in (specific, general):
-        if group:
-            return min(group, key=lambda t: (not t.moods, t.id))
-    return None
-
-
-def choose_template(
-    templates: Sequence[ResponseTemplate],
-    entry: FaqEntry,
-    *,
-    network: str,
-    mood: Mood = "neutral",
-) -> ResponseTemplate | None:
-    """The template made for this entry (by id, tag or handoff team), else a catch-all ("*");
-    within each, one written for the customer's mood wins over one for any mood.
-
-    Crisis templates are left to crisis mode and holding templates to handoffs; a template limited to other networks or to other
-    moods is skipped, so an upset customer never gets the cheerful one.
-    """
-    fits = [
-        t
-        for t in templates
-        if not t.crisis
-        and HOLDING not in t.serves
-        and (not t.networks or network in t.networks)
-        and (not t.moods or mood in t.moods)
-    ]
-    intents = {entry.id, *entry.tags, *([entry.handoff] if entry.handoff else [])}
-    specific = [t for t in fits if intents & set(t.serves)]
-    general = [t for t in fits if "*" in t.serves]
-    for group in (specific, general):
-        if group:
-            return min(group, key=lambda t: (not t.moods, t.id))
-    return None
-
-
-def template_context(
-    message: CustomerMessage | None,
-    voice: BrandVoice,
-    *,
-    answer: str,
-    faq_id: str,
-    mood: str,
-    team: str = "",
-) -> dict[str, object]:
-    """The variables every response template is rendered with (see responses/README.md);
-    no customer yet (a briefing's holding statement) greets "there"."""
-    handle = message.handle if message is not None else None
-    return {
-        "customer_name": handle.lstrip("@") if handle else "there",
-        "customer_handle": handle or "",
-        "answer": answer,
-        "faq_id": faq_id,
-        "team": team,
-        "mood": mood,
-        "brand": {"name": voice.name, "sign_off": voice.sign_off, "emoji": voice.emoji},
-    }
-
-
-def fill(
-    template: ResponseTemplate | None,
-    entry: FaqEntry,
-    message: CustomerMessage,
-    voice: BrandVoice,
-    mood: Mood,
-) -> tuple[str, str | None]:
-    """The template's text for this entry and customer, and a note when the FAQ answer stood in."""
-    if template is None:
-        return entry.answer.strip(), "No response template fits, so this is the FAQ answer as is."
-    context = template_context(
-        message, voice, answer=entry.answer.strip(), faq_id=entry.id, mood=mood
-    )
-    try:
-        return render(template, context), None
-    except TemplateFileError as error:
-        # A broken template must not stop the reply: the FAQ answer still is one.
-        return (
-            entry.answer.strip(),
-            f"Template {template.id} failed ({error}), so this is the FAQ answer.",
-        )
-
-
 def _confidence(matches: Sequence[Match]) -> float:
     return round(min(matches[0].coverage, 1.0), 2) if matches else 0.0
-
-
-# -- the store -------------------------------------------------------------------------------------
-
-
-def save_suggestion(
-    *,
-    session: Session,
-    suggestion: Suggestion,
-    message: CustomerMessage,
-    requested_by: str,
-    now: datetime,
-    channel_id: str | None = None,
-    message_ts: str | None = None,
-    source_link: str | None = None,
-    network: str | None = None,
-    source_ts: str | None = None,
-) -> tuple[ReplySuggestion, int | None]:
-    """Store what was shown; an abstention also counts as an FAQ gap (its id is returned).
-
-    ``network`` is where the customer wrote; the reply draft will be for it. ``source_ts`` is
-    the customer's message when it is in Slack (in ``channel_id``): a handoff of this suggestion
-    hands off that message, so it is handed off once.
-    """
-    row = ReplySuggestion(
-        requested_by=requested_by,
-        network=network,
-        channel_id=channel_id,
-        message_ts=message_ts,
-        customer_text=message.text,
-        customer_handle=message.handle,
-        source_link=source_link,
-        source_ts=source_ts,
-        # Read from the customer's words (not the suggestion's register, which a caller may set
-        # otherwise): the digest's sentiment mix counts the messages as the customers wrote them.
-        mood=mood_of(message.text),
-        created_at=now,
-    )
-    _apply(row, suggestion)
-    session.add(row)
-    gap = None
-    # A crisis abstention is for want of a crisis template, not an answer missing from the FAQ;
-    # candidates are entries that may answer it (None of these records the gap then).
-    if suggestion.abstained and suggestion.crisis_id is None and not suggestion.candidates:
-        gap = faq_gaps.record_gap(session=session, text=message.text, now=now)
-    session.flush()
-    record_suggestion_signal(session=session, row=row, now=now)  # the spike detector's count
-    return row, gap.id if gap else None
-
-
-def ranked_of(row: ReplySuggestion) -> list[Match]:
-    return [
-        Match(entry_id, score, coverage) for entry_id, score, coverage in json.loads(row.ranked_ids)
-    ]
-
-
-def replace_option(
-    *, session: Session, row: ReplySuggestion, seen_option: int, suggestion: Suggestion
-) -> bool:
-    """Show another option, unless someone else already moved on or sent it (then False)."""
-    values = _values(suggestion)
-    statement = (
-        update(ReplySuggestion)
-        .where(
-            col(ReplySuggestion.id) == row.id,
-            col(ReplySuggestion.option) == seen_option,
-            col(ReplySuggestion.sent_at).is_(None),
-        )
-        .values(**values)
-        .returning(col(ReplySuggestion.id))
-    )
-    return session.execute(statement).first() is not None
-
-
-def use_candidate(*, session: Session, row: ReplySuggestion, suggestion: Suggestion) -> bool:
-    """Replace the candidates with the reply drafted from the one picked, unless someone already
-    picked one (then False): two clicks on Use this make one reply, whoever clicks first."""
-    statement = (
-        update(ReplySuggestion)
-        .where(
-            col(ReplySuggestion.id) == row.id,
-            col(ReplySuggestion.text).is_(None),
-            col(ReplySuggestion.sent_at).is_(None),
-        )
-        .values(**_values(suggestion))
-        .returning(col(ReplySuggestion.id))
-    )
-    return session.execute(statement).first() is not None
-
-
-class SendRefused(Exception):
-    """Why a suggestion cannot become a reply draft; the message is for the person who clicked."""
-
-
-def send_for_approval(
-    *,
-    session: Session,
-    suggestion_id: int,
-    actor_id: str,
-    default_network: str,
-    checks: CheckPolicy,
-    now: datetime,
-) -> Draft:
-    """Turn the suggestion into a reply draft in the approval workflow, once, for the network
-    the customer wrote on (``default_network`` for a row stored before suggestions had one).
-
-    Two clicks at the same moment make one draft: the conditional UPDATE on ``sent_at`` picks the
-    winner, and the draft is created in the same transaction, so a failed check undoes the claim.
-    """
-    row = session.get(ReplySuggestion, suggestion_id)
-    if row is None:
-        raise SendRefused("This suggestion is no longer in the store.")
-    if row.text is None:
-        raise SendRefused("There is no reply to send: the FAQ had no answer for this message.")
-    if row.customer_handle is None and row.source_link is None:
-        # Approvers must see whom a reply answers; a pasted message carries neither.
-        raise SendRefused(
-            "Approvers need to know whom this answers: start the message with the customer's "
-            "@handle (`/social reply @dana where is my order?`), or use the Draft reply "
-            "shortcut on the customer's message."
-        )
-    claim = (
-        update(ReplySuggestion)
-        .where(col(ReplySuggestion.id) == suggestion_id, col(ReplySuggestion.sent_at).is_(None))
-        .values(sent_at=now)
-        .returning(col(ReplySuggestion.id))
-    )
-    if session.execute(claim).first() is None:
-        session.refresh(row)
-        already = f" as draft #{row.draft_id}" if row.draft_id else ""
-        raise SendRefused(f"This reply was already sent for approval{already}.")
-    draft, _report = create_draft(
-        session=session,
-        draft=DraftInput(
-            kind="reply",
-            text=row.text,
-            networks=(row.network or default_network,),
-            author_id=actor_id,
-            customer_handle=row.customer_handle,
-            link=row.source_link,
-            tags=(row.faq_id,) if row.faq_id else (),
-        ),
-        checks=checks,
-        now=now,
-    )
-    row.draft_id = draft.id
-    row.sent_at = now
-    session.add(row)
-    session.flush()
-    return draft
-
-
-def mark_not_helpful(
-    *, session: Session, suggestion_id: int, user_id: str, now: datetime
-) -> ReplySuggestion | None:
-    """Count a "Not helpful" click as an FAQ gap, once per suggestion; None when already marked."""
-    statement = (
-        update(ReplySuggestion)
-        .where(
-            col(ReplySuggestion.id) == suggestion_id,
-            col(ReplySuggestion.not_helpful_by).is_(None),
-        )
-        .values(not_helpful_by=user_id)
-        .returning(col(ReplySuggestion.id))
-    )
-    if session.execute(statement).first() is None:
-        return None
-    row = session.get(ReplySuggestion, suggestion_id)
-    assert row is not None
-    session.refresh(row)
-    faq_gaps.record_gap(session=session, text=row.customer_text, now=now, not_helpful=True)
-    return row
-
-
-def _apply(row: ReplySuggestion, suggestion: Suggestion) -> None:
-    for name, value in _values(suggestion).items():
-        setattr(row, name, value)
-
-
-def _kept_ranking(suggestion: Suggestion) -> tuple[Match, ...]:
-    if suggestion.abstained and suggestion.crisis_id is None:
-        return suggestion.candidates
-    return suggestion.ranked
-
-
-def _values(suggestion: Suggestion) -> dict[str, object]:
-    return {
-        # Unanswered, the row keeps the candidates it offers (Use this picks among them), and
-        # silence keeps none; answered, the ranking Another option walks.
-        "ranked_ids": json.dumps(
-            [[m.entry_id, m.score, m.coverage] for m in _kept_ranking(suggestion)]
-        ),
-        "option": suggestion.option,
-        "faq_id": suggestion.faq_id,
-        "template_id": suggestion.template_id,
-        "text": suggestion.text,
-        "confidence": suggestion.confidence,
-        "polished": suggestion.polished,
-        "note": suggestion.note,
-        "edited_by": None,
-        "crisis_id": suggestion.crisis_id,
-        "chosen_by_model": suggestion.chosen_by_model,
-        "parts": json.dumps(
-            [[p.text, p.match.entry_id if p.match else None] for p in suggestion.parts]
-        )
-        if suggestion.parts
-        else None,
-    }

@@ -16,7 +16,7 @@ from bot.store.models import ReplySuggestion
 from bot.workflows.checks import CheckPolicy, Finding
 from bot.workflows.drafts import DraftInput, DraftInvalid
 from bot.workflows.drafts.checking import check_draft
-from bot.workflows.replies import SendRefused
+from bot.workflows.suggestion_store import SendRefused
 
 # A reply's text in the edit form; every network's limit is below it.
 MAX_EDIT_CHARS = 3_000

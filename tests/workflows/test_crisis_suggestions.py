@@ -19,10 +19,12 @@ from bot.llm import NO_OPINION, EntryChoice, EntryOption, Polished, PolishReques
 from bot.services import Services
 from bot.store.db import session_scope
 from bot.store.models import Crisis, FaqGap
-from bot.workflows import replies
+from bot.workflows import replies, suggestion_store
 from bot.workflows.crisis.kinds import RUNNING, CrisisKind
 from bot.workflows.handoffs.holding import compose_holding
-from bot.workflows.replies import BrandVoice, CrisisMode, CustomerMessage
+from bot.workflows.replies import CrisisMode
+from bot.workflows.reply_requests import CustomerMessage
+from bot.workflows.reply_templates import BrandVoice
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 VOICE = BrandVoice(name="Northwind Outfitters", sign_off="- Team Northwind", emoji=False)
@@ -159,10 +161,10 @@ def test_a_crisis_suggestion_is_stored_with_its_crisis_and_no_gap(
     abstained = compose(without_crisis_templates(knowledge), message.text)
     made = compose(knowledge, message.text)
     with session_scope(services.sessions) as session:
-        row, gap = replies.save_suggestion(
+        row, gap = suggestion_store.save_suggestion(
             session=session, suggestion=abstained, message=message, requested_by="U1", now=NOW
         )
-        sent, _ = replies.save_suggestion(
+        sent, _ = suggestion_store.save_suggestion(
             session=session, suggestion=made, message=message, requested_by="U1", now=NOW
         )
         gaps = session.exec(select(FaqGap)).all()
@@ -182,7 +184,7 @@ def test_another_option_in_a_crisis_stays_on_crisis_templates(
     message = CustomerMessage.parse("@dana where is my order and can I return it?")
     first = compose(knowledge, message.text, crisis=None)
     with session_scope(services.sessions) as session:
-        row, _ = replies.save_suggestion(
+        row, _ = suggestion_store.save_suggestion(
             session=session, suggestion=first, message=message, requested_by="U1", now=NOW
         )
         assert row.crisis_id is None
@@ -193,10 +195,12 @@ def test_another_option_in_a_crisis_stays_on_crisis_templates(
             voice=VOICE,
             network="x",
             option=row.option + 1,
-            ranked=replies.ranked_of(row),
+            ranked=suggestion_store.ranked_of(row),
             crisis=CRISIS,
         )
-        assert replies.replace_option(session=session, row=row, seen_option=0, suggestion=again)
+        assert suggestion_store.replace_option(
+            session=session, row=row, seen_option=0, suggestion=again
+        )
         session.refresh(row)
     assert row.template_id == "crisis-holding"
     assert row.crisis_id == CRISIS.crisis_id

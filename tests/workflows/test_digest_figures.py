@@ -9,12 +9,13 @@ from zoneinfo import ZoneInfo
 from bot.services import Services
 from bot.store.db import session_scope
 from bot.store.models import AuditEntry, Crisis, Draft, FaqGap, FaqRecord, Handoff, ReplySuggestion
-from bot.workflows import drafts, replies
+from bot.workflows import drafts, suggestion_store
 from bot.workflows.checks import CheckPolicy
 from bot.workflows.digests.figures import DigestFigures, PendingDraft, build_figures
 from bot.workflows.digests.history import daily_rows
 from bot.workflows.drafts import ApprovalPolicy, DraftInput
-from bot.workflows.replies import CustomerMessage, Suggestion
+from bot.workflows.replies import Suggestion
+from bot.workflows.reply_requests import CustomerMessage
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 START, END = NOW - timedelta(hours=24), NOW
@@ -614,7 +615,7 @@ def test_a_saved_suggestion_records_the_customers_mood(services: Services) -> No
     saved: list[str | None] = []
     for text in ("@dana my order is late and this is terrible", "Love it, thanks!", "Hi there"):
         with session_scope(services.sessions) as session:
-            row, _gap = replies.save_suggestion(
+            row, _gap = suggestion_store.save_suggestion(
                 session=session,
                 suggestion=abstained,
                 message=CustomerMessage.parse(text),

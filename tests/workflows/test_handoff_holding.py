@@ -7,7 +7,8 @@ from dataclasses import replace
 from bot.content import SAMPLE_FAQ_DIR, SAMPLE_RESPONSES_DIR
 from bot.knowledge.library import Knowledge, knowledge_from_files
 from bot.workflows.handoffs.holding import compose_holding
-from bot.workflows.replies import BrandVoice, CustomerMessage, choose_template
+from bot.workflows.reply_requests import CustomerMessage
+from bot.workflows.reply_templates import BrandVoice, choose_template
 
 VOICE = BrandVoice(name="Northwind", sign_off="- Team Northwind", emoji=True)
 

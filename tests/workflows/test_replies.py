@@ -20,10 +20,12 @@ from bot.llm import NO_OPINION, EntryChoice, EntryOption, OfflineDrafter, Polish
 from bot.services import Services
 from bot.store.db import session_scope
 from bot.store.models import Draft, FaqGap, ReplySuggestion
-from bot.workflows import drafts, faq, replies
+from bot.workflows import drafts, faq, replies, reply_requests, reply_templates, suggestion_store
 from bot.workflows.checks import CheckPolicy
 from bot.workflows.drafts import ApprovalPolicy, DraftInvalid
-from bot.workflows.replies import BrandVoice, CustomerMessage, SendRefused
+from bot.workflows.reply_requests import CustomerMessage
+from bot.workflows.reply_templates import BrandVoice
+from bot.workflows.suggestion_store import SendRefused
 from tests.concurrency import race
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -65,12 +67,14 @@ def compose(knowledge: Knowledge, text: str, **kwargs: object) -> replies.Sugges
     ],
 )
 def test_request_text(text: str, expected: str | None) -> None:
-    assert replies.request_text(text, bot_user_id="UBOT") == expected
+    assert reply_requests.request_text(text, bot_user_id="UBOT") == expected
 
 
 def test_plain_from_slack_keeps_broadcasts_as_written() -> None:
     # They are escaped again wherever the bot shows them; unwrapping is only for links.
-    assert replies.plain_from_slack("<!channel> look &lt;here&gt;") == "<!channel> look <here>"
+    assert (
+        reply_requests.plain_from_slack("<!channel> look &lt;here&gt;") == "<!channel> look <here>"
+    )
 
 
 def test_customer_handle_is_read_from_the_start() -> None:
@@ -119,7 +123,7 @@ def test_template_syntax_from_the_customer_is_never_evaluated(knowledge: Knowled
 
 def test_a_huge_message_is_cut_before_matching(knowledge: Knowledge) -> None:
     suggestion = compose(knowledge, "where is my order " + "blah " * 8_000)
-    assert len(CustomerMessage.parse("x" * 40_000).text) == replies.MAX_CUSTOMER_CHARS
+    assert len(CustomerMessage.parse("x" * 40_000).text) == reply_requests.MAX_CUSTOMER_CHARS
     assert suggestion.abstained or suggestion.faq_id is not None
 
 
@@ -153,7 +157,7 @@ def test_template_choice_prefers_the_entry_then_the_catch_all() -> None:
     by_tag = _template("returns-tone", ("returns",))
     crisis = _template("holding", ("damaged-item",), crisis=True)
     linkedin = _template("formal", ("damaged-item",), networks=("linkedin",))
-    choose = replies.choose_template
+    choose = reply_templates.choose_template
     assert choose([catch_all, specific, crisis, linkedin], entry, network="x") == specific
     assert choose([catch_all, by_tag], entry, network="x") == by_tag
     assert choose([catch_all, crisis, linkedin], entry, network="x") == catch_all
@@ -327,7 +331,7 @@ def _saved(services: Services, knowledge: Knowledge, text: str) -> ReplySuggesti
     message = CustomerMessage.parse(text)
     suggestion = compose(knowledge, text)
     with session_scope(services.sessions) as session:
-        row, _gap = replies.save_suggestion(
+        row, _gap = suggestion_store.save_suggestion(
             session=session, suggestion=suggestion, message=message, requested_by="U1", now=NOW
         )
     return row
@@ -364,13 +368,13 @@ def test_use_this_picks_one_candidate_however_many_clicks(
     services: Services, knowledge: Knowledge
 ) -> None:
     row = _saved(services, knowledge, "@dana " + CLOSE_CALL)
-    ranked = replies.ranked_of(row)
+    ranked = suggestion_store.ranked_of(row)
 
     def pick(index: int) -> bool:
         option = index % len(ranked)
         suggestion = compose(knowledge, "@dana " + CLOSE_CALL, ranked=ranked, option=option)
         with session_scope(services.sessions) as session:
-            return replies.use_candidate(session=session, row=row, suggestion=suggestion)
+            return suggestion_store.use_candidate(session=session, row=row, suggestion=suggestion)
 
     assert sorted(race(8, pick)) == [False] * 7 + [True]
     with session_scope(services.sessions) as session:
@@ -390,7 +394,7 @@ def test_send_for_approval_makes_one_reply_draft_however_many_clicks(
     def send(user: str) -> int | str:
         try:
             with session_scope(services.sessions) as session:
-                draft = replies.send_for_approval(
+                draft = suggestion_store.send_for_approval(
                     session=session,
                     suggestion_id=suggestion_id,
                     actor_id=user,
@@ -422,7 +426,7 @@ def test_a_failed_check_sends_nothing_and_leaves_it_sendable(
     assert row.id is not None
     strict = CheckPolicy(banned_words=("order",))
     with pytest.raises(DraftInvalid), session_scope(services.sessions) as session:
-        replies.send_for_approval(
+        suggestion_store.send_for_approval(
             session=session,
             suggestion_id=row.id,
             actor_id="U1",
@@ -443,7 +447,7 @@ def test_a_reply_to_nobody_in_particular_is_refused_with_the_way_out(
     row = _saved(services, knowledge, "where is my order?")
     assert row.id is not None
     with pytest.raises(SendRefused, match="@handle"), session_scope(services.sessions) as session:
-        replies.send_for_approval(
+        suggestion_store.send_for_approval(
             session=session,
             suggestion_id=row.id,
             actor_id="U1",
@@ -457,7 +461,7 @@ def test_an_abstention_cannot_be_sent(services: Services, knowledge: Knowledge) 
     row = _saved(services, knowledge, "Do you sponsor marathon runners?")
     assert row.id is not None
     with pytest.raises(SendRefused, match="no reply"), session_scope(services.sessions) as session:
-        replies.send_for_approval(
+        suggestion_store.send_for_approval(
             session=session,
             suggestion_id=row.id,
             actor_id="U1",
@@ -471,10 +475,10 @@ def test_not_helpful_counts_once_per_suggestion(services: Services, knowledge: K
     row = _saved(services, knowledge, "where is my order?")
     assert row.id is not None
     with session_scope(services.sessions) as session:
-        first = replies.mark_not_helpful(
+        first = suggestion_store.mark_not_helpful(
             session=session, suggestion_id=row.id, user_id="U1", now=NOW
         )
-        again = replies.mark_not_helpful(
+        again = suggestion_store.mark_not_helpful(
             session=session, suggestion_id=row.id, user_id="U2", now=NOW
         )
         (gap,) = session.exec(select(FaqGap)).all()
@@ -577,7 +581,7 @@ def _sent_for_approval(
     source_link: str | None = None,
 ) -> Draft:
     """The suggestion stored and sent for approval by U1, as its reply draft."""
-    row, _ = replies.save_suggestion(
+    row, _ = suggestion_store.save_suggestion(
         session=session,
         suggestion=suggestion,
         message=message,
@@ -586,7 +590,7 @@ def _sent_for_approval(
         source_link=source_link,
     )
     assert row.id is not None
-    return replies.send_for_approval(
+    return suggestion_store.send_for_approval(
         session=session,
         suggestion_id=row.id,
         actor_id="U1",

@@ -10,10 +10,11 @@ from bot.llm import OfflineDrafter
 from bot.services import Services
 from bot.store.db import session_scope
 from bot.store.models import ReplySuggestion
-from bot.workflows import replies
+from bot.workflows import replies, suggestion_store
 from bot.workflows.drafts import DraftInvalid
-from bot.workflows.replies import CustomerMessage, SendRefused
 from bot.workflows.reply_edits import edit_suggestion, fit_problem
+from bot.workflows.reply_requests import CustomerMessage
+from bot.workflows.suggestion_store import SendRefused
 from tests.workflows.test_replies import CHECKS, NOW, VOICE
 
 
@@ -24,7 +25,7 @@ def _stored(services: Services, text: str, network: str) -> int:
         knowledge, message, drafter=OfflineDrafter(), voice=VOICE, network=network
     )
     with session_scope(services.sessions) as session:
-        row, _gap = replies.save_suggestion(
+        row, _gap = suggestion_store.save_suggestion(
             session=session,
             suggestion=suggestion,
             message=message,
@@ -71,7 +72,7 @@ def test_an_edit_is_checked_then_stored_and_sent_for_its_network(services: Servi
             "U2",
         )
     with session_scope(services.sessions) as session:
-        draft = replies.send_for_approval(
+        draft = suggestion_store.send_for_approval(
             session=session,
             suggestion_id=suggestion_id,
             actor_id="U2",

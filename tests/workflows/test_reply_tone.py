@@ -13,8 +13,9 @@ from bot.knowledge.library import Knowledge, knowledge_from_files
 from bot.knowledge.sentiment import MOODS
 from bot.knowledge.templates import ResponseTemplate, load_templates
 from bot.llm import OfflineDrafter, Polished, PolishRequest
-from bot.workflows import replies
-from bot.workflows.replies import BrandVoice, CustomerMessage
+from bot.workflows import replies, reply_templates
+from bot.workflows.reply_requests import CustomerMessage
+from bot.workflows.reply_templates import BrandVoice
 
 VOICE = BrandVoice(name="Northwind Outfitters", sign_off="- Team Northwind", emoji=True)
 CELEBRATORY = ("🙌", "🎉", "🥳", "😍", "🤩")
@@ -54,7 +55,7 @@ def test_no_shipped_template_repeats_an_faq_answer(template: ResponseTemplate) -
     message = CustomerMessage.parse("@dana my jacket arrived torn")
     for entry in _entries():
         for mood in MOODS:
-            text, note = replies.fill(template, entry, message, VOICE, mood)
+            text, note = reply_templates.fill(template, entry, message, VOICE, mood)
             assert note is None, note
             for what, pattern in ONCE.items():
                 found = pattern.findall(text)
@@ -66,8 +67,10 @@ def test_every_entry_answers_an_upset_customer_without_celebrating() -> None:
     message = CustomerMessage.parse("@dana great, another broken order 🙄")
     for entry in _entries():
         for network in ("x", "instagram", "linkedin"):
-            template = replies.choose_template(templates, entry, network=network, mood="upset")
-            text, _note = replies.fill(template, entry, message, VOICE, "upset")
+            template = reply_templates.choose_template(
+                templates, entry, network=network, mood="upset"
+            )
+            text, _note = reply_templates.fill(template, entry, message, VOICE, "upset")
             assert not any(e in text for e in CELEBRATORY), f"{entry.id} on {network}: {text!r}"
             assert ONCE["an apology"].search(text), f"{entry.id} on {network}: {text!r}"
 
@@ -113,7 +116,7 @@ def test_a_mood_template_wins_within_its_group() -> None:
     sorry = template("sorry", ("*",), moods=("upset",))
     any_mood = template("b-plain", ("*",))
     for_orders = template("z-orders", ("orders",))
-    choose = replies.choose_template
+    choose = reply_templates.choose_template
     assert choose([cheerful, sorry, any_mood], entry, network="x", mood="upset") == sorry
     assert choose([cheerful, sorry, any_mood], entry, network="x", mood="happy") == cheerful
     assert choose([cheerful, any_mood], entry, network="x", mood="upset") == any_mood

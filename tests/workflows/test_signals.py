@@ -11,13 +11,14 @@ from sqlmodel import col, select
 from bot.services import Services
 from bot.store.db import session_scope
 from bot.store.models import Crisis, CustomerSignal
-from bot.workflows import replies
+from bot.workflows import suggestion_store
 from bot.workflows.crisis.kinds import RUNNING, CrisisKind
 from bot.workflows.crisis.signals import EXCERPT_CHARS, Origin, record_signal, slack_key
 from bot.workflows.handoffs import create
 from bot.workflows.handoffs.create import HandoffRequest
 from bot.workflows.handoffs.sla import TeamSla
-from bot.workflows.replies import CustomerMessage, Suggestion
+from bot.workflows.replies import Suggestion
+from bot.workflows.reply_requests import CustomerMessage
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 HOUR = TeamSla(claim=timedelta(hours=1))
@@ -55,7 +56,7 @@ def suggestion() -> Suggestion:
 
 def save(services: Services, *, channel: str | None = None, ts: str | None = None) -> int:
     with session_scope(services.sessions) as session:
-        row, _ = replies.save_suggestion(
+        row, _ = suggestion_store.save_suggestion(
             session=session,
             suggestion=suggestion(),
             message=CustomerMessage.parse(UPSET),

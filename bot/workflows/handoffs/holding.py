@@ -20,16 +20,9 @@ from dataclasses import replace
 from bot.knowledge.library import Knowledge
 from bot.knowledge.sentiment import Mood, mood_of
 from bot.knowledge.templates import HOLDING, ResponseTemplate, TemplateFileError, render
-from bot.workflows.replies import (
-    CRISIS_TEXT,
-    NO_CRISIS_TEMPLATE,
-    BrandVoice,
-    CrisisMode,
-    CustomerMessage,
-    Suggestion,
-    choose_crisis_template,
-    template_context,
-)
+from bot.workflows.replies import CRISIS_TEXT, NO_CRISIS_TEMPLATE, CrisisMode, Suggestion
+from bot.workflows.reply_requests import CustomerMessage
+from bot.workflows.reply_templates import BrandVoice, choose_crisis_template, template_context
 
 
 def choose_holding_template(
