@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 import urllib.error
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
 import typer
-from slack_bolt.error import BoltError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -47,8 +47,6 @@ def friendly_errors(command: Callable[P, R]) -> Callable[P, R]:
             raise fail(str(exc), EXIT_USAGE) from None
         except SchemaOutOfDate as exc:
             raise fail(str(exc), EXIT_USAGE) from None
-        except BoltError as exc:
-            raise fail(f"Slack rejected the start-up: {exc}", EXIT_USAGE) from None
         except urllib.error.URLError as exc:
             # slack_sdk's urllib transport: the start-up's auth.test never reached Slack.
             where = _slack_url(exc)
@@ -62,8 +60,20 @@ def friendly_errors(command: Callable[P, R]) -> Callable[P, R]:
                     "the database has no schema yet: run `socialops db upgrade` first", EXIT_USAGE
                 ) from None
             raise fail(f"the database did not answer: {reason}") from None
+        except Exception as exc:
+            if _is_bolt_error(exc):
+                raise fail(f"Slack rejected the start-up: {exc}", EXIT_USAGE) from None
+            raise
 
     return wrapper
+
+
+def _is_bolt_error(exc: Exception) -> bool:
+    """Whether bolt refused to start. Read without importing bolt: importing slack_bolt loads the
+    whole App (a tenth of a second or more), which commands that never start a bot can skip, and
+    a BoltError can only come from code that has imported it already."""
+    errors = sys.modules.get("slack_bolt.error")
+    return errors is not None and isinstance(exc, errors.BoltError)
 
 
 def _slack_url(_exc: urllib.error.URLError) -> str:
