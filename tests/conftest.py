@@ -15,6 +15,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from bot.runtime.app import create_app
+from bot.runtime.tracked_executor import TrackedExecutor
 from bot.runtime.web import create_wsgi_app
 from bot.services import Services
 from bot.settings import load_settings
@@ -116,6 +117,10 @@ def emulator() -> Iterator[SlackEmulator]:
         yield running
 
 
+# Only a guard against a hung listener: a test whose bot is done tears down at once.
+LISTENERS_TIMEOUT = 60.0
+
+
 @contextmanager
 def running_bot(
     emulator: SlackEmulator, database_url: str, **overrides: object
@@ -124,7 +129,8 @@ def running_bot(
     settings = bot_settings(emulator, database_url, **overrides)
     services = Services.build(settings)
     migrate(services.engine)
-    app = create_app(settings, services)
+    listeners = TrackedExecutor()
+    app = create_app(settings, services, listener_executor=listeners)
     try:
         with LocalWSGIServer(create_wsgi_app(app, services)) as server:
             client = SignedSlackClient(
@@ -132,7 +138,13 @@ def running_bot(
             )
             yield RunningBot(slack=client, emulator=emulator, services=services, server=server)
     finally:
+        # The listeners' work after the ack (a card redrawn, a notice) may still be running when
+        # the test ends. It must finish before the store goes: a PostgreSQL schema dropped under
+        # a listener's open transaction deadlocked the teardown.
+        idle = listeners.wait_idle(timeout=LISTENERS_TIMEOUT)
+        listeners.shutdown(wait=idle)
         services.close()
+        assert idle, f"the bot was still working {LISTENERS_TIMEOUT:.0f} s after the test"
 
 
 @pytest.fixture

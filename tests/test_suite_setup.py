@@ -1,4 +1,5 @@
-"""The suite itself: a run meant for PostgreSQL must not pass when PostgreSQL is not there."""
+"""The suite itself: a run meant for PostgreSQL must not pass when PostgreSQL is not there, and a
+test's bot is done with its store before the store goes."""
 
 from __future__ import annotations
 
@@ -7,6 +8,10 @@ import socket
 import subprocess
 import sys
 from pathlib import Path
+
+from slack_emulator import payloads
+from slack_emulator.emulator import SlackEmulator
+from tests.conftest import running_bot
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,3 +42,15 @@ def test_a_postgresql_run_with_no_server_fails_in_one_line() -> None:
     assert "pw-secret" not in result.stdout + result.stderr
     assert "passed" not in result.stdout
     assert "skipped" not in result.stdout
+
+
+def test_a_test_bot_finishes_its_work_after_the_ack_before_it_stops(
+    emulator: SlackEmulator, database_url: str
+) -> None:
+    # The store is dropped after the bot stops: a listener still answering then deadlocked the
+    # PostgreSQL schema's DROP in teardown. Its slow answer must land before running_bot returns.
+    emulator.inject("chat.postMessage", status=200, delay=0.5)
+    with running_bot(emulator, database_url) as bot:
+        event = payloads.app_mention(text="<@UBOTSOCIAL> hello", user="U0AUTHOR")
+        assert bot.slack.event(event).status == 200
+    assert emulator.calls_to("chat.postMessage"), "the greeting was still on its way"
