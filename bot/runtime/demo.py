@@ -156,13 +156,18 @@ CUSTOMER_POST = "@dana_outdoors ordered boots 10 days ago and my parcel still ha
 UNANSWERABLE = "do you sponsor ultramarathon runners?"
 
 
-def _customer_post_and_mention(world: DemoWorld) -> BotResponse:
-    # A customer's post, pasted into the team channel; maria asks for a draft in its thread.
-    post_ts = world.emulator.add_message("C0SOCIAL", text=CUSTOMER_POST, user="U0CUSTOMER")
+def _post_and_mention(world: DemoWorld, post: str, author: str, event_id: str) -> BotResponse:
+    """A customer's post in the team channel, and maria asking for a draft in its thread."""
+    post_ts = world.emulator.add_message("C0SOCIAL", text=post, user=author)
     text = "<@UBOTSOCIAL> can you draft a reply?"
     ts = world.emulator.add_message("C0SOCIAL", text=text, user="U0AUTHOR", thread_ts=post_ts)
     event = payloads.app_mention(text=text, user="U0AUTHOR", ts=ts, thread_ts=post_ts)
-    return world.slack.event(event, event_id="EvDEMO0002")
+    return world.slack.event(event, event_id=event_id)
+
+
+def _customer_post_and_mention(world: DemoWorld) -> BotResponse:
+    # A customer's post, pasted into the team channel; maria asks for a draft in its thread.
+    return _post_and_mention(world, CUSTOMER_POST, "U0CUSTOMER", "EvDEMO0002")
 
 
 def _click_on_suggestion(action_id: str, user: str) -> Callable[[DemoWorld], BotResponse]:
@@ -240,11 +245,7 @@ SUPPORT_CASE = "Ana can't log in after the password reset, card charged twice"
 
 def _lead_post_and_mention(world: DemoWorld) -> BotResponse:
     # A sales lead pasted into the team channel; maria asks for a draft in its thread.
-    post_ts = world.emulator.add_message("C0SOCIAL", text=LEAD_POST, user="U0CUSTOMER2")
-    text = "<@UBOTSOCIAL> can you draft a reply?"
-    ts = world.emulator.add_message("C0SOCIAL", text=text, user="U0AUTHOR", thread_ts=post_ts)
-    event = payloads.app_mention(text=text, user="U0AUTHOR", ts=ts, thread_ts=post_ts)
-    return world.slack.event(event, event_id="EvDEMO0003")
+    return _post_and_mention(world, LEAD_POST, "U0CUSTOMER2", "EvDEMO0003")
 
 
 # Close to a few FAQ entries and sure of none: the bot offers them instead of guessing.
@@ -252,11 +253,7 @@ CLOSE_CALL = "if i buy today, when will it get here"
 
 
 def _close_call_and_mention(world: DemoWorld) -> BotResponse:
-    post_ts = world.emulator.add_message("C0SOCIAL", text=CLOSE_CALL, user="U0CUSTOMER2")
-    text = "<@UBOTSOCIAL> can you draft a reply?"
-    ts = world.emulator.add_message("C0SOCIAL", text=text, user="U0AUTHOR", thread_ts=post_ts)
-    event = payloads.app_mention(text=text, user="U0AUTHOR", ts=ts, thread_ts=post_ts)
-    return world.slack.event(event, event_id="EvDEMO0005")
+    return _post_and_mention(world, CLOSE_CALL, "U0CUSTOMER2", "EvDEMO0005")
 
 
 def _use_candidate(faq_id: str) -> Callable[[DemoWorld], BotResponse]:
@@ -403,11 +400,7 @@ def _start_from_alert(world: DemoWorld) -> BotResponse:
 
 
 def _outage_question_and_mention(world: DemoWorld) -> BotResponse:
-    post_ts = world.emulator.add_message("C0SOCIAL", text=OUTAGE_QUESTION, user="U0CUSTOMER")
-    text = "<@UBOTSOCIAL> can you draft a reply?"
-    ts = world.emulator.add_message("C0SOCIAL", text=text, user="U0AUTHOR", thread_ts=post_ts)
-    event = payloads.app_mention(text=text, user="U0AUTHOR", ts=ts, thread_ts=post_ts)
-    return world.slack.event(event, event_id="EvDEMO0004")
+    return _post_and_mention(world, OUTAGE_QUESTION, "U0CUSTOMER", "EvDEMO0004")
 
 
 CRISIS_SUMMARY = "Checkout fixed at 14:05; refunds for double charges are under way"
